@@ -1,0 +1,199 @@
+package dev.sessionkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one JSON form of session attributes, shared by every store and adapter: values go in as
+ * Jackson trees, and the whole attribute map is written as one JSON object (a {@code jsonb}
+ * column in PostgreSQL, bytes in memory).
+ *
+ * <p>Values that no store accepts are refused here, before any store is asked: strings (and
+ * object keys) holding {@code \u0000} or an unpaired surrogate, which PostgreSQL's {@code jsonb}
+ * rejects. So a value that fails in production fails in development too.
+ *
+ * <p>Thread-safe.
+ */
+public final class SessionJson {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private SessionJson() {
+    }
+
+    /** The mapper used for attribute values. Do not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Converts an attribute value to its JSON tree and checks that every store can hold it.
+     *
+     * @throws NullPointerException if {@code name} or {@code value} is null
+     * @throws AttributeSerializationException naming the attribute and the value's type when
+     *     Jackson cannot write the value or a store could not hold it
+     */
+    public static JsonNode toJson(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        JsonNode node;
+        try {
+            node = value instanceof JsonNode given ? given.deepCopy() : MAPPER.valueToTree(value);
+        } catch (IllegalArgumentException e) {
+            throw new AttributeSerializationException(name, "attribute '" + name + "' of type "
+                    + value.getClass().getName() + " cannot be written as JSON: " + rootMessage(e), e);
+        }
+        validate(name, node);
+        return node;
+    }
+
+    /**
+     * Checks that every store can hold {@code node}.
+     *
+     * @throws AttributeSerializationException when a string or key holds {@code \u0000} or an
+     *     unpaired surrogate
+     */
+    public static void validate(String name, JsonNode node) {
+        if (!storable(node)) {
+            throw new AttributeSerializationException(name, "attribute '" + name
+                    + "' holds a \\u0000 character or an unpaired surrogate, which session stores cannot keep", null);
+        }
+    }
+
+    /** Reads a JSON tree as {@code type}. */
+    public static <T> T fromJson(String name, JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("attribute '" + name + "' cannot be read as " + type.getName(), e);
+        }
+    }
+
+    /** Reads a JSON tree as a generic type. */
+    public static <T> T fromJson(String name, JsonNode node, TypeReference<T> type) {
+        try {
+            return MAPPER.readerFor(type).readValue(node);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("attribute '" + name + "' cannot be read as " + type.getType(), e);
+        }
+    }
+
+    /** Writes an attribute map as one JSON object. */
+    public static String writeAttributes(Map<String, JsonNode> attributes) {
+        ObjectNode object = MAPPER.createObjectNode();
+        attributes.forEach(object::set);
+        try {
+            return MAPPER.writeValueAsString(object);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    /** Writes one value as JSON text. */
+    public static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    /**
+     * Reads an attribute map written by {@link #writeAttributes(Map)}.
+     *
+     * @throws IllegalArgumentException when {@code json} is not a JSON object
+     */
+    public static Map<String, JsonNode> readAttributes(String json) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("session attributes are not valid JSON", e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new IllegalArgumentException("session attributes are not a JSON object");
+        }
+        Map<String, JsonNode> attributes = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            attributes.put(field.getKey(), field.getValue());
+        }
+        return attributes;
+    }
+
+    /** Reads arbitrary JSON text into a tree; for adapters that take JSON request bodies. */
+    public static JsonNode parse(String json) {
+        try {
+            JsonNode tree = MAPPER.readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                throw new IllegalArgumentException("empty JSON");
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON", e);
+        }
+    }
+
+    private static boolean storable(JsonNode node) {
+        if (node.isTextual()) {
+            return storable(node.textValue());
+        }
+        if (node.isContainerNode()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!storable(field.getKey()) || !storable(field.getValue())) {
+                    return false;
+                }
+            }
+            if (node.isArray()) {
+                for (JsonNode element : node) {
+                    if (!storable(element)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** True when the text has no NUL and no unpaired surrogate. */
+    static boolean storable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    }
+}

@@ -1,0 +1,780 @@
+package dev.sessionkit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Typed, validated configuration of sessionkit, built with {@link #builder()} or read from the
+ * environment with {@link #fromEnvironment()}.
+ *
+ * <p>Every adapter uses the same names (see the constants, one per environment variable). A bad
+ * value fails at once with a {@link SessionConfigurationException} naming the variable, the value
+ * (unless it is a secret) and what is accepted. Rules that involve several settings are checked in
+ * {@link Builder#build()}.
+ *
+ * <p>Immutable and thread-safe; {@link #toString()} masks secrets and database passwords.
+ */
+public final class SessionSettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionSettings.class);
+
+    public static final String APP_ENV = "APP_ENV";
+    public static final String SESSION_STORE = "SESSION_STORE";
+    public static final String DATABASE_URL = "DATABASE_URL";
+    public static final String SESSION_SECRET = "SESSION_SECRET";
+    public static final String SESSION_TTL = "SESSION_TTL";
+    public static final String SESSION_ABSOLUTE_TTL = "SESSION_ABSOLUTE_TTL";
+    public static final String SESSION_TOUCH_INTERVAL = "SESSION_TOUCH_INTERVAL";
+    public static final String SESSION_COOKIE_NAME = "SESSION_COOKIE_NAME";
+    public static final String SESSION_COOKIE_DOMAIN = "SESSION_COOKIE_DOMAIN";
+    public static final String SESSION_COOKIE_PATH = "SESSION_COOKIE_PATH";
+    public static final String SESSION_COOKIE_SECURE = "SESSION_COOKIE_SECURE";
+    public static final String SESSION_COOKIE_PERSISTENT = "SESSION_COOKIE_PERSISTENT";
+    public static final String SESSION_SAME_SITE = "SESSION_SAME_SITE";
+    public static final String SESSION_ROLLING = "SESSION_ROLLING";
+    public static final String SESSION_RESAVE = "SESSION_RESAVE";
+    public static final String SESSION_SAVE_UNINITIALIZED = "SESSION_SAVE_UNINITIALIZED";
+    public static final String SESSION_TRUST_PROXY = "SESSION_TRUST_PROXY";
+    public static final String SESSION_CLEANUP_INTERVAL = "SESSION_CLEANUP_INTERVAL";
+    public static final String SESSION_TABLE = "SESSION_TABLE";
+    public static final String SESSION_SCHEMA = "SESSION_SCHEMA";
+    public static final String SESSION_SCHEMA_AUTO = "SESSION_SCHEMA_AUTO";
+    public static final String SESSION_DB_POOL_SIZE = "SESSION_DB_POOL_SIZE";
+    public static final String SESSION_DB_CONNECT_TIMEOUT = "SESSION_DB_CONNECT_TIMEOUT";
+    public static final String SESSION_DB_STATEMENT_TIMEOUT = "SESSION_DB_STATEMENT_TIMEOUT";
+    public static final String SESSION_AUDIT_RETENTION = "SESSION_AUDIT_RETENTION";
+    public static final String SESSION_MEMORY_MAX_SESSIONS = "SESSION_MEMORY_MAX_SESSIONS";
+
+    /** The shortest secret accepted in production, in UTF-8 bytes. */
+    public static final int MIN_SECRET_BYTES = 32;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,64}");
+    private static final Duration MAX_DEFAULT_TOUCH = Duration.ofMinutes(5);
+
+    private final AppEnvironment environment;
+    private final StoreKind store;
+    private final String databaseUrl;
+    private final List<String> secrets;
+    private final boolean secretGenerated;
+    private final Duration ttl;
+    private final Duration absoluteTtl;
+    private final Duration touchInterval;
+    private final String cookieName;
+    private final String cookieDomain;
+    private final String cookiePath;
+    private final Boolean cookieSecure;
+    private final boolean cookiePersistent;
+    private final SameSite sameSite;
+    private final boolean rolling;
+    private final boolean resave;
+    private final boolean saveUninitialized;
+    private final boolean trustProxy;
+    private final Duration cleanupInterval;
+    private final String table;
+    private final String schema;
+    private final boolean schemaAuto;
+    private final int poolSize;
+    private final Duration connectTimeout;
+    private final Duration statementTimeout;
+    private final Duration auditRetention;
+    private final long memoryMaxSessions;
+
+    private SessionSettings(Builder b, List<String> secrets, boolean secretGenerated) {
+        this.environment = b.environment;
+        this.store = b.store;
+        this.databaseUrl = b.databaseUrl;
+        this.secrets = List.copyOf(secrets);
+        this.secretGenerated = secretGenerated;
+        this.ttl = b.ttl;
+        this.absoluteTtl = b.absoluteTtl;
+        this.touchInterval = b.touchInterval != null ? b.touchInterval : defaultTouchInterval(b.ttl);
+        this.cookieName = b.cookieName != null ? b.cookieName
+                : b.environment == AppEnvironment.PRODUCTION && b.cookieDomain == null && !Boolean.FALSE.equals(b.cookieSecure)
+                        && "/".equals(b.cookiePath) ? "__Host-sid" : "sid";
+        this.cookieDomain = b.cookieDomain;
+        this.cookiePath = b.cookiePath;
+        this.cookieSecure = b.cookieSecure;
+        this.cookiePersistent = b.cookiePersistent;
+        this.sameSite = b.sameSite;
+        this.rolling = b.rolling;
+        this.resave = b.resave;
+        this.saveUninitialized = b.saveUninitialized;
+        this.trustProxy = b.trustProxy;
+        this.cleanupInterval = b.cleanupInterval != null ? b.cleanupInterval
+                : b.environment == AppEnvironment.PRODUCTION ? Duration.ofHours(1) : Duration.ofMinutes(1);
+        this.table = b.table;
+        this.schema = b.schema;
+        this.schemaAuto = b.schemaAuto;
+        this.poolSize = b.poolSize;
+        this.connectTimeout = b.connectTimeout;
+        this.statementTimeout = b.statementTimeout;
+        this.auditRetention = b.auditRetention;
+        this.memoryMaxSessions = b.memoryMaxSessions;
+    }
+
+    /** A builder with the development defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads the process environment. */
+    public static SessionSettings fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * Reads settings from a map of environment variables; unset and blank variables keep their
+     * defaults.
+     *
+     * @throws SessionConfigurationException naming the first variable that is invalid
+     */
+    public static SessionSettings fromEnvironment(Map<String, String> env) {
+        return builder().applyEnvironment(env).build();
+    }
+
+    /** A builder holding these settings, to derive a changed copy. */
+    public Builder newBuilder() {
+        Builder b = new Builder();
+        b.environment = environment;
+        b.store = store;
+        b.databaseUrl = databaseUrl;
+        b.secrets = secretGenerated ? null : secrets;
+        b.ttl = ttl;
+        b.absoluteTtl = absoluteTtl;
+        b.touchInterval = touchInterval;
+        b.cookieName = cookieName;
+        b.cookieDomain = cookieDomain;
+        b.cookiePath = cookiePath;
+        b.cookieSecure = cookieSecure;
+        b.cookiePersistent = cookiePersistent;
+        b.sameSite = sameSite;
+        b.rolling = rolling;
+        b.resave = resave;
+        b.saveUninitialized = saveUninitialized;
+        b.trustProxy = trustProxy;
+        b.cleanupInterval = cleanupInterval;
+        b.table = table;
+        b.schema = schema;
+        b.schemaAuto = schemaAuto;
+        b.poolSize = poolSize;
+        b.connectTimeout = connectTimeout;
+        b.statementTimeout = statementTimeout;
+        b.auditRetention = auditRetention;
+        b.memoryMaxSessions = memoryMaxSessions;
+        return b;
+    }
+
+    static Duration defaultTouchInterval(Duration ttl) {
+        Duration tenth = ttl.dividedBy(10);
+        return tenth.compareTo(MAX_DEFAULT_TOUCH) > 0 ? MAX_DEFAULT_TOUCH : tenth;
+    }
+
+    /** {@code APP_ENV}. */
+    public AppEnvironment environment() {
+        return environment;
+    }
+
+    /** True in production. */
+    public boolean isProduction() {
+        return environment == AppEnvironment.PRODUCTION;
+    }
+
+    /** {@code SESSION_STORE} as configured, possibly {@link StoreKind#AUTO}. */
+    public StoreKind store() {
+        return store;
+    }
+
+    /** The store {@link StoreKind#AUTO} resolves to: JDBC when a database URL is set. */
+    public StoreKind resolvedStore() {
+        if (store != StoreKind.AUTO) {
+            return store;
+        }
+        return databaseUrl != null ? StoreKind.JDBC : StoreKind.MEMORY;
+    }
+
+    /** Why {@link #resolvedStore()} is what it is, for the start-up log line. */
+    public String storeReason() {
+        if (store != StoreKind.AUTO) {
+            return SESSION_STORE + "=" + store.name().toLowerCase(Locale.ROOT);
+        }
+        return databaseUrl != null ? SESSION_STORE + "=auto and " + DATABASE_URL + " is set"
+                : SESSION_STORE + "=auto and " + DATABASE_URL + " is not set";
+    }
+
+    /** {@code DATABASE_URL}, or null. Holds a password: never log it. */
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** The signing secrets, first signs and all verify; never empty. Never log them. */
+    public List<String> secrets() {
+        return secrets;
+    }
+
+    /** True when no secret was configured and a random one was made for this process. */
+    public boolean secretGenerated() {
+        return secretGenerated;
+    }
+
+    /** {@code SESSION_TTL}: the idle timeout. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** {@code SESSION_ABSOLUTE_TTL}: the hard limit from creation or login. */
+    public Duration absoluteTtl() {
+        return absoluteTtl;
+    }
+
+    /** {@code SESSION_TOUCH_INTERVAL}: how stale the last touch may be before a read writes. */
+    public Duration touchInterval() {
+        return touchInterval;
+    }
+
+    /** {@code SESSION_COOKIE_NAME}. */
+    public String cookieName() {
+        return cookieName;
+    }
+
+    /** {@code SESSION_COOKIE_DOMAIN}, or null for a host-only cookie. */
+    public String cookieDomain() {
+        return cookieDomain;
+    }
+
+    /** {@code SESSION_COOKIE_PATH}. */
+    public String cookiePath() {
+        return cookiePath;
+    }
+
+    /** {@code SESSION_COOKIE_SECURE}: true, false, or null for automatic. */
+    public Boolean cookieSecure() {
+        return cookieSecure;
+    }
+
+    /** {@code SESSION_COOKIE_PERSISTENT}: a {@code Max-Age} cookie, or a browser-session cookie. */
+    public boolean cookiePersistent() {
+        return cookiePersistent;
+    }
+
+    /** {@code SESSION_SAME_SITE}. */
+    public SameSite sameSite() {
+        return sameSite;
+    }
+
+    /** {@code SESSION_ROLLING}: re-send the cookie whenever the expiry moves. */
+    public boolean rolling() {
+        return rolling;
+    }
+
+    /** {@code SESSION_RESAVE}: write the expiry on every request, ignoring the touch interval. */
+    public boolean resave() {
+        return resave;
+    }
+
+    /** {@code SESSION_SAVE_UNINITIALIZED}: store new sessions even when nothing was set. */
+    public boolean saveUninitialized() {
+        return saveUninitialized;
+    }
+
+    /** {@code SESSION_TRUST_PROXY}: believe {@code X-Forwarded-Proto} and {@code X-Forwarded-For}. */
+    public boolean trustProxy() {
+        return trustProxy;
+    }
+
+    /** {@code SESSION_CLEANUP_INTERVAL}: how often the sweeper purges expired sessions. */
+    public Duration cleanupInterval() {
+        return cleanupInterval;
+    }
+
+    /** {@code SESSION_TABLE}. */
+    public String table() {
+        return table;
+    }
+
+    /** {@code SESSION_SCHEMA}, or null for the connection's search path. */
+    public String schema() {
+        return schema;
+    }
+
+    /** {@code SESSION_SCHEMA_AUTO}: create or migrate the table at start-up. */
+    public boolean schemaAuto() {
+        return schemaAuto;
+    }
+
+    /** {@code SESSION_DB_POOL_SIZE}. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** {@code SESSION_DB_CONNECT_TIMEOUT}: how long to wait for a pooled connection. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** {@code SESSION_DB_STATEMENT_TIMEOUT}. */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /** {@code SESSION_AUDIT_RETENTION}: how long ended sessions are kept for audit. */
+    public Duration auditRetention() {
+        return auditRetention;
+    }
+
+    /** {@code SESSION_MEMORY_MAX_SESSIONS}: the in-memory store's capacity. */
+    public long memoryMaxSessions() {
+        return memoryMaxSessions;
+    }
+
+    @Override
+    public String toString() {
+        return "SessionSettings[environment=" + environment + ", store=" + store + ", databaseUrl="
+                + (databaseUrl == null ? "unset" : "set") + ", secrets=" + secrets.size()
+                + (secretGenerated ? " (generated)" : "") + ", ttl=" + Durations.format(ttl) + ", absoluteTtl="
+                + Durations.format(absoluteTtl) + ", touchInterval=" + Durations.format(touchInterval)
+                + ", cookieName=" + cookieName + ", sameSite=" + sameSite + ", rolling=" + rolling + ", trustProxy="
+                + trustProxy + ", table=" + (schema == null ? "" : schema + ".") + table + "]";
+    }
+
+    /**
+     * Builds {@link SessionSettings}. Each setter checks its argument at once; {@link #build()}
+     * checks the rules that involve several settings. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private AppEnvironment environment = AppEnvironment.DEVELOPMENT;
+        private StoreKind store = StoreKind.AUTO;
+        private String databaseUrl;
+        private List<String> secrets;
+        private Duration ttl = Duration.ofHours(24);
+        private Duration absoluteTtl = Duration.ofDays(7);
+        private Duration touchInterval;
+        private String cookieName;
+        private String cookieDomain;
+        private String cookiePath = "/";
+        private Boolean cookieSecure;
+        private boolean cookiePersistent = true;
+        private SameSite sameSite = SameSite.LAX;
+        private boolean rolling;
+        private boolean resave;
+        private boolean saveUninitialized;
+        private boolean trustProxy;
+        private Duration cleanupInterval;
+        private String table = "sessions";
+        private String schema;
+        private boolean schemaAuto = true;
+        private int poolSize = 10;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration statementTimeout = Duration.ofSeconds(5);
+        private Duration auditRetention = Duration.ofDays(30);
+        private long memoryMaxSessions = 100_000;
+
+        private Builder() {
+        }
+
+        /**
+         * Applies every variable of {@code env} that is set and not blank.
+         *
+         * @throws SessionConfigurationException naming the first invalid variable
+         */
+        public Builder applyEnvironment(Map<String, String> env) {
+            Objects.requireNonNull(env, "env");
+            Function<String, String> get = name -> {
+                String value = env.get(name);
+                return value == null || value.isBlank() ? null : value.trim();
+            };
+            ifSet(get, APP_ENV, v -> environment(AppEnvironment.parse(APP_ENV, v)));
+            ifSet(get, SESSION_STORE, v -> store(parseStore(v)));
+            ifSet(get, DATABASE_URL, this::databaseUrl);
+            ifSet(get, SESSION_SECRET, v -> secrets(Arrays.stream(v.split(",")).map(String::trim).toList()));
+            ifSet(get, SESSION_TTL, v -> ttl(Durations.parse(SESSION_TTL, v)));
+            ifSet(get, SESSION_ABSOLUTE_TTL, v -> absoluteTtl(Durations.parse(SESSION_ABSOLUTE_TTL, v)));
+            ifSet(get, SESSION_TOUCH_INTERVAL, v -> touchInterval(Durations.parse(SESSION_TOUCH_INTERVAL, v)));
+            ifSet(get, SESSION_COOKIE_NAME, this::cookieName);
+            ifSet(get, SESSION_COOKIE_DOMAIN, this::cookieDomain);
+            ifSet(get, SESSION_COOKIE_PATH, this::cookiePath);
+            ifSet(get, SESSION_COOKIE_SECURE, v -> cookieSecure(
+                    "auto".equalsIgnoreCase(v) ? null : parseBoolean(SESSION_COOKIE_SECURE, v)));
+            ifSet(get, SESSION_COOKIE_PERSISTENT, v -> cookiePersistent(parseBoolean(SESSION_COOKIE_PERSISTENT, v)));
+            ifSet(get, SESSION_SAME_SITE, v -> sameSite(SameSite.parse(SESSION_SAME_SITE, v)));
+            ifSet(get, SESSION_ROLLING, v -> rolling(parseBoolean(SESSION_ROLLING, v)));
+            ifSet(get, SESSION_RESAVE, v -> resave(parseBoolean(SESSION_RESAVE, v)));
+            ifSet(get, SESSION_SAVE_UNINITIALIZED, v -> saveUninitialized(parseBoolean(SESSION_SAVE_UNINITIALIZED, v)));
+            ifSet(get, SESSION_TRUST_PROXY, v -> trustProxy(parseBoolean(SESSION_TRUST_PROXY, v)));
+            ifSet(get, SESSION_CLEANUP_INTERVAL, v -> cleanupInterval(Durations.parse(SESSION_CLEANUP_INTERVAL, v)));
+            ifSet(get, SESSION_TABLE, this::table);
+            ifSet(get, SESSION_SCHEMA, this::schema);
+            ifSet(get, SESSION_SCHEMA_AUTO, v -> schemaAuto(parseBoolean(SESSION_SCHEMA_AUTO, v)));
+            ifSet(get, SESSION_DB_POOL_SIZE, v -> poolSize((int) parseLong(SESSION_DB_POOL_SIZE, v, 1, 1000)));
+            ifSet(get, SESSION_DB_CONNECT_TIMEOUT, v -> connectTimeout(Durations.parse(SESSION_DB_CONNECT_TIMEOUT, v)));
+            ifSet(get, SESSION_DB_STATEMENT_TIMEOUT,
+                    v -> statementTimeout(Durations.parse(SESSION_DB_STATEMENT_TIMEOUT, v)));
+            ifSet(get, SESSION_AUDIT_RETENTION, v -> auditRetention(Durations.parse(SESSION_AUDIT_RETENTION, v)));
+            ifSet(get, SESSION_MEMORY_MAX_SESSIONS,
+                    v -> memoryMaxSessions(parseLong(SESSION_MEMORY_MAX_SESSIONS, v, 1, Long.MAX_VALUE)));
+            return this;
+        }
+
+        private static void ifSet(Function<String, String> get, String name, java.util.function.Consumer<String> apply) {
+            String value = get.apply(name);
+            if (value != null) {
+                apply.accept(value);
+            }
+        }
+
+        /** {@code APP_ENV}; default development. */
+        public Builder environment(AppEnvironment value) {
+            this.environment = Objects.requireNonNull(value, "environment");
+            return this;
+        }
+
+        /** {@code SESSION_STORE}; default {@link StoreKind#AUTO}. */
+        public Builder store(StoreKind value) {
+            this.store = Objects.requireNonNull(value, "store");
+            return this;
+        }
+
+        /**
+         * {@code DATABASE_URL}: {@code postgres://…}, {@code postgresql://…} or
+         * {@code jdbc:postgresql:…}; null to unset. The JDBC store checks the rest of the form.
+         */
+        public Builder databaseUrl(String value) {
+            if (value != null && !(value.startsWith("postgres://") || value.startsWith("postgresql://")
+                    || value.startsWith("jdbc:postgresql:"))) {
+                throw new SessionConfigurationException(DATABASE_URL, DATABASE_URL
+                        + " must start with postgres://, postgresql:// or jdbc:postgresql: (value not shown, it may hold a password)");
+            }
+            this.databaseUrl = value;
+            return this;
+        }
+
+        /**
+         * {@code SESSION_SECRET}: the signing secrets, newest first; the first signs and all verify.
+         * Null to generate one per process (development only).
+         */
+        public Builder secrets(List<String> value) {
+            if (value != null) {
+                if (value.isEmpty()) {
+                    throw new SessionConfigurationException(SESSION_SECRET, SESSION_SECRET + " must hold at least one secret");
+                }
+                for (String secret : value) {
+                    if (secret == null || secret.isEmpty()) {
+                        throw new SessionConfigurationException(SESSION_SECRET,
+                                SESSION_SECRET + " holds an empty secret (check for a stray comma)");
+                    }
+                }
+                value = List.copyOf(value);
+            }
+            this.secrets = value;
+            return this;
+        }
+
+        /** Same as {@link #secrets(List)}. */
+        public Builder secrets(String... value) {
+            return secrets(Arrays.asList(value));
+        }
+
+        /** {@code SESSION_TTL}: the idle timeout; default 24 h. */
+        public Builder ttl(Duration value) {
+            this.ttl = positive(SESSION_TTL, value);
+            return this;
+        }
+
+        /** {@code SESSION_ABSOLUTE_TTL}: the hard limit; default 7 d. */
+        public Builder absoluteTtl(Duration value) {
+            this.absoluteTtl = positive(SESSION_ABSOLUTE_TTL, value);
+            return this;
+        }
+
+        /** {@code SESSION_TOUCH_INTERVAL}; default a tenth of the TTL, at most 5 min; zero touches on every request. */
+        public Builder touchInterval(Duration value) {
+            Objects.requireNonNull(value, "touchInterval");
+            if (value.isNegative()) {
+                throw new SessionConfigurationException(SESSION_TOUCH_INTERVAL,
+                        SESSION_TOUCH_INTERVAL + " must not be negative, not " + value);
+            }
+            this.touchInterval = value;
+            return this;
+        }
+
+        /** {@code SESSION_COOKIE_NAME}; default {@code __Host-sid} in production, {@code sid} in development. */
+        public Builder cookieName(String value) {
+            if (value == null || !COOKIE_NAME.matcher(value).matches()) {
+                throw new SessionConfigurationException(SESSION_COOKIE_NAME, SESSION_COOKIE_NAME
+                        + " must be 1 to 64 cookie-name characters (letters, digits, !#$%&'*+-.^_`|~), not '" + value + "'");
+            }
+            this.cookieName = value;
+            return this;
+        }
+
+        /** {@code SESSION_COOKIE_DOMAIN}; default none (host-only). */
+        public Builder cookieDomain(String value) {
+            if (value != null && !value.matches("\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
+                throw new SessionConfigurationException(SESSION_COOKIE_DOMAIN,
+                        SESSION_COOKIE_DOMAIN + " must be a host name such as example.com, not '" + value + "'");
+            }
+            this.cookieDomain = value;
+            return this;
+        }
+
+        /** {@code SESSION_COOKIE_PATH}; default {@code /}. */
+        public Builder cookiePath(String value) {
+            if (value == null || !value.startsWith("/") || !value.matches("[\\x21-\\x7e&&[^;,]]+")) {
+                throw new SessionConfigurationException(SESSION_COOKIE_PATH, SESSION_COOKIE_PATH
+                        + " must start with / and hold no spaces, ';' or ',', not '" + value + "'");
+            }
+            this.cookiePath = value;
+            return this;
+        }
+
+        /** {@code SESSION_COOKIE_SECURE}: true, false, or null for automatic (always in production). */
+        public Builder cookieSecure(Boolean value) {
+            this.cookieSecure = value;
+            return this;
+        }
+
+        /** {@code SESSION_COOKIE_PERSISTENT}; default true. */
+        public Builder cookiePersistent(boolean value) {
+            this.cookiePersistent = value;
+            return this;
+        }
+
+        /** {@code SESSION_SAME_SITE}; default Lax. */
+        public Builder sameSite(SameSite value) {
+            this.sameSite = Objects.requireNonNull(value, "sameSite");
+            return this;
+        }
+
+        /** {@code SESSION_ROLLING}; default false. */
+        public Builder rolling(boolean value) {
+            this.rolling = value;
+            return this;
+        }
+
+        /** {@code SESSION_RESAVE}; default false. */
+        public Builder resave(boolean value) {
+            this.resave = value;
+            return this;
+        }
+
+        /** {@code SESSION_SAVE_UNINITIALIZED}; default false. */
+        public Builder saveUninitialized(boolean value) {
+            this.saveUninitialized = value;
+            return this;
+        }
+
+        /** {@code SESSION_TRUST_PROXY}; default false. */
+        public Builder trustProxy(boolean value) {
+            this.trustProxy = value;
+            return this;
+        }
+
+        /** {@code SESSION_CLEANUP_INTERVAL}; default 1 h in production, 1 min in development. */
+        public Builder cleanupInterval(Duration value) {
+            this.cleanupInterval = positive(SESSION_CLEANUP_INTERVAL, value);
+            return this;
+        }
+
+        /** {@code SESSION_TABLE}; default {@code sessions}. */
+        public Builder table(String value) {
+            this.table = identifier(SESSION_TABLE, value);
+            return this;
+        }
+
+        /** {@code SESSION_SCHEMA}; default none (the search path). */
+        public Builder schema(String value) {
+            this.schema = value == null ? null : identifier(SESSION_SCHEMA, value);
+            return this;
+        }
+
+        /** {@code SESSION_SCHEMA_AUTO}; default true. */
+        public Builder schemaAuto(boolean value) {
+            this.schemaAuto = value;
+            return this;
+        }
+
+        /** {@code SESSION_DB_POOL_SIZE}; default 10. */
+        public Builder poolSize(int value) {
+            if (value < 1 || value > 1000) {
+                throw new SessionConfigurationException(SESSION_DB_POOL_SIZE,
+                        SESSION_DB_POOL_SIZE + " must be between 1 and 1000, not " + value);
+            }
+            this.poolSize = value;
+            return this;
+        }
+
+        /** {@code SESSION_DB_CONNECT_TIMEOUT}; default 3 s, at least 250 ms (HikariCP's floor). */
+        public Builder connectTimeout(Duration value) {
+            positive(SESSION_DB_CONNECT_TIMEOUT, value);
+            if (value.toMillis() < 250) {
+                throw new SessionConfigurationException(SESSION_DB_CONNECT_TIMEOUT,
+                        SESSION_DB_CONNECT_TIMEOUT + " must be at least 250ms, not " + Durations.format(value));
+            }
+            this.connectTimeout = value;
+            return this;
+        }
+
+        /** {@code SESSION_DB_STATEMENT_TIMEOUT}; default 5 s. */
+        public Builder statementTimeout(Duration value) {
+            this.statementTimeout = positive(SESSION_DB_STATEMENT_TIMEOUT, value);
+            return this;
+        }
+
+        /** {@code SESSION_AUDIT_RETENTION}; default 30 d. */
+        public Builder auditRetention(Duration value) {
+            this.auditRetention = positive(SESSION_AUDIT_RETENTION, value);
+            return this;
+        }
+
+        /** {@code SESSION_MEMORY_MAX_SESSIONS}; default 100,000. */
+        public Builder memoryMaxSessions(long value) {
+            if (value < 1) {
+                throw new SessionConfigurationException(SESSION_MEMORY_MAX_SESSIONS,
+                        SESSION_MEMORY_MAX_SESSIONS + " must be at least 1, not " + value);
+            }
+            this.memoryMaxSessions = value;
+            return this;
+        }
+
+        /**
+         * Checks the rules between settings and builds.
+         *
+         * @throws SessionConfigurationException naming the setting at fault
+         */
+        public SessionSettings build() {
+            boolean production = environment == AppEnvironment.PRODUCTION;
+            if (absoluteTtl.compareTo(ttl) < 0) {
+                throw new SessionConfigurationException(SESSION_ABSOLUTE_TTL, SESSION_ABSOLUTE_TTL + " ("
+                        + Durations.format(absoluteTtl) + ") must not be shorter than " + SESSION_TTL + " ("
+                        + Durations.format(ttl) + ")");
+            }
+            if (touchInterval != null && touchInterval.compareTo(ttl) >= 0) {
+                throw new SessionConfigurationException(SESSION_TOUCH_INTERVAL, SESSION_TOUCH_INTERVAL + " ("
+                        + Durations.format(touchInterval) + ") must be shorter than " + SESSION_TTL + " ("
+                        + Durations.format(ttl) + ")");
+            }
+            if (production && store == StoreKind.AUTO && databaseUrl == null) {
+                throw new SessionConfigurationException(DATABASE_URL, APP_ENV + "=production needs a database: set "
+                        + DATABASE_URL + " (postgres://user:pass@host:5432/db), or set " + SESSION_STORE
+                        + "=memory to choose the in-memory store explicitly (sessions are then lost on restart"
+                        + " and not shared between instances)");
+            }
+            if (sameSite == SameSite.NONE && !Boolean.TRUE.equals(cookieSecure) && !(production && cookieSecure == null)) {
+                throw new SessionConfigurationException(SESSION_SAME_SITE, SESSION_SAME_SITE
+                        + "=None requires Secure cookies: set " + SESSION_COOKIE_SECURE + "=true");
+            }
+            String name = cookieName;
+            if (name != null && name.startsWith("__Host-")) {
+                if (cookieDomain != null || !"/".equals(cookiePath) || Boolean.FALSE.equals(cookieSecure)) {
+                    throw new SessionConfigurationException(SESSION_COOKIE_NAME, "a " + SESSION_COOKIE_NAME
+                            + " starting with __Host- requires Secure, " + SESSION_COOKIE_PATH + "=/ and no "
+                            + SESSION_COOKIE_DOMAIN);
+                }
+                if (!production && cookieSecure == null) {
+                    throw new SessionConfigurationException(SESSION_COOKIE_NAME, "a " + SESSION_COOKIE_NAME
+                            + " starting with __Host- requires Secure: in development set " + SESSION_COOKIE_SECURE
+                            + "=true (and use https)");
+                }
+            }
+            if (name != null && name.startsWith("__Secure-") && Boolean.FALSE.equals(cookieSecure)) {
+                throw new SessionConfigurationException(SESSION_COOKIE_NAME, "a " + SESSION_COOKIE_NAME
+                        + " starting with __Secure- requires Secure cookies");
+            }
+            List<String> finalSecrets = secrets;
+            boolean generated = false;
+            if (finalSecrets == null) {
+                if (production) {
+                    throw new SessionConfigurationException(SESSION_SECRET, APP_ENV + "=production needs "
+                            + SESSION_SECRET + ": at least " + MIN_SECRET_BYTES
+                            + " bytes of random text, e.g. from `openssl rand -base64 48`");
+                }
+                byte[] random = new byte[MIN_SECRET_BYTES];
+                new SecureRandom().nextBytes(random);
+                finalSecrets = List.of(Base64Url.encode(random));
+                generated = true;
+            } else {
+                List<String> shortOnes = new ArrayList<>();
+                for (int i = 0; i < finalSecrets.size(); i++) {
+                    if (finalSecrets.get(i).getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+                        shortOnes.add("#" + (i + 1));
+                    }
+                }
+                if (!shortOnes.isEmpty()) {
+                    String message = SESSION_SECRET + " secret " + String.join(", ", shortOnes) + " is shorter than "
+                            + MIN_SECRET_BYTES + " bytes";
+                    if (production) {
+                        throw new SessionConfigurationException(SESSION_SECRET, message
+                                + "; use at least " + MIN_SECRET_BYTES + " bytes of random text");
+                    }
+                    LOG.warn("{}; that is accepted in development only", message);
+                }
+            }
+            return new SessionSettings(this, finalSecrets, generated);
+        }
+
+        private static StoreKind parseStore(String text) {
+            for (StoreKind kind : StoreKind.values()) {
+                if (kind.name().equalsIgnoreCase(text)) {
+                    return kind;
+                }
+            }
+            throw new SessionConfigurationException(SESSION_STORE,
+                    SESSION_STORE + " must be auto, memory or jdbc, not '" + text + "'");
+        }
+
+        private static boolean parseBoolean(String setting, String text) {
+            switch (text.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on", "1" -> {
+                    return true;
+                }
+                case "false", "no", "off", "0" -> {
+                    return false;
+                }
+                default -> throw new SessionConfigurationException(setting,
+                        setting + " must be true or false, not '" + text + "'");
+            }
+        }
+
+        private static long parseLong(String setting, String text, long min, long max) {
+            try {
+                long value = Long.parseLong(text);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // the common message below
+            }
+            throw new SessionConfigurationException(setting,
+                    setting + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
+        }
+
+        private static Duration positive(String setting, Duration value) {
+            Objects.requireNonNull(value, setting);
+            if (value.isNegative() || value.isZero()) {
+                throw new SessionConfigurationException(setting, setting + " must be positive, not " + value);
+            }
+            return value;
+        }
+
+        private static String identifier(String setting, String value) {
+            if (value == null || !IDENTIFIER.matcher(value).matches()) {
+                throw new SessionConfigurationException(setting, setting
+                        + " must be an SQL identifier: a letter or _, then letters, digits or _, at most 63 characters, not '"
+                        + value + "'");
+            }
+            return value;
+        }
+    }
+}
