@@ -1,0 +1,249 @@
+package dev.sessionkit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * How the session cookie is named, scoped, signed, written and read. Knows no framework: it reads
+ * {@code Cookie} header strings and writes {@code Set-Cookie} header strings.
+ *
+ * <p>The cookie value is {@code <id>.<signature>}: the 43-character {@link SessionId} and the
+ * base64url HMAC-SHA256 of it under the first secret. Every configured secret verifies, so secrets
+ * can be rotated by putting the new one first; the comparison is constant-time. Reading never
+ * throws: a missing, unsigned, tampered, oversized, quoted-garbage or ambiguous cookie (the name
+ * twice with different values) is simply no cookie.
+ *
+ * <p>Immutable and thread-safe. Build one with {@link #from(SessionSettings)}.
+ */
+public final class CookiePolicy {
+
+    /** Cookie headers longer than this are ignored entirely. */
+    public static final int MAX_HEADER_LENGTH = 8192;
+
+    private static final String HMAC = "HmacSHA256";
+    private static final int SIGNATURE_LENGTH = 43;
+    private static final int VALUE_LENGTH = SessionId.LENGTH + 1 + SIGNATURE_LENGTH;
+
+    private final String name;
+    private final String path;
+    private final String domain;
+    private final Boolean secure;
+    private final boolean production;
+    private final boolean persistent;
+    private final SameSite sameSite;
+    private final List<SecretKeySpec> keys;
+    private final ThreadLocal<Mac[]> macs;
+
+    private CookiePolicy(SessionSettings settings) {
+        this.name = settings.cookieName();
+        this.path = settings.cookiePath();
+        this.domain = settings.cookieDomain();
+        this.secure = settings.cookieSecure();
+        this.production = settings.isProduction();
+        this.persistent = settings.cookiePersistent();
+        this.sameSite = settings.sameSite();
+        List<SecretKeySpec> specs = new ArrayList<>();
+        for (String secret : settings.secrets()) {
+            specs.add(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC));
+        }
+        this.keys = List.copyOf(specs);
+        this.macs = ThreadLocal.withInitial(this::newMacs);
+    }
+
+    /** The policy the settings describe. */
+    public static CookiePolicy from(SessionSettings settings) {
+        return new CookiePolicy(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** The cookie name. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether cookies are browser-session cookies (no {@code Max-Age}). */
+    public boolean persistent() {
+        return persistent;
+    }
+
+    /**
+     * Whether the cookie carries {@code Secure} for a request that arrived over https
+     * ({@code requestSecure}) or not: as configured, else always in production, else following the
+     * request.
+     */
+    public boolean secureFor(boolean requestSecure) {
+        if (secure != null) {
+            return secure;
+        }
+        return production || requestSecure;
+    }
+
+    /**
+     * Reads and verifies the session cookie from the request's {@code Cookie} headers.
+     *
+     * @param cookieHeaders the raw header values; null or empty for none
+     * @return the verified id, or empty; never throws
+     */
+    public Optional<SessionId> read(List<String> cookieHeaders) {
+        return readVerified(cookieHeaders).map(Verified::id);
+    }
+
+    /** Like {@link #read(List)}, also telling whether the cookie was signed with an older secret. */
+    Optional<Verified> readVerified(List<String> cookieHeaders) {
+        String value = findValue(cookieHeaders);
+        return value == null ? Optional.empty() : verify(value);
+    }
+
+    /** True when the headers carry a cookie with this policy's name, valid or not. */
+    boolean isPresent(List<String> cookieHeaders) {
+        return findValue(cookieHeaders) != null || hasName(cookieHeaders);
+    }
+
+    /** The signed cookie value for {@code id}. */
+    public String sign(SessionId id) {
+        return id.value() + '.' + Base64Url.encode(mac(0, id.value()));
+    }
+
+    /**
+     * A {@code Set-Cookie} header value that stores {@code id}.
+     *
+     * @param maxAge how long the browser keeps the cookie; ignored for browser-session cookies
+     * @param secure whether to add {@code Secure}
+     */
+    public String renderSet(SessionId id, Duration maxAge, boolean secure) {
+        StringBuilder sb = new StringBuilder(160).append(name).append('=').append(sign(id));
+        appendAttributes(sb, persistent ? Math.max(0, maxAge.getSeconds()) : -1, secure);
+        return sb.toString();
+    }
+
+    /** A {@code Set-Cookie} header value that deletes the cookie. */
+    public String renderClear(boolean secure) {
+        StringBuilder sb = new StringBuilder(120).append(name).append('=');
+        appendAttributes(sb, 0, secure);
+        return sb.toString();
+    }
+
+    private void appendAttributes(StringBuilder sb, long maxAgeSeconds, boolean secure) {
+        sb.append("; Path=").append(path);
+        if (domain != null) {
+            sb.append("; Domain=").append(domain);
+        }
+        if (maxAgeSeconds >= 0) {
+            sb.append("; Max-Age=").append(maxAgeSeconds);
+        }
+        sb.append("; HttpOnly");
+        if (secure || sameSite == SameSite.NONE || name.startsWith("__Host-") || name.startsWith("__Secure-")) {
+            sb.append("; Secure");
+        }
+        sb.append("; SameSite=").append(sameSite.attribute());
+    }
+
+    private Optional<Verified> verify(String value) {
+        if (value.length() != VALUE_LENGTH || value.charAt(SessionId.LENGTH) != '.') {
+            return Optional.empty();
+        }
+        Optional<SessionId> id = SessionId.parse(value.substring(0, SessionId.LENGTH));
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] given = value.substring(SessionId.LENGTH + 1).getBytes(StandardCharsets.US_ASCII);
+        // every secret is tried, whatever matched, so timing does not tell which one signed
+        int matched = -1;
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] expected = Base64Url.encode(mac(i, id.get().value())).getBytes(StandardCharsets.US_ASCII);
+            if (MessageDigest.isEqual(expected, given) && matched < 0) {
+                matched = i;
+            }
+        }
+        return matched < 0 ? Optional.empty() : Optional.of(new Verified(id.get(), matched == 0));
+    }
+
+    /**
+     * The value of this policy's cookie, or null when it is absent, oversized or ambiguous. Quoted
+     * values are unquoted.
+     */
+    private String findValue(List<String> headers) {
+        if (headers == null || headers.isEmpty()) {
+            return null;
+        }
+        String found = null;
+        int total = 0;
+        for (String header : headers) {
+            if (header == null) {
+                continue;
+            }
+            total += header.length();
+            if (total > MAX_HEADER_LENGTH) {
+                return null;
+            }
+            int start = 0;
+            while (start <= header.length()) {
+                int end = header.indexOf(';', start);
+                if (end < 0) {
+                    end = header.length();
+                }
+                String pair = header.substring(start, end).trim();
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    String value = pair.substring(eq + 1).trim();
+                    if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
+                        value = value.substring(1, value.length() - 1);
+                    }
+                    if (found != null && !found.equals(value)) {
+                        return null; // the same name twice with different values: trust neither
+                    }
+                    found = value;
+                }
+                start = end + 1;
+            }
+        }
+        return found;
+    }
+
+    private boolean hasName(List<String> headers) {
+        if (headers == null) {
+            return false;
+        }
+        for (String header : headers) {
+            if (header != null && header.contains(name + "=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private byte[] mac(int keyIndex, String text) {
+        Mac mac = macs.get()[keyIndex];
+        return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private Mac[] newMacs() {
+        Mac[] result = new Mac[keys.size()];
+        try {
+            for (int i = 0; i < result.length; i++) {
+                result[i] = Mac.getInstance(HMAC);
+                result[i].init(keys.get(i));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+        return result;
+    }
+
+    /** A verified cookie: the id, and whether the current (first) secret signed it. */
+    record Verified(SessionId id, boolean currentSecret) {
+    }
+
+    @Override
+    public String toString() {
+        return "CookiePolicy[name=" + name + ", path=" + path + ", domain=" + domain + ", sameSite=" + sameSite
+                + ", secrets=" + keys.size() + "]";
+    }
+}

@@ -1,0 +1,119 @@
+package dev.sessionkit;
+
+import java.util.Optional;
+
+/**
+ * The session state of one request, from {@link SessionManager#resolve(RequestInfo)} to
+ * {@link SessionManager#commit(SessionContext)}. Sessions are created lazily: nothing is stored
+ * and no cookie is sent unless {@link #getOrCreate()} is called (and, by default, something is
+ * set).
+ *
+ * <p>Not thread-safe: it belongs to one request.
+ */
+public final class SessionContext {
+
+    private final SessionManager manager;
+    private final RequestInfo request;
+    private final boolean cookiePresent;
+    private final SessionId requestedId;
+    private final boolean requestedValid;
+    private final boolean reissueCookie;
+    private final String clientIp;
+    private final boolean secure;
+    private Session session;
+    private Session pendingEnd;
+    private boolean clearCookie;
+
+    SessionContext(SessionManager manager, RequestInfo request, boolean cookiePresent, SessionId requestedId,
+            Session session, boolean reissueCookie, String clientIp, boolean secure) {
+        this.manager = manager;
+        this.request = request;
+        this.cookiePresent = cookiePresent;
+        this.requestedId = requestedId;
+        this.requestedValid = session != null;
+        this.session = session;
+        this.reissueCookie = reissueCookie;
+        this.clientIp = clientIp;
+        this.secure = secure;
+    }
+
+    /** The session of this request, if the request brought a live one or one was created. */
+    public Optional<Session> session() {
+        return Optional.ofNullable(session).filter(s -> !s.isInvalidated());
+    }
+
+    /** The session of this request, created (in memory only, until commit) when there is none. */
+    public Session getOrCreate() {
+        if (session == null || session.isInvalidated()) {
+            if (session != null) {
+                pendingEnd = session; // still to be ended at commit
+            }
+            session = manager.newSession(this);
+        }
+        return session;
+    }
+
+    /**
+     * Logs out: ends the current session at commit, if there is one, and clears the cookie in any
+     * case, so a browser holding a dead or tampered cookie loses it too. Idempotent.
+     */
+    public void invalidate() {
+        if (session != null && !session.isInvalidated()) {
+            session.invalidate();
+        }
+        clearCookie = cookiePresent || session != null;
+    }
+
+    /** True when the request carried a cookie with the session cookie's name, valid or not. */
+    public boolean cookiePresent() {
+        return cookiePresent;
+    }
+
+    /** The handle of the session id the request's cookie named, when its signature verified. */
+    public Optional<String> requestedHandle() {
+        return Optional.ofNullable(requestedId).map(id -> id.lookupKey().value());
+    }
+
+    /** True when the request's cookie named a live session. */
+    public boolean requestedSessionValid() {
+        return requestedValid;
+    }
+
+    /** The client address: the peer, or the first {@code X-Forwarded-For} hop behind a trusted proxy. */
+    public Optional<String> clientIp() {
+        return Optional.ofNullable(clientIp);
+    }
+
+    /** Whether the request counts as https (the peer's TLS, or a trusted proxy's {@code X-Forwarded-Proto}). */
+    public boolean secure() {
+        return secure;
+    }
+
+    RequestInfo request() {
+        return request;
+    }
+
+    Session current() {
+        return session;
+    }
+
+    boolean takeClearCookie() {
+        boolean c = clearCookie;
+        clearCookie = false;
+        return c;
+    }
+
+    Session takePendingEnd() {
+        Session s = pendingEnd;
+        pendingEnd = null;
+        return s;
+    }
+
+    SessionId requestedId() {
+        return requestedId;
+    }
+
+    boolean reissueCookie() {
+        return reissueCookie;
+    }
+}

@@ -1,0 +1,439 @@
+package dev.sessionkit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request life-cycle every adapter runs: {@link #resolve(RequestInfo)} at the start of a
+ * request (read and verify the cookie, load the session, check both expiries) and
+ * {@link #commit(SessionContext)} before the response is committed (decide what to write and which
+ * {@code Set-Cookie} to send).
+ *
+ * <p>What commit writes, with {@code resave=false} and {@code saveUninitialized=false} (the
+ * defaults, as in express-session):
+ * <ul>
+ *   <li>no session used, or a new session with nothing set: nothing, and no cookie;</li>
+ *   <li>a new session with something set (or any new session with {@code saveUninitialized}): one
+ *       create, and the cookie;</li>
+ *   <li>an unchanged session: nothing, unless its last touch is older than the touch interval (or
+ *       {@code resave}): then one touch;</li>
+ *   <li>a changed session: one delta write, carrying a touch when one is due;</li>
+ *   <li>a regenerated id: one key change carrying the delta and a touch, and the new cookie;</li>
+ *   <li>an invalidated session: one end, and a clearing cookie.</li>
+ * </ul>
+ * With {@code rolling}, the cookie is sent again whenever the expiry is written, with a
+ * {@code Max-Age} that matches it. A cookie signed with an older secret is re-signed.
+ *
+ * <p>The manager also runs the expiry sweeper (a daemon thread calling
+ * {@link SessionStore#purgeExpired} every cleanup interval) and tells {@link SessionListener}s what
+ * happened. Thread-safe; build one per application and {@link #close()} it at shutdown.
+ */
+public final class SessionManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+    private static final int MAX_USER_AGENT = 512;
+    private static final int MAX_IP = 64;
+
+    private final SessionSettings settings;
+    private final SessionStore store;
+    private final boolean ownsStore;
+    private final Clock clock;
+    private final CookiePolicy cookies;
+    private final List<SessionListener> listeners;
+    private final SessionSweeper sweeper;
+
+    private SessionManager(Builder b) {
+        this.settings = b.settings;
+        this.store = b.store;
+        this.ownsStore = b.ownsStore;
+        this.clock = b.clock;
+        this.cookies = CookiePolicy.from(settings);
+        this.listeners = List.copyOf(b.listeners);
+        this.sweeper = b.sweeper ? SessionSweeper.start(store, clock, settings.cleanupInterval(), this::fireExpired) : null;
+        if (settings.secretGenerated()) {
+            LOG.warn("sessionkit: {} is not set; signing cookies with a random secret made for this process, so sessions"
+                    + " end when it restarts. Set {} (32+ random bytes) to keep them.", SessionSettings.SESSION_SECRET,
+                    SessionSettings.SESSION_SECRET);
+        }
+    }
+
+    /** A builder; {@link Builder#settings} and {@link Builder#store} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The zero-setup path: settings from the environment, the store they select (found with
+     * {@link java.util.ServiceLoader}), the system clock and the sweeper.
+     *
+     * @throws SessionConfigurationException when the environment is invalid
+     * @throws StoreUnavailableException when the selected store cannot be reached
+     */
+    public static SessionManager fromEnvironment() {
+        SessionSettings settings = SessionSettings.fromEnvironment();
+        Clock clock = Clock.systemUTC();
+        return builder().settings(settings).store(SessionStores.open(settings, clock), true).clock(clock).build();
+    }
+
+    /** The settings. */
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    /** The store. */
+    public SessionStore store() {
+        return store;
+    }
+
+    /** The cookie policy. */
+    public CookiePolicy cookiePolicy() {
+        return cookies;
+    }
+
+    /**
+     * Starts a request: reads the cookie, verifies it, and loads the session when it is live.
+     * Nothing is written.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached
+     */
+    public SessionContext resolve(RequestInfo request) {
+        Objects.requireNonNull(request, "request");
+        boolean secure = request.secure()
+                || (settings.trustProxy() && request.forwardedProto() != null
+                        && "https".equalsIgnoreCase(firstHop(request.forwardedProto())));
+        String ip = clientIp(request);
+        Optional<CookiePolicy.Verified> verified = cookies.readVerified(request.cookieHeaders());
+        boolean present = verified.isPresent() || cookies.isPresent(request.cookieHeaders());
+        if (verified.isEmpty()) {
+            if (present) {
+                LOG.debug("sessionkit: the session cookie did not verify; treating the request as anonymous");
+            }
+            return new SessionContext(this, request, present, null, null, false, ip, secure);
+        }
+        SessionId id = verified.get().id();
+        Optional<SessionData> data = store.load(id.lookupKey(), now());
+        if (data.isEmpty()) {
+            LOG.debug("sessionkit: session {} is not live", id.lookupKey().prefix());
+            return new SessionContext(this, request, true, id, null, false, ip, secure);
+        }
+        Session session = new Session(settings, id, data.get());
+        return new SessionContext(this, request, true, id, session, !verified.get().currentSecret(), ip, secure);
+    }
+
+    /**
+     * Ends a request: writes what it changed and says which cookie to send. May be called again
+     * later in the same request; it then writes only what changed since.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached
+     * @throws AttributeSerializationException when the store refuses an attribute
+     */
+    public CommitResult commit(SessionContext context) {
+        Objects.requireNonNull(context, "context");
+        Instant now = now();
+        String cookie = null;
+        Session ended = context.takePendingEnd();
+        if (ended != null && ended.stored() != null) {
+            end(ended, now);
+            cookie = cookies.renderClear(context.secure());
+        }
+        if (context.takeClearCookie() && cookie == null) {
+            cookie = cookies.renderClear(context.secure());
+        }
+        Session session = context.current();
+        if (session == null) {
+            return result(cookie);
+        }
+        if (session.isInvalidated()) {
+            if (session.stored() != null) {
+                end(session, now);
+                cookie = cookies.renderClear(context.secure());
+            }
+            return result(cookie);
+        }
+        if (session.stored() == null) {
+            return result(create(context, session, now, cookie));
+        }
+        return result(update(context, session, now, cookie));
+    }
+
+    private String create(SessionContext context, Session session, Instant now, String cookie) {
+        if (!session.isModified() && !settings.saveUninitialized()) {
+            LOG.debug("sessionkit: new session left empty; not stored");
+            return cookie;
+        }
+        SessionData data = session.toNewData(now);
+        int attempts = 0;
+        while (!store.create(data)) {
+            // 256 random bits do not collide; a store that says so is answered with a fresh id
+            if (++attempts >= 3) {
+                throw new StoreUnavailableException("create", "the store refused three fresh session ids", null);
+            }
+            session.regenerateId();
+            data = session.toNewData(now).withKey(session.id().lookupKey());
+        }
+        SessionData created = data;
+        session.committed(created);
+        fire(l -> l.sessionCreated(created));
+        if (created.principal() != null) {
+            fire(l -> l.principalChanged(created, null));
+        }
+        LOG.debug("sessionkit: created session {}", created.key().prefix());
+        return setCookie(context, session.id(), created);
+    }
+
+    private String update(SessionContext context, Session session, Instant now, String cookie) {
+        SessionData before = session.stored();
+        boolean touchDue = settings.resave()
+                || !now.isBefore(before.lastAccessedAt().plus(settings.touchInterval()));
+        SessionDelta delta = session.delta(now);
+        if (session.regenerated()) {
+            SessionId oldId = session.previousId();
+            Optional<SessionData> moved = store.changeKey(oldId.lookupKey(), session.id().lookupKey(),
+                    delta.withTouch(touch(now, session)), now);
+            if (moved.isEmpty()) {
+                return gone(context, session);
+            }
+            String previousPrincipal = before.principal();
+            boolean principalChanged = delta.principalChanged();
+            session.committed(moved.get());
+            fire(l -> l.sessionIdChanged(oldId.lookupKey(), moved.get()));
+            if (principalChanged) {
+                fire(l -> l.principalChanged(moved.get(), previousPrincipal));
+            }
+            LOG.debug("sessionkit: session {} moved to {}", oldId.lookupKey().prefix(), moved.get().key().prefix());
+            return setCookie(context, session.id(), moved.get());
+        }
+        if (!delta.isEmpty()) {
+            boolean touched = touchDue || delta.idleTimeout() != null;
+            Optional<SessionData> after = store.apply(before.key(), touched ? delta.withTouch(touch(now, session)) : delta,
+                    now);
+            if (after.isEmpty()) {
+                return gone(context, session);
+            }
+            String previousPrincipal = before.principal();
+            session.committed(after.get());
+            if (delta.principalChanged()) {
+                fire(l -> l.principalChanged(after.get(), previousPrincipal));
+            }
+            return touched && settings.rolling() || context.reissueCookie()
+                    ? setCookie(context, session.id(), after.get()) : cookie;
+        }
+        if (touchDue) {
+            Touch touch = touch(now, session);
+            if (!store.touch(before.key(), touch, now)) {
+                return gone(context, session);
+            }
+            session.committed(before.touched(touch));
+            return settings.rolling() || context.reissueCookie() ? setCookie(context, session.id(), session.stored())
+                    : cookie;
+        }
+        return context.reissueCookie() ? setCookie(context, session.id(), before) : cookie;
+    }
+
+    /** The session ended under this request (logout elsewhere, revoked, expired): clear the cookie. */
+    private String gone(SessionContext context, Session session) {
+        LOG.debug("sessionkit: session {} ended during the request; clearing the cookie", session.id().lookupKey().prefix());
+        session.invalidate();
+        return cookies.renderClear(context.secure());
+    }
+
+    private boolean end(Session session, Instant now) {
+        LookupKey key = session.stored().key();
+        boolean ended = store.end(key, SessionStatus.LOGGED_OUT, now);
+        if (ended) {
+            LookupKey endedKey = key;
+            fire(l -> l.sessionDestroyed(endedKey, SessionStatus.LOGGED_OUT));
+            LOG.debug("sessionkit: session {} logged out", key.prefix());
+        }
+        return ended;
+    }
+
+    private static Touch touch(Instant now, Session session) {
+        return new Touch(now, now.plus(session.idleTimeout()));
+    }
+
+    private String setCookie(SessionContext context, SessionId id, SessionData data) {
+        Instant now = now();
+        Instant until = settings.rolling() ? data.expiresAt() : data.absoluteExpiresAt();
+        Duration maxAge = Duration.between(now, until);
+        return cookies.renderSet(id, maxAge.isNegative() ? Duration.ZERO : maxAge, context.secure());
+    }
+
+    private static CommitResult result(String cookie) {
+        return cookie == null ? CommitResult.nothing() : CommitResult.withCookie(cookie);
+    }
+
+    Session newSession(SessionContext context) {
+        return new Session(settings, SessionId.generate(), now(), truncate(context.clientIp().orElse(null), MAX_IP),
+                truncate(context.request().userAgent(), MAX_USER_AGENT));
+    }
+
+    // ---- operations outside a request ----
+
+    /** The live sessions of {@code principal}, oldest first. */
+    public List<SessionData> sessionsOf(String principal) {
+        return store.findByPrincipal(Objects.requireNonNull(principal, "principal"), now());
+    }
+
+    /** Ends every session of {@code principal} ("sign out everywhere"); returns how many ended. */
+    public int revokeAll(String principal, SessionStatus reason) {
+        int n = store.endByPrincipal(Objects.requireNonNull(principal, "principal"), reason, now());
+        LOG.debug("sessionkit: ended {} sessions of a principal", n);
+        return n;
+    }
+
+    /** Ends one session by its handle ({@link Session#handle()}); false when it was not live. */
+    public boolean revoke(String handle, SessionStatus reason) {
+        if (!LookupKey.isWellFormed(handle)) {
+            return false;
+        }
+        LookupKey key = new LookupKey(handle);
+        boolean ended = store.end(key, reason, now());
+        if (ended) {
+            fire(l -> l.sessionDestroyed(key, reason));
+        }
+        return ended;
+    }
+
+    /** Session counts of the store. */
+    public SessionStats stats() {
+        return store.stats(now());
+    }
+
+    /** Runs one sweep now, on the calling thread; returns how many sessions were purged. */
+    public int sweepNow() {
+        return new SessionSweeper(store, clock, this::fireExpired).sweep();
+    }
+
+    /** Stops the sweeper and, when the manager opened the store, closes it. Idempotent. */
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.close();
+        }
+        if (ownsStore) {
+            store.close();
+        }
+    }
+
+    private void fireExpired(LookupKey key) {
+        fire(l -> l.sessionExpired(key));
+    }
+
+    private void fire(java.util.function.Consumer<SessionListener> event) {
+        for (SessionListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("sessionkit: session listener {} failed; the request goes on", listener.getClass().getName(), e);
+            }
+        }
+    }
+
+    private Instant now() {
+        // stores keep microseconds at best; millisecond instants round-trip everywhere
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private String clientIp(RequestInfo request) {
+        if (settings.trustProxy() && request.forwardedFor() != null) {
+            String first = firstHop(request.forwardedFor());
+            if (!first.isEmpty()) {
+                return truncate(first, MAX_IP);
+            }
+        }
+        return truncate(request.remoteAddress(), MAX_IP);
+    }
+
+    private static String firstHop(String header) {
+        int comma = header.indexOf(',');
+        return (comma < 0 ? header : header.substring(0, comma)).trim();
+    }
+
+    private static String truncate(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        String clean = SessionJson.storable(text) ? text : text.replaceAll("[\\x00\\uD800-\\uDFFF]", "?");
+        return clean.length() <= max ? clean : clean.substring(0, max);
+    }
+
+    /** Builds a {@link SessionManager}. Not thread-safe. */
+    public static final class Builder {
+
+        private SessionSettings settings;
+        private SessionStore store;
+        private boolean ownsStore;
+        private Clock clock = Clock.systemUTC();
+        private final List<SessionListener> listeners = new ArrayList<>();
+        private boolean sweeper = true;
+
+        private Builder() {
+        }
+
+        /** The settings; required. */
+        public Builder settings(SessionSettings value) {
+            if (settings != null) {
+                throw new IllegalStateException("settings were already set");
+            }
+            this.settings = Objects.requireNonNull(value, "settings");
+            return this;
+        }
+
+        /** The store; required. The manager does not close a store handed in this way. */
+        public Builder store(SessionStore value) {
+            return store(value, false);
+        }
+
+        /** The store, and whether {@link SessionManager#close()} closes it. */
+        public Builder store(SessionStore value, boolean closeWithManager) {
+            if (store != null) {
+                throw new IllegalStateException("the store was already set");
+            }
+            this.store = Objects.requireNonNull(value, "store");
+            this.ownsStore = closeWithManager;
+            return this;
+        }
+
+        /** The clock; default the system clock in UTC. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Adds a listener. */
+        public Builder listener(SessionListener value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /** Whether to run the expiry sweeper; default true. */
+        public Builder sweeper(boolean value) {
+            this.sweeper = value;
+            return this;
+        }
+
+        /**
+         * Builds the manager and starts its sweeper.
+         *
+         * @throws IllegalStateException when settings or store are missing
+         */
+        public SessionManager build() {
+            if (settings == null) {
+                throw new IllegalStateException("settings are required");
+            }
+            if (store == null) {
+                throw new IllegalStateException("a store is required");
+            }
+            return new SessionManager(this);
+        }
+    }
+}

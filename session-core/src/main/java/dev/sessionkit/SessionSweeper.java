@@ -1,0 +1,103 @@
+package dev.sessionkit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges expired sessions on a daemon thread, in bounded batches, so a large backlog never holds
+ * long locks. Any number of instances may sweep one store at once; the store's
+ * {@link SessionStore#purgeExpired} makes that safe.
+ */
+final class SessionSweeper implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionSweeper.class);
+    static final int BATCH = 1000;
+    private static final int MAX_BATCHES_PER_RUN = 10_000;
+
+    private final SessionStore store;
+    private final Clock clock;
+    private final Consumer<LookupKey> onExpired;
+    private final ScheduledExecutorService executor;
+    private volatile boolean failing;
+
+    /** A sweeper that runs only when {@link #sweep()} is called. */
+    SessionSweeper(SessionStore store, Clock clock, Consumer<LookupKey> onExpired) {
+        this.store = store;
+        this.clock = clock;
+        this.onExpired = onExpired;
+        this.executor = null;
+    }
+
+    private SessionSweeper(SessionStore store, Clock clock, Duration interval, Consumer<LookupKey> onExpired) {
+        this.store = store;
+        this.clock = clock;
+        this.onExpired = onExpired;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sessionkit-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = interval.toMillis();
+        executor.scheduleWithFixedDelay(this::runQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        LOG.info("sessionkit: expiry sweeper started for the {} store, every {}", store.name(), interval);
+    }
+
+    static SessionSweeper start(SessionStore store, Clock clock, Duration interval, Consumer<LookupKey> onExpired) {
+        return new SessionSweeper(store, clock, interval, onExpired);
+    }
+
+    /** One full sweep: batches until one comes back short. Returns how many sessions went. */
+    int sweep() {
+        int total = 0;
+        for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+            List<LookupKey> purged = store.purgeExpired(clock.instant().truncatedTo(ChronoUnit.MILLIS), BATCH);
+            purged.forEach(onExpired);
+            total += purged.size();
+            if (purged.size() < BATCH) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    private void runQuietly() {
+        try {
+            int n = sweep();
+            if (failing) {
+                LOG.info("sessionkit: expiry sweeper recovered");
+                failing = false;
+            }
+            if (n > 0) {
+                LOG.debug("sessionkit: purged {} expired sessions", n);
+            }
+        } catch (StoreUnavailableException e) {
+            if (!failing) {
+                LOG.warn("sessionkit: expiry sweeper could not reach the {} store: {}; will retry", store.name(),
+                        e.getMessage());
+                failing = true;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sessionkit: expiry sweeper failed; will retry", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
