@@ -1,0 +1,139 @@
+package dev.sessionkit;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A map-backed store for unit tests of the manager: it records the name of every write so a test
+ * can assert exactly what a commit did. The real stores are tested by the contract suite.
+ */
+final class RecordingStore implements SessionStore {
+
+    final Map<LookupKey, SessionData> sessions = new ConcurrentHashMap<>();
+    final List<String> writes = new ArrayList<>();
+    boolean down;
+
+    @Override
+    public String name() {
+        return "recording";
+    }
+
+    private void checkUp(String operation) {
+        if (down) {
+            throw new StoreUnavailableException(operation, "store is down (test)", null);
+        }
+    }
+
+    @Override
+    public Optional<SessionData> load(LookupKey key, Instant now) {
+        checkUp("load");
+        return Optional.ofNullable(sessions.get(key)).filter(s -> s.isLive(now));
+    }
+
+    @Override
+    public boolean create(SessionData session) {
+        checkUp("create");
+        writes.add("create");
+        return sessions.putIfAbsent(session.key(), session) == null;
+    }
+
+    @Override
+    public Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now) {
+        checkUp("apply");
+        writes.add(delta.touch() == null ? "apply" : "apply+touch");
+        SessionData current = sessions.get(key);
+        if (current == null || !current.isLive(now)) {
+            return Optional.empty();
+        }
+        SessionData after = current.apply(delta);
+        sessions.put(key, after);
+        return Optional.of(after);
+    }
+
+    @Override
+    public Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now) {
+        checkUp("changeKey");
+        writes.add("changeKey");
+        SessionData current = sessions.get(oldKey);
+        if (current == null || !current.isLive(now) || sessions.containsKey(newKey)) {
+            return Optional.empty();
+        }
+        sessions.remove(oldKey);
+        SessionData after = current.withKey(newKey).apply(delta);
+        sessions.put(newKey, after);
+        return Optional.of(after);
+    }
+
+    @Override
+    public boolean touch(LookupKey key, Touch touch, Instant now) {
+        checkUp("touch");
+        writes.add("touch");
+        SessionData current = sessions.get(key);
+        if (current == null || !current.isLive(now)) {
+            return false;
+        }
+        sessions.put(key, current.touched(touch));
+        return true;
+    }
+
+    @Override
+    public boolean end(LookupKey key, SessionStatus reason, Instant now) {
+        checkUp("end");
+        writes.add("end");
+        SessionData current = sessions.get(key);
+        if (current == null || !current.isLive(now)) {
+            return false;
+        }
+        sessions.put(key, current.withStatus(reason));
+        return true;
+    }
+
+    @Override
+    public List<SessionData> findByPrincipal(String principal, Instant now) {
+        return sessions.values().stream().filter(s -> s.isLive(now) && principal.equals(s.principal()))
+                .sorted(Comparator.comparing(SessionData::createdAt)).toList();
+    }
+
+    @Override
+    public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
+        int n = 0;
+        for (SessionData s : findByPrincipal(principal, now)) {
+            n += end(s.key(), reason, now) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public List<SessionData> findLive(Instant now, int limit) {
+        return sessions.values().stream().filter(s -> s.isLive(now)).limit(limit).toList();
+    }
+
+    @Override
+    public List<LookupKey> purgeExpired(Instant now, int limit) {
+        List<LookupKey> purged = new ArrayList<>();
+        for (SessionData s : sessions.values()) {
+            if (purged.size() < limit && s.status() == SessionStatus.ACTIVE && !s.isLive(now)) {
+                sessions.remove(s.key());
+                purged.add(s.key());
+            }
+        }
+        return purged;
+    }
+
+    @Override
+    public SessionStats stats(Instant now) {
+        long active = sessions.values().stream().filter(s -> s.isLive(now)).count();
+        long expired = sessions.values().stream()
+                .filter(s -> s.status() == SessionStatus.ACTIVE && !s.isLive(now)).count();
+        return new SessionStats(sessions.size(), active, expired);
+    }
+
+    @Override
+    public void close() {
+    }
+}
