@@ -1,0 +1,963 @@
+package dev.sessionkit.testkit;
+
+import static dev.sessionkit.testkit.Fixtures.delta;
+import static dev.sessionkit.testkit.Fixtures.json;
+import static dev.sessionkit.testkit.Fixtures.newKey;
+import static dev.sessionkit.testkit.Fixtures.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sessionkit.AttributeSerializationException;
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionStats;
+import dev.sessionkit.SessionStatus;
+import dev.sessionkit.SessionStore;
+import dev.sessionkit.Touch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link SessionStore} must have, as one JUnit 5 suite. A store proves itself
+ * by extending this class in its own tests:
+ *
+ * <pre>{@code
+ * final class MyStoreTest extends SessionStoreContract {
+ *     protected SessionStore newStore(MutableClock clock) { return new MyStore(clock); }
+ *     protected void corrupt(SessionStore store, LookupKey key) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Before each test the suite makes a {@link MutableClock} and asks {@link #newStore(MutableClock)}
+ * for an empty store; after each test it closes the store. Tests never sleep: they move the clock,
+ * or pass a {@code now} later than the clock, which also checks that a store judges liveness by the
+ * {@code now} it is given and not by when its backend happens to drop expired data.
+ *
+ * <p>Every time the suite writes has whole seconds, so stores with coarser precision than
+ * {@link Instant} (PostgreSQL keeps microseconds) round-trip it exactly. Stores that keep ended
+ * sessions as an audit trail pass too: no test counts {@link SessionStats#total()} after an end or
+ * a purge.
+ */
+public abstract class SessionStoreContract {
+
+    private static final int THREADS = 8;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private MutableClock clock;
+    private SessionStore store;
+
+    /**
+     * Makes the store under test. Called before each test; the suite closes the store afterwards.
+     *
+     * @param clock the test's clock, at {@link MutableClock#DEFAULT_START}; a store that keeps a
+     *     clock (for its own expiry, say) must use this one
+     * @return a store holding no sessions
+     */
+    protected abstract SessionStore newStore(MutableClock clock);
+
+    /**
+     * Overwrites the stored data of an existing session with data of the wrong shape, the way a
+     * bug, a manual edit or an incompatible old version could leave it: for instance a JSON array
+     * where an object belongs. The session's key must stay where it is.
+     */
+    protected abstract void corrupt(SessionStore store, LookupKey key);
+
+    /** The store of the running test, for tests a subclass adds. */
+    protected final SessionStore store() {
+        return store;
+    }
+
+    /** The clock of the running test, for tests a subclass adds. */
+    protected final MutableClock clock() {
+        return clock;
+    }
+
+    @BeforeEach
+    final void openStore() {
+        clock = MutableClock.create();
+        store = newStore(clock);
+        assertThat(store).as("newStore must return a store").isNotNull();
+        assertThat(store.stats(clock.instant()).total()).as("newStore must return an empty store").isZero();
+    }
+
+    @AfterEach
+    final void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- create and load
+
+    @Test
+    void createThenLoadReturnsEveryFieldAsStored() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0.minusSeconds(90))
+                .attribute("text", "\"héllo wörld 😀 \\\" \\\\ \\n\"")
+                .attribute("small", "42")
+                .attribute("big", "9007199254740993")
+                .attribute("negative", "-17")
+                .attribute("fraction", "1.5")
+                .attribute("yes", "true")
+                .attribute("nothing", "null")
+                .attribute("list", "[1, \"two\", {\"three\": 3}, []]")
+                .attribute("nested", "{\"cart\": {\"items\": [{\"sku\": \"A-1\", \"qty\": 2}]}, \"empty\": {}}")
+                .principal("alice@example.com")
+                .lastAccessedAt(t0.minusSeconds(30))
+                .idleExpiresAt(t0.plus(Duration.ofMinutes(20)))
+                .absoluteExpiresAt(t0.plus(Duration.ofHours(5)))
+                .client("203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64)")
+                .version(3)
+                .build();
+
+        assertThat(store.create(created)).isTrue();
+
+        assertThat(store.load(created.key(), t0)).contains(created);
+    }
+
+    @Test
+    void createThenLoadKeepsAbsentPrincipalClientAndAttributes() {
+        SessionData created = session(clock.instant()).build();
+
+        assertThat(store.create(created)).isTrue();
+
+        SessionData loaded = store.load(created.key(), clock.instant()).orElseThrow();
+        assertThat(loaded).isEqualTo(created);
+        assertThat(loaded.principal()).isNull();
+        assertThat(loaded.ip()).isNull();
+        assertThat(loaded.userAgent()).isNull();
+        assertThat(loaded.attributes()).isEmpty();
+    }
+
+    @Test
+    void createOnTakenKeyReturnsFalseAndChangesNothing() {
+        SessionData first = session(clock.instant()).attribute("owner", "\"first\"").principal("alice").build();
+        SessionData second = session(clock.instant().plusSeconds(5)).key(first.key())
+                .attribute("owner", "\"second\"").principal("mallory").build();
+        store.create(first);
+
+        assertThat(store.create(second)).isFalse();
+
+        assertThat(store.load(first.key(), clock.instant())).contains(first);
+        assertThat(store.findByPrincipal("mallory", clock.instant())).isEmpty();
+    }
+
+    @Test
+    void loadOfUnknownKeyIsEmpty() {
+        store.create(session(clock.instant()).build());
+
+        assertThat(store.load(newKey(), clock.instant())).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    @Test
+    void applyRemovesThenSetsThenIncrements() {
+        SessionData created = session(clock.instant())
+                .attribute("gone", "\"bye\"")
+                .attribute("kept", "{\"a\": 1}")
+                .attribute("replaced", "\"old\"")
+                .attribute("visits", "10")
+                .build();
+        store.create(created);
+        SessionDelta delta = delta()
+                .remove("gone")
+                .remove("replaced").set("replaced", "\"new\"")
+                .set("added", "[true]")
+                .increment("visits", 5)
+                .set("counter", "100").increment("counter", 1)
+                .increment("fresh", 3)
+                .build();
+
+        SessionData applied = store.apply(created.key(), delta, clock.instant()).orElseThrow();
+
+        assertThat(applied.attributes()).containsOnlyKeys("kept", "replaced", "added", "visits", "counter", "fresh");
+        assertThat(applied.attributes().get("kept")).isEqualTo(json("{\"a\": 1}"));
+        assertThat(applied.attributes().get("replaced")).isEqualTo(json("\"new\""));
+        assertThat(applied.attributes().get("added")).isEqualTo(json("[true]"));
+        assertThat(applied.attributes().get("visits").asLong()).isEqualTo(15);
+        assertThat(applied.attributes().get("counter").asLong()).isEqualTo(101);
+        assertThat(applied.attributes().get("fresh").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void applyReturnsWhatIsStoredAndIncrementsVersion() {
+        SessionData created = session(clock.instant()).attribute("n", "1").version(7).build();
+        store.create(created);
+
+        SessionData first = store.apply(created.key(), delta().set("a", "\"x\"").increment("n", 1).build(),
+                clock.instant()).orElseThrow();
+        assertThat(first.version()).isEqualTo(8);
+        assertThat(store.load(created.key(), clock.instant())).contains(first);
+
+        SessionData second = store.apply(created.key(), delta().remove("a").build(), clock.instant()).orElseThrow();
+        assertThat(second.version()).isEqualTo(9);
+        assertThat(store.load(created.key(), clock.instant())).contains(second);
+    }
+
+    @Test
+    void applyLeavesUntouchedFieldsAsTheyWere() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).attribute("a", "1").principal("alice")
+                .client("198.51.100.1", "curl/8").build();
+        store.create(created);
+
+        SessionData applied = store.apply(created.key(), delta().set("b", "2").build(), t0).orElseThrow();
+
+        assertThat(applied).isEqualTo(new SessionData(created.key(), applied.attributes(), "alice", t0, t0,
+                created.idleExpiresAt(), created.absoluteExpiresAt(), created.idleTimeout(), "198.51.100.1",
+                "curl/8", SessionStatus.ACTIVE, created.version() + 1));
+        assertThat(applied.attributes()).containsOnlyKeys("a", "b");
+    }
+
+    @Test
+    void applyChangesPrincipalAbsoluteExpiryAndIdleTimeout() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+        Instant restartedAbsolute = t0.plus(Duration.ofDays(1));
+
+        SessionData applied = store.apply(created.key(), delta()
+                .principal("bob")
+                .absoluteExpiresAt(restartedAbsolute)
+                .idleTimeout(Duration.ofMinutes(5))
+                .build(), t0).orElseThrow();
+
+        assertThat(applied.principal()).isEqualTo("bob");
+        assertThat(applied.absoluteExpiresAt()).isEqualTo(restartedAbsolute);
+        assertThat(applied.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(applied.idleExpiresAt()).isEqualTo(created.idleExpiresAt());
+        assertThat(store.load(created.key(), t0)).contains(applied);
+    }
+
+    @Test
+    void applyWithNullPrincipalSignsOut() {
+        SessionData created = session(clock.instant()).principal("alice").build();
+        store.create(created);
+
+        SessionData applied = store.apply(created.key(), delta().principal(null).build(), clock.instant())
+                .orElseThrow();
+
+        assertThat(applied.principal()).isNull();
+        assertThat(store.load(created.key(), clock.instant()).orElseThrow().principal()).isNull();
+        assertThat(store.findByPrincipal("alice", clock.instant())).isEmpty();
+    }
+
+    @Test
+    void applyWithTouchMovesAccessTimesForwardOnly() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+        Instant later = t0.plus(Duration.ofMinutes(10));
+
+        SessionData moved = store.apply(created.key(),
+                delta().set("a", "1").touch(later, later.plus(Fixtures.IDLE_TIMEOUT)).build(), later).orElseThrow();
+        assertThat(moved.lastAccessedAt()).isEqualTo(later);
+        assertThat(moved.idleExpiresAt()).isEqualTo(later.plus(Fixtures.IDLE_TIMEOUT));
+
+        SessionData stale = store.apply(created.key(),
+                delta().set("b", "2").touch(t0.plusSeconds(60), t0.plusSeconds(60).plus(Fixtures.IDLE_TIMEOUT)).build(),
+                later).orElseThrow();
+        assertThat(stale.lastAccessedAt()).isEqualTo(later);
+        assertThat(stale.idleExpiresAt()).isEqualTo(later.plus(Fixtures.IDLE_TIMEOUT));
+        assertThat(stale.attributes()).containsOnlyKeys("a", "b");
+    }
+
+    @Test
+    void applyOnUnknownKeyReturnsEmptyAndCreatesNothing() {
+        LookupKey unknown = newKey();
+
+        assertThat(store.apply(unknown, delta().set("a", "1").principal("alice").build(), clock.instant())).isEmpty();
+
+        assertThat(store.load(unknown, clock.instant())).isEmpty();
+        assertThat(store.findByPrincipal("alice", clock.instant())).isEmpty();
+        assertThat(store.stats(clock.instant()).active()).isZero();
+    }
+
+    @Test
+    void applyOnEndedSessionReturnsEmptyAndDoesNotReviveIt() {
+        SessionData created = session(clock.instant()).principal("alice").build();
+        store.create(created);
+        store.end(created.key(), SessionStatus.LOGGED_OUT, clock.instant());
+
+        assertThat(store.apply(created.key(), delta().set("a", "1").build(), clock.instant())).isEmpty();
+
+        assertThat(store.load(created.key(), clock.instant())).isEmpty();
+        assertThat(store.findByPrincipal("alice", clock.instant())).isEmpty();
+    }
+
+    @Test
+    void applyOnExpiredSessionReturnsEmptyAndWritesNothing() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).attribute("a", "1").build();
+        store.create(created);
+        Instant afterIdleExpiry = created.idleExpiresAt().plusSeconds(1);
+
+        Optional<SessionData> applied = store.apply(created.key(), delta().set("a", "2")
+                .touch(afterIdleExpiry, afterIdleExpiry.plus(Fixtures.IDLE_TIMEOUT)).build(), afterIdleExpiry);
+
+        assertThat(applied).isEmpty();
+        assertThat(store.load(created.key(), afterIdleExpiry)).isEmpty();
+        // Seen from before the expiry, the session is exactly as it was created.
+        assertThat(store.load(created.key(), t0)).contains(created);
+    }
+
+    // ---------------------------------------------------------------- increments
+
+    @Test
+    void incrementOfMissingValueStartsFromZero() {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+
+        SessionData applied = store.apply(created.key(), delta().increment("n", -4).build(), clock.instant())
+                .orElseThrow();
+
+        assertThat(applied.attributes().get("n").isIntegralNumber()).isTrue();
+        assertThat(applied.attributes().get("n").asLong()).isEqualTo(-4);
+    }
+
+    @Test
+    void incrementOfNonIntegerValueStartsFromZero() {
+        SessionData created = session(clock.instant())
+                .attribute("text", "\"12\"")
+                .attribute("fraction", "2.5")
+                .attribute("flag", "true")
+                .attribute("object", "{\"n\": 1}")
+                .attribute("nil", "null")
+                .build();
+        store.create(created);
+
+        SessionData applied = store.apply(created.key(), delta()
+                .increment("text", 1).increment("fraction", 2).increment("flag", 3)
+                .increment("object", 4).increment("nil", 5).build(), clock.instant()).orElseThrow();
+
+        assertThat(applied.attributes().get("text").asLong()).isEqualTo(1);
+        assertThat(applied.attributes().get("fraction").asLong()).isEqualTo(2);
+        assertThat(applied.attributes().get("flag").asLong()).isEqualTo(3);
+        assertThat(applied.attributes().get("object").asLong()).isEqualTo(4);
+        assertThat(applied.attributes().get("nil").asLong()).isEqualTo(5);
+        assertThat(applied.attributes().values()).allMatch(JsonNode::isIntegralNumber);
+    }
+
+    @Test
+    void incrementHandlesValuesBeyondThirtyTwoBits() {
+        SessionData created = session(clock.instant()).attribute("bytes", "5000000000").build();
+        store.create(created);
+
+        SessionData applied = store.apply(created.key(), delta().increment("bytes", 3_000_000_000L).build(),
+                clock.instant()).orElseThrow();
+
+        assertThat(applied.attributes().get("bytes").asLong()).isEqualTo(8_000_000_000L);
+    }
+
+    // ---------------------------------------------------------------- concurrency
+
+    @Test
+    @Timeout(120)
+    void concurrentDeltasToDistinctAttributesLoseNothing() throws Exception {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+        int perThread = 50;
+        Instant now = clock.instant();
+
+        runConcurrently(THREADS, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                assertThat(store.apply(created.key(), delta().set("t" + thread + "-" + i, String.valueOf(i)).build(),
+                        now)).isPresent();
+            }
+        });
+
+        SessionData loaded = store.load(created.key(), now).orElseThrow();
+        assertThat(loaded.attributes()).hasSize(THREADS * perThread);
+        for (int thread = 0; thread < THREADS; thread++) {
+            for (int i = 0; i < perThread; i++) {
+                assertThat(loaded.attributes().get("t" + thread + "-" + i)).isEqualTo(json(String.valueOf(i)));
+            }
+        }
+        assertThat(loaded.version()).isEqualTo(created.version() + THREADS * perThread);
+    }
+
+    @Test
+    @Timeout(120)
+    void concurrentIncrementsLoseNothing() throws Exception {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+        int perThread = 500;
+        Instant now = clock.instant();
+
+        runConcurrently(THREADS, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                assertThat(store.apply(created.key(), delta().increment("hits", 1).build(), now)).isPresent();
+            }
+        });
+
+        SessionData loaded = store.load(created.key(), now).orElseThrow();
+        assertThat(loaded.attributes().get("hits").asLong()).isEqualTo((long) THREADS * perThread);
+        assertThat(loaded.version()).isEqualTo(created.version() + (long) THREADS * perThread);
+    }
+
+    @Test
+    @Timeout(120)
+    void endDuringConcurrentWritesIsNeverUndone() throws Exception {
+        SessionData created = session(clock.instant()).principal("alice").build();
+        store.create(created);
+        Instant now = clock.instant();
+        int writesPerThread = 200;
+        AtomicInteger writes = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+
+        runConcurrently(THREADS, thread -> {
+            if (thread == 0) {
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (writes.get() < 100 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                if (store.end(created.key(), SessionStatus.LOGGED_OUT, now)) {
+                    ended.incrementAndGet();
+                }
+                return;
+            }
+            boolean seenEnded = false;
+            for (int i = 0; i < writesPerThread; i++) {
+                boolean written = i % 3 == 2
+                        ? store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)
+                        : store.apply(created.key(), delta().increment("n", 1).set("t" + thread, String.valueOf(i))
+                                .build(), now).isPresent();
+                writes.incrementAndGet();
+                assertThat(written && seenEnded).as("a write succeeded after this thread saw the session end").isFalse();
+                seenEnded |= !written;
+            }
+        });
+
+        assertThat(ended).as("end must succeed on the live session").hasValue(1);
+        assertThat(store.load(created.key(), now)).isEmpty();
+        assertThat(store.apply(created.key(), delta().set("late", "1").build(), now)).isEmpty();
+        assertThat(store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)).isFalse();
+        assertThat(store.load(created.key(), now)).isEmpty();
+        assertThat(store.findByPrincipal("alice", now)).isEmpty();
+        assertThat(store.stats(now).active()).isZero();
+    }
+
+    // ---------------------------------------------------------------- touch
+
+    @Test
+    void touchMovesAccessTimeAndIdleExpiryForward() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).attribute("a", "1").build();
+        store.create(created);
+        Instant later = clock.advance(Duration.ofMinutes(20));
+
+        assertThat(store.touch(created.key(), new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT)), later)).isTrue();
+
+        SessionData loaded = store.load(created.key(), later).orElseThrow();
+        assertThat(loaded.lastAccessedAt()).isEqualTo(later);
+        assertThat(loaded.idleExpiresAt()).isEqualTo(later.plus(Fixtures.IDLE_TIMEOUT));
+        assertThat(loaded.absoluteExpiresAt()).isEqualTo(created.absoluteExpiresAt());
+        assertThat(loaded.attributes()).isEqualTo(created.attributes());
+        assertThat(loaded.version()).isGreaterThan(created.version());
+        // Without the touch the session would have ended at t0 + 30 min.
+        Instant pastOriginalExpiry = clock.advance(Duration.ofMinutes(20));
+        assertThat(store.load(created.key(), pastOriginalExpiry)).isPresent();
+    }
+
+    @Test
+    void olderTouchNeverRewindsExpiry() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+        Instant late = t0.plus(Duration.ofMinutes(10));
+        Instant early = t0.plus(Duration.ofMinutes(2));
+        store.touch(created.key(), new Touch(late, late.plus(Fixtures.IDLE_TIMEOUT)), late);
+
+        assertThat(store.touch(created.key(), new Touch(early, early.plus(Fixtures.IDLE_TIMEOUT)), late)).isTrue();
+
+        SessionData loaded = store.load(created.key(), late).orElseThrow();
+        assertThat(loaded.lastAccessedAt()).isEqualTo(late);
+        assertThat(loaded.idleExpiresAt()).isEqualTo(late.plus(Fixtures.IDLE_TIMEOUT));
+    }
+
+    @Test
+    void touchOfUnknownEndedOrExpiredSessionReturnsFalse() {
+        Instant t0 = clock.instant();
+        SessionData ended = session(t0).build();
+        SessionData expiring = session(t0).idleTimeout(Duration.ofMinutes(1)).build();
+        store.create(ended);
+        store.create(expiring);
+        store.end(ended.key(), SessionStatus.REVOKED, t0);
+        Instant later = t0.plus(Duration.ofMinutes(2));
+        Touch touch = new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT));
+
+        assertThat(store.touch(newKey(), touch, later)).isFalse();
+        assertThat(store.touch(ended.key(), touch, later)).isFalse();
+        assertThat(store.touch(expiring.key(), touch, later)).isFalse();
+
+        assertThat(store.load(ended.key(), later)).isEmpty();
+        assertThat(store.load(expiring.key(), later)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- expiry
+
+    @Test
+    void sessionExpiresOnceIdleTimeoutPassesWithoutTouch() {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+
+        clock.advance(Fixtures.IDLE_TIMEOUT.minusMinutes(1));
+        assertThat(store.load(created.key(), clock.instant())).isPresent();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(store.load(created.key(), clock.instant())).isEmpty();
+        assertThat(store.findLive(clock.instant(), 10)).isEmpty();
+    }
+
+    @Test
+    void sessionExpiresAtAbsoluteExpiryEvenWhenKeptBusy() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).absoluteExpiresAt(t0.plus(Duration.ofHours(1))).build();
+        store.create(created);
+
+        for (int minutes = 20; minutes < 60; minutes += 20) {
+            Instant now = clock.advance(Duration.ofMinutes(20));
+            assertThat(store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)).isTrue();
+        }
+        Instant now = clock.advance(Duration.ofMinutes(21));
+
+        assertThat(store.load(created.key(), now)).isEmpty();
+        assertThat(store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)).isFalse();
+    }
+
+    @Test
+    void sessionIsNotLiveAtTheInstantItExpires() {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+
+        assertThat(store.load(created.key(), created.expiresAt().minusSeconds(1))).isPresent();
+        assertThat(store.load(created.key(), created.expiresAt())).isEmpty();
+    }
+
+    @Test
+    void livenessFollowsTheNowArgumentNotTheBackendsExpiry() {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+        Instant afterExpiry = created.expiresAt().plusSeconds(1);
+
+        // The clock stays where it is: a store that only trusts its backend's own expiry fails here.
+        assertThat(store.load(created.key(), afterExpiry)).isEmpty();
+        assertThat(store.findLive(afterExpiry, 10)).isEmpty();
+        assertThat(store.touch(created.key(), new Touch(afterExpiry, afterExpiry.plusSeconds(60)), afterExpiry))
+                .isFalse();
+        assertThat(store.load(created.key(), clock.instant())).contains(created);
+    }
+
+    // ---------------------------------------------------------------- change key
+
+    @Test
+    void changeKeyMovesSessionAndAppliesDelta() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).attribute("cart", "[1, 2]").build();
+        store.create(created);
+        LookupKey newKey = newKey();
+        Instant loginAbsolute = t0.plus(Duration.ofDays(2));
+
+        SessionData moved = store.changeKey(created.key(), newKey,
+                delta().principal("alice").absoluteExpiresAt(loginAbsolute).set("login", "true").build(), t0)
+                .orElseThrow();
+
+        assertThat(moved.key()).isEqualTo(newKey);
+        assertThat(moved.principal()).isEqualTo("alice");
+        assertThat(moved.absoluteExpiresAt()).isEqualTo(loginAbsolute);
+        assertThat(moved.attributes()).containsOnlyKeys("cart", "login");
+        assertThat(moved.createdAt()).isEqualTo(created.createdAt());
+        assertThat(moved.version()).isEqualTo(created.version() + 1);
+        assertThat(store.load(newKey, t0)).contains(moved);
+        assertThat(store.load(created.key(), t0)).isEmpty();
+        assertThat(store.apply(created.key(), delta().set("late", "1").build(), t0)).isEmpty();
+        assertThat(store.touch(created.key(), new Touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT)), t0)).isFalse();
+        assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key).containsExactly(newKey);
+    }
+
+    @Test
+    void changeKeyOfSessionThatIsNotLiveReturnsEmptyAndCreatesNothing() {
+        Instant t0 = clock.instant();
+        SessionData ended = session(t0).build();
+        SessionData expiring = session(t0).idleTimeout(Duration.ofMinutes(1)).build();
+        store.create(ended);
+        store.create(expiring);
+        store.end(ended.key(), SessionStatus.LOGGED_OUT, t0);
+        Instant later = t0.plus(Duration.ofMinutes(2));
+        SessionDelta login = delta().principal("alice").build();
+
+        for (LookupKey oldKey : List.of(newKey(), ended.key(), expiring.key())) {
+            LookupKey target = newKey();
+            assertThat(store.changeKey(oldKey, target, login, later)).isEmpty();
+            assertThat(store.load(target, later)).isEmpty();
+        }
+        assertThat(store.findByPrincipal("alice", later)).isEmpty();
+    }
+
+    @Test
+    void changeKeyToTakenKeyReturnsEmptyAndChangesNeitherSession() {
+        Instant t0 = clock.instant();
+        SessionData mover = session(t0).attribute("who", "\"mover\"").build();
+        SessionData holder = session(t0).attribute("who", "\"holder\"").principal("bob").build();
+        store.create(mover);
+        store.create(holder);
+
+        assertThat(store.changeKey(mover.key(), holder.key(), delta().principal("alice").build(), t0)).isEmpty();
+        assertThat(store.changeKey(mover.key(), mover.key(), delta().principal("alice").build(), t0)).isEmpty();
+
+        assertThat(store.load(mover.key(), t0)).contains(mover);
+        assertThat(store.load(holder.key(), t0)).contains(holder);
+        assertThat(store.findByPrincipal("alice", t0)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- end
+
+    @Test
+    void endedSessionCanNeitherBeLoadedNorWritten() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+
+        assertThat(store.end(created.key(), SessionStatus.LOGGED_OUT, t0)).isTrue();
+
+        assertThat(store.load(created.key(), t0)).isEmpty();
+        assertThat(store.apply(created.key(), delta().set("a", "1").build(), t0)).isEmpty();
+        assertThat(store.touch(created.key(), new Touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT)), t0)).isFalse();
+        assertThat(store.changeKey(created.key(), newKey(), SessionDelta.empty(), t0)).isEmpty();
+        assertThat(store.end(created.key(), SessionStatus.REVOKED, t0)).isFalse();
+        assertThat(store.findByPrincipal("alice", t0)).isEmpty();
+        assertThat(store.findLive(t0, 10)).isEmpty();
+        assertThat(store.load(created.key(), t0)).isEmpty();
+    }
+
+    @Test
+    void endOfUnknownOrExpiredSessionReturnsFalse() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+
+        assertThat(store.end(newKey(), SessionStatus.LOGGED_OUT, t0)).isFalse();
+        assertThat(store.end(created.key(), SessionStatus.LOGGED_OUT, created.expiresAt())).isFalse();
+    }
+
+    @Test
+    void endWithActiveAsReasonIsRejected() {
+        SessionData created = session(clock.instant()).principal("alice").build();
+        store.create(created);
+
+        assertThatThrownBy(() -> store.end(created.key(), SessionStatus.ACTIVE, clock.instant()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.endByPrincipal("alice", SessionStatus.ACTIVE, clock.instant()))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.load(created.key(), clock.instant())).contains(created);
+    }
+
+    // ---------------------------------------------------------------- principals
+
+    @Test
+    void findByPrincipalListsOnlyLiveSessionsOfThatPrincipalOldestFirst() {
+        Instant t0 = clock.instant();
+        SessionData newest = session(t0.minusSeconds(60)).principal("alice").build();
+        SessionData oldest = session(t0.minusSeconds(600)).principal("alice").build();
+        SessionData middle = session(t0.minusSeconds(300)).principal("alice").build();
+        SessionData expired = session(t0.minusSeconds(900)).principal("alice")
+                .absoluteExpiresAt(t0.minusSeconds(1)).build();
+        SessionData ended = session(t0.minusSeconds(800)).principal("alice").build();
+        SessionData other = session(t0.minusSeconds(700)).principal("bob").build();
+        SessionData anonymous = session(t0.minusSeconds(500)).build();
+        for (SessionData s : List.of(newest, oldest, middle, expired, ended, other, anonymous)) {
+            store.create(s);
+        }
+        store.end(ended.key(), SessionStatus.LOGGED_OUT, t0);
+
+        assertThat(store.findByPrincipal("alice", t0)).containsExactly(oldest, middle, newest);
+        assertThat(store.findByPrincipal("bob", t0)).containsExactly(other);
+        assertThat(store.findByPrincipal("carol", t0)).isEmpty();
+        assertThat(store.findByPrincipal("ALICE", t0)).isEmpty();
+    }
+
+    @Test
+    void findByPrincipalFollowsPrincipalChanges() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+
+        store.apply(created.key(), delta().principal("alice").build(), t0);
+        assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key).containsExactly(created.key());
+
+        store.apply(created.key(), delta().principal("bob").build(), t0);
+        assertThat(store.findByPrincipal("alice", t0)).isEmpty();
+        assertThat(store.findByPrincipal("bob", t0)).extracting(SessionData::key).containsExactly(created.key());
+
+        store.apply(created.key(), delta().principal(null).build(), t0);
+        assertThat(store.findByPrincipal("bob", t0)).isEmpty();
+    }
+
+    @Test
+    void endByPrincipalEndsEveryLiveSessionOfThatPrincipalOnly() {
+        Instant t0 = clock.instant();
+        List<SessionData> alices = List.of(
+                session(t0).principal("alice").build(),
+                session(t0.minusSeconds(10)).principal("alice").build(),
+                session(t0.minusSeconds(20)).principal("alice").build());
+        SessionData expiredAlice = session(t0.minusSeconds(30)).principal("alice")
+                .absoluteExpiresAt(t0.minusSeconds(1)).build();
+        SessionData bob = session(t0).principal("bob").build();
+        SessionData anonymous = session(t0).build();
+        alices.forEach(store::create);
+        store.create(expiredAlice);
+        store.create(bob);
+        store.create(anonymous);
+
+        assertThat(store.endByPrincipal("alice", SessionStatus.REVOKED, t0)).isEqualTo(3);
+
+        for (SessionData alice : alices) {
+            assertThat(store.load(alice.key(), t0)).isEmpty();
+            assertThat(store.apply(alice.key(), delta().set("a", "1").build(), t0)).isEmpty();
+        }
+        assertThat(store.findByPrincipal("alice", t0)).isEmpty();
+        assertThat(store.load(bob.key(), t0)).contains(bob);
+        assertThat(store.load(anonymous.key(), t0)).contains(anonymous);
+        assertThat(store.endByPrincipal("alice", SessionStatus.REVOKED, t0)).isZero();
+        assertThat(store.endByPrincipal("nobody", SessionStatus.REVOKED, t0)).isZero();
+    }
+
+    // ---------------------------------------------------------------- find live, purge, stats
+
+    @Test
+    void findLiveListsLiveSessionsOldestFirstUpToLimit() {
+        Instant t0 = clock.instant();
+        SessionData second = session(t0.minusSeconds(200)).build();
+        SessionData fourth = session(t0).principal("bob").build();
+        SessionData first = session(t0.minusSeconds(300)).principal("alice").build();
+        SessionData third = session(t0.minusSeconds(100)).build();
+        SessionData expired = session(t0.minusSeconds(400)).absoluteExpiresAt(t0).build();
+        SessionData ended = session(t0.minusSeconds(350)).build();
+        for (SessionData s : List.of(second, fourth, first, third, expired, ended)) {
+            store.create(s);
+        }
+        store.end(ended.key(), SessionStatus.LOGGED_OUT, t0);
+
+        assertThat(store.findLive(t0, 10)).containsExactly(first, second, third, fourth);
+        assertThat(store.findLive(t0, 2)).containsExactly(first, second);
+    }
+
+    @Test
+    void nonPositiveLimitsAreRejected() {
+        assertThatThrownBy(() -> store.findLive(clock.instant(), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.purgeExpired(clock.instant(), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.purgeExpired(clock.instant(), -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void purgeExpiredRemovesOnlyExpiredSessionsInBatchesAndReturnsTheirKeys() {
+        Instant t0 = clock.instant();
+        Set<LookupKey> expiring = new HashSet<>();
+        for (int i = 0; i < 7; i++) {
+            SessionData s = i % 2 == 0
+                    ? session(t0).idleTimeout(Duration.ofMinutes(10)).principal("alice").build()
+                    : session(t0).absoluteExpiresAt(t0.plus(Duration.ofMinutes(10))).build();
+            store.create(s);
+            expiring.add(s.key());
+        }
+        List<SessionData> live = List.of(session(t0).principal("alice").build(), session(t0).build(),
+                session(t0).build());
+        live.forEach(store::create);
+        // Later than the clock, so the sessions are still there even in stores that drop expired data themselves.
+        Instant now = t0.plus(Duration.ofMinutes(20));
+
+        List<LookupKey> purged = new ArrayList<>();
+        List<Integer> batchSizes = new ArrayList<>();
+        List<LookupKey> batch;
+        do {
+            batch = store.purgeExpired(now, 3);
+            batchSizes.add(batch.size());
+            purged.addAll(batch);
+        } while (batch.size() == 3 && batchSizes.size() < 10);
+
+        assertThat(batchSizes).containsExactly(3, 3, 1);
+        assertThat(purged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expiring);
+        for (SessionData s : live) {
+            assertThat(store.load(s.key(), now)).contains(s);
+        }
+        for (LookupKey key : expiring) {
+            assertThat(store.load(key, t0)).as("a purged session is gone even for an earlier now").isEmpty();
+        }
+        assertThat(store.findByPrincipal("alice", now)).containsExactly(live.get(0));
+        assertThat(store.stats(now).active()).isEqualTo(3);
+        assertThat(store.stats(now).expired()).isZero();
+        assertThat(store.purgeExpired(now, 3)).isEmpty();
+    }
+
+    @Test
+    void purgeExpiredWithNothingExpiredRemovesNothing() {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+
+        assertThat(store.purgeExpired(clock.instant(), 100)).isEmpty();
+
+        assertThat(store.load(created.key(), clock.instant())).contains(created);
+    }
+
+    @Test
+    void statsCountTotalActiveAndExpired() {
+        Instant t0 = clock.instant();
+        assertThat(store.stats(t0)).isEqualTo(new SessionStats(0, 0, 0));
+        for (int i = 0; i < 3; i++) {
+            store.create(session(t0).build());
+        }
+        store.create(session(t0).idleTimeout(Duration.ofMinutes(5)).build());
+        store.create(session(t0).absoluteExpiresAt(t0.plus(Duration.ofMinutes(5))).build());
+
+        assertThat(store.stats(t0)).isEqualTo(new SessionStats(5, 5, 0));
+        assertThat(store.stats(t0.plus(Duration.ofMinutes(10)))).isEqualTo(new SessionStats(5, 3, 2));
+    }
+
+    @Test
+    void endedSessionIsNoLongerCountedActive() {
+        Instant t0 = clock.instant();
+        SessionData ended = session(t0).build();
+        store.create(ended);
+        store.create(session(t0).build());
+
+        store.end(ended.key(), SessionStatus.LOGGED_OUT, t0);
+
+        SessionStats stats = store.stats(t0);
+        assertThat(stats.active()).isEqualTo(1);
+        assertThat(stats.expired()).isZero();
+    }
+
+    // ---------------------------------------------------------------- corrupt data, bad attributes
+
+    @Test
+    void corruptDataLoadsAsNoSessionWithoutDisturbingOthers() {
+        Instant t0 = clock.instant();
+        SessionData damaged = session(t0.minusSeconds(10)).principal("alice").attribute("a", "1").build();
+        SessionData healthy = session(t0).principal("alice").attribute("a", "2").build();
+        store.create(damaged);
+        store.create(healthy);
+
+        corrupt(store, damaged.key());
+
+        assertThatCode(() -> assertThat(store.load(damaged.key(), t0)).isEmpty()).doesNotThrowAnyException();
+        assertThat(store.load(damaged.key(), t0)).isEmpty();
+        assertThat(store.load(healthy.key(), t0)).contains(healthy);
+        assertThat(store.findByPrincipal("alice", t0)).containsExactly(healthy);
+        assertThat(store.findLive(t0, 10)).containsExactly(healthy);
+        assertThatCode(() -> store.stats(t0)).doesNotThrowAnyException();
+        assertThat(store.apply(healthy.key(), delta().increment("a", 1).build(), t0)).isPresent();
+    }
+
+    @Test
+    void createRejectsAttributeHoldingNulCharacter() {
+        SessionData bad = session(clock.instant()).attribute("good", "1")
+                .attribute("bad", JsonNodeFactory.instance.textNode("a\u0000b")).build();
+
+        assertThatThrownBy(() -> store.create(bad))
+                .isInstanceOfSatisfying(AttributeSerializationException.class,
+                        e -> assertThat(e.attributeName()).isEqualTo("bad"));
+
+        assertThat(store.load(bad.key(), clock.instant())).isEmpty();
+    }
+
+    @Test
+    void applyRejectsAttributeHoldingLoneSurrogateAndChangesNothing() {
+        SessionData created = session(clock.instant()).attribute("a", "1").build();
+        store.create(created);
+        ObjectNode badKey = JsonNodeFactory.instance.objectNode();
+        badKey.put("k\uDC00", 1);
+
+        assertThatThrownBy(() -> store.apply(created.key(),
+                delta().set("ok", "2").set("bad", JsonNodeFactory.instance.textNode("x\uD800y")).build(),
+                clock.instant()))
+                .isInstanceOfSatisfying(AttributeSerializationException.class,
+                        e -> assertThat(e.attributeName()).isEqualTo("bad"));
+        assertThatThrownBy(() -> store.apply(created.key(), delta().set("nested", badKey).build(), clock.instant()))
+                .isInstanceOf(AttributeSerializationException.class);
+
+        assertThat(store.load(created.key(), clock.instant())).contains(created);
+    }
+
+    @Test
+    void changeKeyRejectsUnstorableAttributeAndMovesNothing() {
+        SessionData created = session(clock.instant()).build();
+        store.create(created);
+        LookupKey target = newKey();
+
+        assertThatThrownBy(() -> store.changeKey(created.key(), target,
+                delta().set("bad", JsonNodeFactory.instance.arrayNode().add("\u0000")).build(), clock.instant()))
+                .isInstanceOf(AttributeSerializationException.class);
+
+        assertThat(store.load(created.key(), clock.instant())).contains(created);
+        assertThat(store.load(target, clock.instant())).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Test
+    void pingAnswers() {
+        assertThatCode(store::ping).doesNotThrowAnyException();
+        assertThat(store.name()).isNotBlank();
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        store.close();
+
+        assertThatCode(store::close).doesNotThrowAnyException();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * Runs {@code task} on {@code threads} threads released at the same moment, and rethrows the
+     * first failure.
+     */
+    private static void runConcurrently(int threads, IntConsumer task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    task.accept(thread);
+                    return null;
+                }));
+            }
+            assertThat(ready.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            go.countDown();
+            for (Future<?> future : futures) {
+                future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.sessionkit.testkit;
+
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionJson;
+import dev.sessionkit.SessionStats;
+import dev.sessionkit.SessionStatus;
+import dev.sessionkit.SessionStore;
+import dev.sessionkit.Touch;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs the contract against the simplest store that can pass it, one lock around a map, so the
+ * suite itself is known to be consistent before a real store meets it.
+ */
+final class ReferenceStoreContractTest extends SessionStoreContract {
+
+    @Override
+    protected SessionStore newStore(MutableClock clock) {
+        return new ReferenceStore();
+    }
+
+    @Override
+    protected void corrupt(SessionStore store, LookupKey key) {
+        ((ReferenceStore) store).corrupt(key);
+    }
+
+    /** Snapshots in a map behind one lock; ended sessions are kept as an audit trail. */
+    private static final class ReferenceStore implements SessionStore {
+        private final Map<LookupKey, SessionData> sessions = new HashMap<>();
+        private final Set<LookupKey> corrupted = new HashSet<>();
+
+        synchronized void corrupt(LookupKey key) {
+            corrupted.add(key);
+        }
+
+        @Override
+        public String name() {
+            return "reference";
+        }
+
+        private SessionData live(LookupKey key, Instant now) {
+            SessionData data = sessions.get(key);
+            return data != null && !corrupted.contains(key) && data.isLive(now) ? data : null;
+        }
+
+        @Override
+        public synchronized Optional<SessionData> load(LookupKey key, Instant now) {
+            return Optional.ofNullable(live(key, now));
+        }
+
+        @Override
+        public synchronized boolean create(SessionData session) {
+            session.attributes().forEach(SessionJson::validate);
+            return sessions.putIfAbsent(session.key(), session) == null;
+        }
+
+        @Override
+        public synchronized Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now) {
+            delta.set().forEach(SessionJson::validate);
+            SessionData data = live(key, now);
+            if (data == null) {
+                return Optional.empty();
+            }
+            SessionData applied = data.apply(delta);
+            sessions.put(key, applied);
+            return Optional.of(applied);
+        }
+
+        @Override
+        public synchronized Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta,
+                Instant now) {
+            delta.set().forEach(SessionJson::validate);
+            SessionData data = live(oldKey, now);
+            if (data == null || sessions.containsKey(newKey)) {
+                return Optional.empty();
+            }
+            sessions.remove(oldKey);
+            SessionData moved = data.withKey(newKey).apply(delta);
+            sessions.put(newKey, moved);
+            return Optional.of(moved);
+        }
+
+        @Override
+        public synchronized boolean touch(LookupKey key, Touch touch, Instant now) {
+            SessionData data = live(key, now);
+            if (data == null) {
+                return false;
+            }
+            sessions.put(key, data.touched(touch));
+            return true;
+        }
+
+        @Override
+        public synchronized boolean end(LookupKey key, SessionStatus reason, Instant now) {
+            if (reason == SessionStatus.ACTIVE) {
+                throw new IllegalArgumentException("reason must not be ACTIVE");
+            }
+            SessionData data = live(key, now);
+            if (data == null) {
+                return false;
+            }
+            sessions.put(key, data.withStatus(reason));
+            return true;
+        }
+
+        @Override
+        public synchronized List<SessionData> findByPrincipal(String principal, Instant now) {
+            return liveSorted(now).stream().filter(s -> principal.equals(s.principal())).toList();
+        }
+
+        @Override
+        public synchronized int endByPrincipal(String principal, SessionStatus reason, Instant now) {
+            if (reason == SessionStatus.ACTIVE) {
+                throw new IllegalArgumentException("reason must not be ACTIVE");
+            }
+            int ended = 0;
+            for (SessionData s : findByPrincipal(principal, now)) {
+                ended += end(s.key(), reason, now) ? 1 : 0;
+            }
+            return ended;
+        }
+
+        @Override
+        public synchronized List<SessionData> findLive(Instant now, int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be positive");
+            }
+            List<SessionData> live = liveSorted(now);
+            return live.subList(0, Math.min(limit, live.size()));
+        }
+
+        private List<SessionData> liveSorted(Instant now) {
+            List<SessionData> live = new ArrayList<>();
+            for (LookupKey key : sessions.keySet()) {
+                SessionData data = live(key, now);
+                if (data != null) {
+                    live.add(data);
+                }
+            }
+            live.sort(Comparator.comparing(SessionData::createdAt));
+            return live;
+        }
+
+        @Override
+        public synchronized List<LookupKey> purgeExpired(Instant now, int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be positive");
+            }
+            List<LookupKey> purged = new ArrayList<>();
+            for (Iterator<SessionData> it = sessions.values().iterator(); it.hasNext() && purged.size() < limit; ) {
+                SessionData data = it.next();
+                if (data.status() == SessionStatus.ACTIVE && !data.isLive(now)) {
+                    it.remove();
+                    purged.add(data.key());
+                }
+            }
+            return purged;
+        }
+
+        @Override
+        public synchronized SessionStats stats(Instant now) {
+            long active = sessions.values().stream().filter(s -> s.isLive(now)).count();
+            long expired = sessions.values().stream()
+                    .filter(s -> s.status() == SessionStatus.ACTIVE && !s.isLive(now)).count();
+            return new SessionStats(sessions.size(), active, expired);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
