@@ -1,0 +1,2 @@
+/** Runnable demo apps; {@link dev.sessionkit.examples.MinimalDemo} is the smallest. */
+package dev.sessionkit.examples;
