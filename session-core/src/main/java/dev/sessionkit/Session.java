@@ -248,6 +248,14 @@ public final class Session {
         }
     }
 
+    /** Removes every attribute (the principal stays); for example when a different user signs in. */
+    public void clear() {
+        check();
+        for (String name : Set.copyOf(attributes.keySet())) {
+            remove(name);
+        }
+    }
+
     /**
      * Adds {@code by} to an integer attribute, atomically in the store: concurrent requests that
      * increment the same counter lose nothing. A missing or non-integer value counts as 0.

@@ -121,4 +121,20 @@ final class SessionTest {
         session.setIdleTimeout(Duration.ofMinutes(5));
         assertThat(session.expiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
     }
+
+    @Test
+    void clearRemovesEveryAttributeButKeepsThePrincipal() {
+        SessionData stored = fresh().toNewData(NOW)
+                .withAttributes(Map.of("a", SessionJson.toJson("a", 1), "b", SessionJson.toJson("b", 2)));
+        Session session = new Session(settings, SessionId.generate(), stored);
+        session.setPrincipal("alice");
+        session.set("c", 3);
+
+        session.clear();
+
+        assertThat(session.attributeNames()).isEmpty();
+        assertThat(session.principal()).contains("alice");
+        assertThat(session.delta(NOW).removed()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(session.delta(NOW).set()).isEmpty();
+    }
 }
