@@ -1,0 +1,536 @@
+package dev.sessionkit.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionJson;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.SessionStats;
+import dev.sessionkit.SessionStatus;
+import dev.sessionkit.SessionStore;
+import dev.sessionkit.StoreUnavailableException;
+import dev.sessionkit.Touch;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SessionStore} in the JVM's memory, on a Caffeine cache: the development default, and a
+ * fine store for a single instance that may lose its sessions on restart.
+ *
+ * <ul>
+ *   <li><b>Same data as PostgreSQL.</b> Attributes are kept as the JSON text
+ *       {@link SessionJson#writeAttributes(Map)} writes, and parsed on every load, so a value that
+ *       cannot be stored or read back fails here exactly as it would in production.
+ *   <li><b>Expiry.</b> Each entry expires in Caffeine at its session's earlier expiry, measured by
+ *       the store's {@link Clock}. That only frees memory: every operation also checks liveness
+ *       against the {@code now} it is given. Sessions Caffeine drops on expiry are still reported
+ *       by {@link #purgeExpired(Instant, int)}, so expiry events do not depend on the store.
+ *   <li><b>Capacity.</b> Beyond {@link Builder#maximumSize(long)} sessions Caffeine drops those it
+ *       judges least likely to be used again (close to least recently used); the store logs a
+ *       WARN line with counts, at most once a minute.
+ *   <li><b>Atomicity.</b> Every write of one session is one {@code compute} on its key.
+ *       {@link #changeKey} removes the old key and then files the new one; in between, the session
+ *       is under neither key, which concurrent requests of that session see as "no session".
+ *   <li><b>Ending.</b> {@link #end} removes the session: the memory store keeps no audit trail.
+ * </ul>
+ *
+ * <p>Thread-safe. After {@link #close()} every operation throws {@link IllegalStateException},
+ * except {@link #ping()}, which throws {@link StoreUnavailableException}, and {@code close} itself.
+ */
+public final class CaffeineSessionStore implements SessionStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaffeineSessionStore.class);
+    private static final Comparator<SessionData> OLDEST_FIRST =
+            Comparator.comparing(SessionData::createdAt).thenComparing(s -> s.key().value());
+    private static final Comparator<Map.Entry<LookupKey, StoredSession>> ENTRY_OLDEST_FIRST =
+            Comparator.<Map.Entry<LookupKey, StoredSession>, Instant>comparing(e -> e.getValue().header().createdAt())
+                    .thenComparing(e -> e.getKey().value());
+    private static final int MAX_RECLAIMED = 100_000;
+
+    private final long maximumSize;
+    private final Cache<LookupKey, StoredSession> cache;
+    private final ConcurrentMap<LookupKey, StoredSession> map;
+    private final PrincipalIndex index = new PrincipalIndex();
+    private final ReclaimedKeys reclaimed;
+    private final EvictionReporter evictions;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private CaffeineSessionStore(Builder builder) {
+        Clock clock = builder.clock != null ? builder.clock : Clock.systemUTC();
+        this.maximumSize = builder.maximumSize > 0 ? builder.maximumSize : Builder.DEFAULT_MAXIMUM_SIZE;
+        this.reclaimed = new ReclaimedKeys((int) Math.min(maximumSize, MAX_RECLAIMED));
+        this.evictions = new EvictionReporter(clock, maximumSize);
+        ClockTicker ticker = new ClockTicker(clock);
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfter(new SessionExpiry(ticker))
+                .ticker(ticker)
+                // Maintenance on the calling thread: no background work, and the listener's index
+                // updates happen before the write that caused them returns.
+                .executor(Runnable::run)
+                .evictionListener(this::onEviction)
+                .build();
+        this.map = cache.asMap();
+    }
+
+    /** A builder with the default capacity and the system clock. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A store sized by {@link SessionSettings#memoryMaxSessions()}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public static CaffeineSessionStore create(SessionSettings settings, Clock clock) {
+        return builder().maximumSize(settings.memoryMaxSessions()).clock(clock).build();
+    }
+
+    /** Runs inside Caffeine's removal of the entry, so the index changes under the key's lock. */
+    private void onEviction(LookupKey key, StoredSession value, RemovalCause cause) {
+        if (key == null || value == null) {
+            return;
+        }
+        index.remove(value.principal(), key);
+        if (cause == RemovalCause.EXPIRED) {
+            reclaimed.add(key, value.expiresAt());
+        } else if (cause == RemovalCause.SIZE) {
+            evictions.evicted();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public Optional<SessionData> load(LookupKey key, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        StoredSession stored = map.get(key);
+        if (stored == null || !stored.isLive(now)) {
+            return Optional.empty();
+        }
+        return read(key, stored);
+    }
+
+    @Override
+    public boolean create(SessionData session) {
+        Objects.requireNonNull(session, "session");
+        checkOpen();
+        StoredSession stored = StoredSession.of(session);
+        boolean[] created = {false};
+        map.compute(session.key(), (key, current) -> {
+            if (current != null) {
+                return current;
+            }
+            created[0] = true;
+            index.add(stored.principal(), key);
+            return stored;
+        });
+        return created[0];
+    }
+
+    @Override
+    public Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(delta, "delta");
+        Objects.requireNonNull(now, "now");
+        delta.set().forEach(SessionJson::validate);
+        checkOpen();
+        StoredSession[] written = {null};
+        map.compute(key, (k, current) -> {
+            if (current == null || !current.isLive(now)) {
+                return current;
+            }
+            Optional<SessionData> data = parse(k, current);
+            if (data.isEmpty()) {
+                index.remove(current.principal(), k);
+                return null;
+            }
+            StoredSession next = StoredSession.of(data.get().apply(delta));
+            reindex(k, current, next);
+            written[0] = next;
+            return next;
+        });
+        return written[0] == null ? Optional.empty() : read(key, written[0]);
+    }
+
+    @Override
+    public Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now) {
+        Objects.requireNonNull(oldKey, "oldKey");
+        Objects.requireNonNull(newKey, "newKey");
+        Objects.requireNonNull(delta, "delta");
+        Objects.requireNonNull(now, "now");
+        delta.set().forEach(SessionJson::validate);
+        checkOpen();
+        if (oldKey.equals(newKey) || map.containsKey(newKey)) {
+            return Optional.empty();
+        }
+        StoredSession[] removed = {null};
+        StoredSession[] moved = {null};
+        map.compute(oldKey, (k, current) -> {
+            if (current == null || !current.isLive(now)) {
+                return current;
+            }
+            Optional<SessionData> data = parse(k, current);
+            index.remove(current.principal(), k);
+            if (data.isPresent()) {
+                removed[0] = current;
+                moved[0] = StoredSession.of(data.get().withKey(newKey).apply(delta));
+            }
+            return null;
+        });
+        if (moved[0] == null) {
+            return Optional.empty();
+        }
+        boolean[] filed = {false};
+        map.compute(newKey, (k, current) -> {
+            if (current != null) {
+                return current;
+            }
+            filed[0] = true;
+            index.add(moved[0].principal(), k);
+            return moved[0];
+        });
+        if (!filed[0]) {
+            // Another session took the new key between the check and now; put the old one back.
+            map.compute(oldKey, (k, current) -> {
+                if (current != null) {
+                    return current;
+                }
+                index.add(removed[0].principal(), k);
+                return removed[0];
+            });
+            return Optional.empty();
+        }
+        return read(newKey, moved[0]);
+    }
+
+    @Override
+    public boolean touch(LookupKey key, Touch touch, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(touch, "touch");
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        boolean[] touched = {false};
+        map.compute(key, (k, current) -> {
+            if (current == null || !current.isLive(now)) {
+                return current;
+            }
+            touched[0] = true;
+            return new StoredSession(current.header().touched(touch), current.attributes());
+        });
+        return touched[0];
+    }
+
+    @Override
+    public boolean end(LookupKey key, SessionStatus reason, Instant now) {
+        Objects.requireNonNull(key, "key");
+        requireEndReason(reason);
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        return endIf(key, now, null);
+    }
+
+    /** Removes a live session, if {@code principal} is given only when it is that principal's. */
+    private boolean endIf(LookupKey key, Instant now, String principal) {
+        boolean[] ended = {false};
+        map.computeIfPresent(key, (k, current) -> {
+            if (!current.isLive(now) || (principal != null && !principal.equals(current.principal()))) {
+                return current;
+            }
+            index.remove(current.principal(), k);
+            ended[0] = true;
+            return null;
+        });
+        return ended[0];
+    }
+
+    @Override
+    public List<SessionData> findByPrincipal(String principal, Instant now) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        List<SessionData> sessions = new ArrayList<>();
+        for (LookupKey key : index.keys(principal)) {
+            StoredSession stored = map.get(key);
+            if (stored != null && stored.isLive(now) && principal.equals(stored.principal())) {
+                read(key, stored).ifPresent(sessions::add);
+            }
+        }
+        sessions.sort(OLDEST_FIRST);
+        return sessions;
+    }
+
+    @Override
+    public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
+        Objects.requireNonNull(principal, "principal");
+        requireEndReason(reason);
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        int ended = 0;
+        for (LookupKey key : index.keys(principal)) {
+            if (endIf(key, now, principal)) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    @Override
+    public List<SessionData> findLive(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        requirePositive(limit);
+        checkOpen();
+        while (true) {
+            // The newest candidate sits on top, so the heap keeps the oldest `limit` live entries.
+            PriorityQueue<Map.Entry<LookupKey, StoredSession>> oldest =
+                    new PriorityQueue<>(ENTRY_OLDEST_FIRST.reversed());
+            for (Map.Entry<LookupKey, StoredSession> entry : map.entrySet()) {
+                if (entry.getValue().isLive(now)) {
+                    oldest.add(Map.entry(entry.getKey(), entry.getValue()));
+                    if (oldest.size() > limit) {
+                        oldest.poll();
+                    }
+                }
+            }
+            List<SessionData> sessions = new ArrayList<>(oldest.size());
+            boolean sawCorrupt = false;
+            for (Map.Entry<LookupKey, StoredSession> entry : oldest) {
+                Optional<SessionData> data = read(entry.getKey(), entry.getValue());
+                data.ifPresent(sessions::add);
+                sawCorrupt |= data.isEmpty();
+            }
+            // A corrupt entry is gone now; look again so the caller still gets up to `limit`.
+            if (!sawCorrupt) {
+                sessions.sort(OLDEST_FIRST);
+                return sessions;
+            }
+        }
+    }
+
+    @Override
+    public List<LookupKey> purgeExpired(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        requirePositive(limit);
+        checkOpen();
+        // Let Caffeine drop what has expired by the store's clock; those keys come back below.
+        cache.cleanUp();
+        List<LookupKey> purged = new ArrayList<>(reclaimed.take(now, limit));
+        for (Map.Entry<LookupKey, StoredSession> entry : map.entrySet()) {
+            if (purged.size() >= limit) {
+                break;
+            }
+            if (entry.getValue().expiresAt().isAfter(now)) {
+                continue;
+            }
+            boolean[] removed = {false};
+            map.computeIfPresent(entry.getKey(), (k, current) -> {
+                if (current.expiresAt().isAfter(now)) {
+                    return current;
+                }
+                index.remove(current.principal(), k);
+                removed[0] = true;
+                return null;
+            });
+            if (removed[0]) {
+                purged.add(entry.getKey());
+            }
+        }
+        return purged;
+    }
+
+    @Override
+    public SessionStats stats(Instant now) {
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        long total = 0;
+        long active = 0;
+        long expired = 0;
+        for (StoredSession stored : map.values()) {
+            total++;
+            if (stored.isLive(now)) {
+                active++;
+            } else if (stored.header().status() == SessionStatus.ACTIVE) {
+                expired++;
+            }
+        }
+        return new SessionStats(total, active, expired);
+    }
+
+    /** Answers while the store is open, without counting its sessions. */
+    @Override
+    public void ping() {
+        if (closed.get()) {
+            throw new StoreUnavailableException("ping", "the memory session store is closed", null);
+        }
+    }
+
+    /** Drops every session. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            cache.invalidateAll();
+            cache.cleanUp();
+            index.clear();
+            reclaimed.clear();
+            LOG.debug("sessionkit: memory session store closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CaffeineSessionStore[maximumSize=" + maximumSize + ", closed=" + closed.get() + "]";
+    }
+
+    // ---------------------------------------------------------------- internals, some for tests
+
+    private void reindex(LookupKey key, StoredSession before, StoredSession after) {
+        if (!Objects.equals(before.principal(), after.principal())) {
+            index.remove(before.principal(), key);
+            index.add(after.principal(), key);
+        }
+    }
+
+    /** Parses an entry read outside {@code compute}; a corrupt one is removed and reported once. */
+    private Optional<SessionData> read(LookupKey key, StoredSession stored) {
+        Optional<SessionData> data = parse(key, stored);
+        if (data.isEmpty()) {
+            map.computeIfPresent(key, (k, current) -> {
+                if (current != stored) {
+                    return current;
+                }
+                index.remove(current.principal(), k);
+                return null;
+            });
+        }
+        return data;
+    }
+
+    private static Optional<SessionData> parse(LookupKey key, StoredSession stored) {
+        try {
+            return Optional.of(stored.toData());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("sessionkit: dropped session {} from the memory store: its attributes cannot be read ({})",
+                    key.prefix(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the memory session store is closed");
+        }
+    }
+
+    private static void requireEndReason(SessionStatus reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (reason == SessionStatus.ACTIVE) {
+            throw new IllegalArgumentException("a session cannot end with status ACTIVE");
+        }
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+    }
+
+    /** Drives Caffeine's pending maintenance: expiry and size eviction. */
+    void cleanUp() {
+        cache.cleanUp();
+    }
+
+    /** Replaces the stored attribute text of a session, as corruption would. */
+    void corrupt(LookupKey key, String attributesJson) {
+        map.computeIfPresent(key, (k, current) -> new StoredSession(current.header(), attributesJson));
+    }
+
+    /** How many keys the principal index holds; for tests. */
+    int indexedKeys() {
+        return index.size();
+    }
+
+    /** How many sessions were dropped for room since the store opened. */
+    long sizeEvictions() {
+        return evictions.total();
+    }
+
+    /** How many entries Caffeine holds, including expired ones it has not dropped yet. */
+    long estimatedSize() {
+        return cache.estimatedSize();
+    }
+
+    /**
+     * Configures a {@link CaffeineSessionStore}. Each setter may be called once and checks its
+     * argument at once. Not thread-safe; a builder can build several stores.
+     */
+    public static final class Builder {
+
+        /** The capacity when none is given: 100,000 sessions. */
+        public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
+
+        private long maximumSize;
+        private Clock clock;
+
+        private Builder() {
+        }
+
+        /**
+         * The most sessions the store keeps; beyond it Caffeine drops some. Default
+         * {@link #DEFAULT_MAXIMUM_SIZE}.
+         *
+         * @throws IllegalArgumentException if {@code value} is not positive
+         * @throws IllegalStateException if it was already set
+         */
+        public Builder maximumSize(long value) {
+            if (maximumSize != 0) {
+                throw new IllegalStateException("maximumSize was already set to " + maximumSize);
+            }
+            if (value < 1) {
+                throw new IllegalArgumentException("maximumSize must be at least 1, not " + value);
+            }
+            this.maximumSize = value;
+            return this;
+        }
+
+        /**
+         * The clock that drives Caffeine's expiry and the eviction report; default the system
+         * clock in UTC. Liveness itself is always judged by the {@code now} each call passes.
+         *
+         * @throws NullPointerException if {@code value} is null
+         * @throws IllegalStateException if it was already set
+         */
+        public Builder clock(Clock value) {
+            Objects.requireNonNull(value, "clock");
+            if (clock != null) {
+                throw new IllegalStateException("clock was already set");
+            }
+            this.clock = value;
+            return this;
+        }
+
+        /** Builds an empty store. */
+        public CaffeineSessionStore build() {
+            return new CaffeineSessionStore(this);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.sessionkit.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionId;
+import dev.sessionkit.SessionStatus;
+import dev.sessionkit.StoreUnavailableException;
+import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What only the memory store does: capacity, Caffeine's own expiry, the JSON it keeps, closing. */
+final class CaffeineSessionStoreInternalsTest {
+
+    private final MutableClock clock = MutableClock.create();
+    private CaffeineSessionStore store;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static SessionData session(Instant createdAt, String principal, Duration idle) {
+        return new SessionData(SessionId.generate().lookupKey(), Map.of(), principal, createdAt, createdAt,
+                createdAt.plus(idle), createdAt.plus(Duration.ofDays(7)), idle, null, null, SessionStatus.ACTIVE, 0);
+    }
+
+    @Test
+    void storeBeyondMaximumSizeEvictsAndCleansPrincipalIndex() {
+        store = CaffeineSessionStore.builder().maximumSize(10).clock(clock).build();
+        Instant now = clock.instant();
+        List<SessionData> created = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            SessionData s = session(now, "user" + (i % 5), Duration.ofMinutes(30));
+            assertThat(store.create(s)).isTrue();
+            created.add(s);
+        }
+
+        store.cleanUp();
+
+        assertThat(store.estimatedSize()).isLessThanOrEqualTo(10);
+        assertThat(store.sizeEvictions()).isEqualTo(50 - store.estimatedSize());
+        long stillLive = created.stream().filter(s -> store.load(s.key(), now).isPresent()).count();
+        assertThat(stillLive).isEqualTo(store.estimatedSize());
+        assertThat(store.indexedKeys()).isEqualTo((int) stillLive);
+        long listed = 0;
+        for (int u = 0; u < 5; u++) {
+            listed += store.findByPrincipal("user" + u, now).size();
+        }
+        assertThat(listed).isEqualTo(stillLive);
+        assertThat(store.stats(now).total()).isEqualTo(stillLive);
+    }
+
+    @Test
+    void evictionWarningIsWrittenAtMostOncePerInterval() {
+        EvictionReporter reporter = new EvictionReporter(clock, 10);
+
+        assertThat(reporter.evicted()).isTrue();
+        assertThat(reporter.evicted()).isFalse();
+        clock.advance(EvictionReporter.INTERVAL.minusSeconds(1));
+        assertThat(reporter.evicted()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(reporter.evicted()).isTrue();
+        assertThat(reporter.total()).isEqualTo(4);
+    }
+
+    @Test
+    void caffeineDropsExpiredEntriesByTheClockAndPurgeStillReportsThem() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        Instant t0 = clock.instant();
+        SessionData shortLived = session(t0, "alice", Duration.ofMinutes(5));
+        SessionData longLived = session(t0, "alice", Duration.ofMinutes(60));
+        store.create(shortLived);
+        store.create(longLived);
+
+        Instant now = clock.advance(Duration.ofMinutes(10));
+        store.cleanUp();
+
+        assertThat(store.estimatedSize()).isEqualTo(1);
+        assertThat(store.indexedKeys()).isEqualTo(1);
+        assertThat(store.purgeExpired(now, 10)).containsExactly(shortLived.key());
+        assertThat(store.purgeExpired(now, 10)).isEmpty();
+        assertThat(store.findByPrincipal("alice", now)).extracting(SessionData::key).containsExactly(longLived.key());
+    }
+
+    @Test
+    void purgeKeepsReclaimedKeysForLaterWhenNowLagsTheClock() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        Instant t0 = clock.instant();
+        SessionData s = session(t0, null, Duration.ofMinutes(5));
+        store.create(s);
+        clock.advance(Duration.ofMinutes(10));
+        store.cleanUp();
+
+        assertThat(store.purgeExpired(t0, 10)).isEmpty();
+        assertThat(store.purgeExpired(clock.instant(), 10)).containsExactly(s.key());
+    }
+
+    @Test
+    void writeThatMovesExpiryKeepsEntryInCaffeinePastItsFormerExpiry() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        Instant t0 = clock.instant();
+        SessionData s = session(t0, null, Duration.ofMinutes(30));
+        store.create(s);
+        Instant later = clock.advance(Duration.ofMinutes(20));
+        store.apply(s.key(), SessionDelta.empty().withTouch(new Touch(later, later.plus(
+                Duration.ofMinutes(30)))), later);
+
+        Instant now = clock.advance(Duration.ofMinutes(20));
+        store.cleanUp();
+
+        assertThat(store.load(s.key(), now)).isPresent();
+    }
+
+    @Test
+    void storedAttributesAreACopyOfTheCallersTree() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        ObjectNode cart = JsonNodeFactory.instance.objectNode().put("items", 1);
+        SessionData s = session(clock.instant(), null, Duration.ofMinutes(30)).withAttributes(Map.of("cart", cart));
+        store.create(s);
+
+        cart.put("items", 99);
+        ((ObjectNode) store.load(s.key(), clock.instant()).orElseThrow().attributes().get("cart")).put("items", 42);
+
+        assertThat(store.load(s.key(), clock.instant()).orElseThrow().attributes().get("cart").get("items").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void unparsableAttributeTextDropsSessionAndItsIndexEntry() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        SessionData s = session(clock.instant(), "alice", Duration.ofMinutes(30));
+        store.create(s);
+
+        store.corrupt(s.key(), "{not json");
+
+        assertThat(store.load(s.key(), clock.instant())).isEmpty();
+        assertThat(store.indexedKeys()).isZero();
+        assertThat(store.stats(clock.instant()).total()).isZero();
+    }
+
+    @Test
+    void endRemovesTheEntry() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        SessionData s = session(clock.instant(), "alice", Duration.ofMinutes(30));
+        store.create(s);
+
+        store.end(s.key(), SessionStatus.LOGGED_OUT, clock.instant());
+
+        assertThat(store.stats(clock.instant()).total()).isZero();
+        assertThat(store.indexedKeys()).isZero();
+        assertThat(store.create(s)).isTrue();
+    }
+
+    @Test
+    void closedStoreRefusesWorkAndPingReportsUnavailable() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        SessionData s = session(clock.instant(), null, Duration.ofMinutes(30));
+        store.create(s);
+
+        store.close();
+
+        assertThatThrownBy(() -> store.load(s.key(), clock.instant())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.create(s)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(store::ping).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void builderRejectsBadAndRepeatedSettings() {
+        CaffeineSessionStore.Builder builder = CaffeineSessionStore.builder();
+
+        assertThatThrownBy(() -> builder.maximumSize(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.clock(null)).isInstanceOf(NullPointerException.class);
+        builder.maximumSize(5).clock(clock);
+        assertThatThrownBy(() -> builder.maximumSize(6)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> builder.clock(clock)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void defaultBuilderUsesDefaultCapacity() {
+        store = CaffeineSessionStore.builder().build();
+
+        assertThat(store).hasToString("CaffeineSessionStore[maximumSize=100000, closed=false]");
+        assertThat(store.name()).isEqualTo("memory");
+    }
+}
