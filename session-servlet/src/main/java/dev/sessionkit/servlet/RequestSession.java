@@ -1,0 +1,189 @@
+package dev.sessionkit.servlet;
+
+import dev.sessionkit.CommitResult;
+import dev.sessionkit.Session;
+import dev.sessionkit.SessionContext;
+import dev.sessionkit.SessionManager;
+import dev.sessionkit.StoreUnavailableException;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session state of one servlet request: the core's {@link SessionContext}, the
+ * {@link HttpSession} adapter handed out for it, and the commit that writes the store and adds the
+ * cookie to the container's response. Kept as a request attribute, so forward, include, error and
+ * async dispatches of the same request share it.
+ *
+ * <p>Confined to the request's thread (and the async thread that continues it).
+ */
+final class RequestSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestSession.class);
+
+    private final SessionManager manager;
+    private final SessionContext context;
+    private final ServletListeners listeners;
+    private final ServletContext servletContext;
+    private HttpServletResponse response;
+    private ServletSession httpSession;
+    private StoreUnavailableException failure;
+    private String sentCookie;
+    private boolean sentNoStore;
+
+    RequestSession(SessionManager manager, SessionContext context, ServletListeners listeners,
+            ServletContext servletContext, HttpServletResponse response) {
+        this.manager = manager;
+        this.context = context;
+        this.listeners = listeners;
+        this.servletContext = servletContext;
+        this.response = response;
+    }
+
+    SessionContext context() {
+        return context;
+    }
+
+    ServletListeners listeners() {
+        return listeners;
+    }
+
+    ServletContext servletContext() {
+        return servletContext;
+    }
+
+    SessionManager manager() {
+        return manager;
+    }
+
+    /** The container's response that cookies go to (a later dispatch may hand another object). */
+    void target(HttpServletResponse containerResponse) {
+        this.response = containerResponse;
+    }
+
+    /** {@code HttpServletRequest.getSession(create)}. */
+    HttpSession getSession(boolean create) {
+        Session current = context.session().orElse(null);
+        if (current != null) {
+            if (httpSession == null || !httpSession.backs(current)) {
+                httpSession = new ServletSession(this, current);
+            }
+            return httpSession;
+        }
+        if (!create) {
+            return null;
+        }
+        if (response.isCommitted()) {
+            // the servlet specification's rule: the cookie of a new session could not be sent
+            throw new IllegalStateException("cannot create a session after the response has been committed");
+        }
+        httpSession = new ServletSession(this, context.getOrCreate());
+        listeners.created(httpSession);
+        return httpSession;
+    }
+
+    /** {@code HttpServletRequest.changeSessionId()}. */
+    String changeSessionId() {
+        HttpSession session = getSession(false);
+        if (session == null) {
+            throw new IllegalStateException("there is no session to change the id of");
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("cannot change the session id after the response has been committed:"
+                    + " the client would keep the old, dead cookie");
+        }
+        return ((ServletSession) session).changeId();
+    }
+
+    /** {@code HttpServletRequest.isRequestedSessionIdValid()}: the requested id still names this request's session. */
+    boolean requestedSessionValid() {
+        return context.requestedSessionValid()
+                && context.session().map(Session::handle).equals(context.requestedHandle());
+    }
+
+    /**
+     * Writes what changed since the last commit and adds the cookie the manager asks for. After a
+     * store failure, every later call throws that failure again, so nothing is sent as if it had
+     * been saved.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached
+     */
+    void commit() {
+        if (failure != null) {
+            throw failure;
+        }
+        CommitResult result;
+        try {
+            result = manager.commit(context);
+        } catch (StoreUnavailableException e) {
+            failure = e;
+            throw e;
+        }
+        result.setCookie().ifPresent(cookie -> send(cookie, result.noStore()));
+    }
+
+    private void send(String cookie, boolean noStore) {
+        if (response.isCommitted()) {
+            if (sentCookie == null || !cookieValue(sentCookie).equals(cookieValue(cookie))) {
+                LOG.warn("sessionkit: the response was committed before the session cookie could be sent; the client"
+                        + " keeps its old cookie. Use the session before writing the body.");
+            }
+            return;
+        }
+        response.addHeader("Set-Cookie", cookie);
+        if (noStore) {
+            response.setHeader("Cache-Control", "no-store");
+        }
+        sentCookie = cookie;
+        sentNoStore = noStore;
+    }
+
+    /** After {@code response.reset()}: put back the cookie the reset removed. */
+    void afterReset() {
+        if (sentCookie != null && !response.isCommitted()) {
+            response.addHeader("Set-Cookie", sentCookie);
+            if (sentNoStore) {
+                response.setHeader("Cache-Control", "no-store");
+            }
+        }
+    }
+
+    /** The filter returned with async processing under way: save what the async part changes when it ends. */
+    void commitOnAsyncComplete(AsyncContext async) {
+        async.addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                try {
+                    commit();
+                } catch (RuntimeException e) {
+                    LOG.warn("sessionkit: session changes made during async processing were not saved ({})",
+                            e.getClass().getSimpleName());
+                }
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                event.getAsyncContext().addListener(this);
+            }
+        });
+    }
+
+    /** The {@code name=value} part of a {@code Set-Cookie} header. */
+    private static String cookieValue(String setCookie) {
+        int semicolon = setCookie.indexOf(';');
+        return semicolon < 0 ? setCookie : setCookie.substring(0, semicolon);
+    }
+}

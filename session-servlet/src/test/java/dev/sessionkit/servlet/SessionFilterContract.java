@@ -1,0 +1,399 @@
+package dev.sessionkit.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionkit.SessionManager;
+import dev.sessionkit.SessionSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What {@link SessionFilter} promises, checked inside a real servlet container with a real HTTP
+ * client. One concrete subclass per container and store; every subclass runs every test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SessionFilterContract {
+
+    private static final String SECRET = "servlet-tests-secret-0123456789-abcdefghij";
+
+    private final ServletContainer container;
+    private final StoreKit stores;
+    private final RecordingListener listener = new RecordingListener();
+    private FailingStore store;
+    private SessionManager manager;
+    private URI base;
+    private HttpClient client;
+    private String cookieName;
+
+    SessionFilterContract(ServletContainer container, StoreKit stores) {
+        this.container = container;
+        this.stores = stores;
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        SessionSettings settings = SessionSettings.builder().secrets(SECRET).trustProxy(true).build();
+        store = new FailingStore(stores.open(settings, Clock.systemUTC()));
+        manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
+        cookieName = settings.cookieName();
+        SessionFilter filter = SessionFilter.builder(manager).listener(listener).build();
+        base = container.start(new TestServlet(), context -> SessionFilter.register(context, filter));
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            container.close();
+        } finally {
+            manager.close();
+            store.close();
+            stores.close();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        store.down(false);
+        listener.clear();
+    }
+
+    // ---- lazy creation ----
+
+    @Test
+    void requestThatNeverUsesTheSessionGetsNoCookie() throws Exception {
+        HttpResponse<String> response = get("/app/peek");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(setCookie(response)).isEmpty();
+        assertThat(body(response)).containsEntry("session", "none").containsEntry("requested", "null")
+                .containsEntry("valid", "false");
+        assertThat(response.headers().firstValue("Cache-Control")).isEmpty();
+    }
+
+    @Test
+    void sessionCreatedButLeftEmptyIsNotStoredAndSendsNoCookie() throws Exception {
+        HttpResponse<String> response = get("/app/create-empty");
+
+        assertThat(body(response)).containsEntry("new", "true");
+        assertThat(setCookie(response)).isEmpty();
+        assertThat(response.headers().firstValue("Cache-Control")).isEmpty();
+    }
+
+    // ---- attributes ----
+
+    @Test
+    void attributeSurvivesAcrossRequestsAndTheIdIsAnOpaqueHandle() throws Exception {
+        HttpResponse<String> first = get("/app/set?name=color&value=blue");
+        String cookie = cookie(first);
+
+        assertThat(body(first)).containsEntry("new", "true");
+        assertThat(first.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(setCookie(first).orElseThrow()).contains("HttpOnly").contains("SameSite=Lax").doesNotContain("Secure");
+
+        HttpResponse<String> second = get("/app/get?name=color", "Cookie", cookie);
+        Map<String, String> read = body(second);
+        assertThat(read).containsEntry("value", "blue").containsEntry("type", "String");
+        assertThat(read.get("id")).matches("[0-9a-f]{64}").isEqualTo(body(first).get("id"));
+        assertThat(cookie).doesNotContain(read.get("id"));
+        assertThat(setCookie(second)).as("a read inside the touch interval writes nothing").isEmpty();
+
+        Map<String, String> peek = body(get("/app/peek", "Cookie", cookie));
+        assertThat(peek).containsEntry("session", read.get("id")).containsEntry("requested", read.get("id"))
+                .containsEntry("valid", "true").containsEntry("fromCookie", "true").containsEntry("fromUrl", "false");
+    }
+
+    @Test
+    void attributesComeBackAsPlainJsonTypesAndTheSetInstanceWithinItsRequest() throws Exception {
+        HttpResponse<String> set = get("/app/types");
+        assertThat(body(set)).containsEntry("sameInstance", "true")
+                .containsEntry("listSeen", "[a, b, mutated-after-set]");
+
+        String read = get("/app/types-read", "Cookie", cookie(set)).body();
+
+        assertThat(read).contains("string=text (String)", "int=42 (Integer)", "long=1099511627776 (Long)",
+                "double=2.5 (Double)", "bool=true (Boolean)", "list=[a, b] (ArrayList)", "map={k=1} (LinkedHashMap)",
+                "bean={id=c-1, items=3} (LinkedHashMap)", "sameInstanceWithinRequest=true",
+                "names=[bean, bool, double, int, list, long, map, string]");
+    }
+
+    @Test
+    void valueJacksonCannotWriteFailsAtSetAttributeNamingAttributeAndType() throws Exception {
+        HttpResponse<String> response = get("/app/bad");
+
+        Map<String, String> result = body(response);
+        assertThat(result).containsEntry("thrown", "true").containsEntry("attribute", "widget")
+                .containsEntry("after", "null");
+        assertThat(result.get("message")).contains("widget").contains(TestServlet.Exploding.class.getName());
+        assertThat(body(get("/app/get?name=ok", "Cookie", cookie(response)))).containsEntry("value", "fine");
+    }
+
+    @Test
+    void maxInactiveIntervalIsKeptPerSession() throws Exception {
+        HttpResponse<String> set = get("/app/max-inactive?seconds=120");
+        assertThat(body(set)).containsEntry("seconds", "120");
+
+        assertThat(body(get("/app/max-inactive", "Cookie", cookie(set)))).containsEntry("seconds", "120");
+    }
+
+    @Test
+    void forwardSharesTheOuterRequestsSession() throws Exception {
+        HttpResponse<String> response = get("/app/forward?name=via&value=forward");
+
+        assertThat(body(get("/app/get?name=via", "Cookie", cookie(response)))).containsEntry("value", "forward");
+    }
+
+    // ---- id change, logout ----
+
+    @Test
+    void loginRotatesTheIdRedirectKeepsTheNewCookieAndTheOldCookieIsDead() throws Exception {
+        String before = cookie(get("/app/set?name=cart&value=3"));
+        listener.clear();
+
+        HttpResponse<String> login = get("/app/login?user=ann", "Cookie", before);
+
+        assertThat(login.statusCode()).isEqualTo(302);
+        assertThat(login.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/app/get?name=user"));
+        assertThat(login.headers().firstValue("Cache-Control")).contains("no-store");
+        String after = cookie(login);
+        assertThat(after).isNotEqualTo(before);
+        assertThat(listener.events()).containsExactly("added:user=ann", "idChanged:true");
+
+        assertThat(body(get("/app/get?name=user", "Cookie", after))).containsEntry("value", "ann");
+        assertThat(body(get("/app/get?name=cart", "Cookie", after))).containsEntry("value", "3");
+        assertThat(body(get("/app/get?name=user", "Cookie", before))).containsEntry("value", "null")
+                .containsEntry("id", "null");
+        assertThat(body(get("/app/peek", "Cookie", before))).containsEntry("valid", "false");
+    }
+
+    @Test
+    void invalidateClearsTheCookieTheOldCookieIsDeadAndTheSessionIsUnusable() throws Exception {
+        String cookie = cookie(get("/app/set?name=user&value=bob"));
+        listener.clear();
+
+        HttpResponse<String> logout = get("/app/logout", "Cookie", cookie);
+
+        assertThat(body(logout)).containsEntry("had", "true").containsEntry("afterInvalidate", "IllegalStateException")
+                .containsEntry("newSession", "null");
+        assertThat(setCookie(logout)).hasValueSatisfying(c -> assertThat(c).startsWith(cookieName + "=;").contains("Max-Age=0"));
+        assertThat(logout.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(listener.events()).containsExactly("destroyed:bob", "removed:user=bob");
+
+        assertThat(body(get("/app/get?name=user", "Cookie", cookie))).containsEntry("value", "null");
+        HttpResponse<String> again = get("/app/logout", "Cookie", cookie);
+        assertThat(body(again)).containsEntry("had", "false");
+        assertThat(setCookie(again)).as("a dead cookie is cleared too").hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+    }
+
+    @Test
+    void servletListenersHearCreationAndAttributeChanges() throws Exception {
+        String cookie = cookie(get("/app/set?name=color&value=red"));
+        get("/app/set?name=color&value=green", "Cookie", cookie);
+
+        assertThat(listener.events()).containsExactly("created", "added:color=red", "replaced:color=red");
+    }
+
+    // ---- the cookie on committed responses ----
+
+    @Test
+    void flushedWriterResponseKeepsTheCookie() throws Exception {
+        assertStreamedResponseKeepsTheCookie("writer-flush", 64 * 1024);
+    }
+
+    @Test
+    void writerBodyLargerThanTheBufferKeepsTheCookie() throws Exception {
+        assertStreamedResponseKeepsTheCookie("writer-large", 256 * 1024);
+    }
+
+    @Test
+    void streamBodyLargerThanTheBufferKeepsTheCookie() throws Exception {
+        assertStreamedResponseKeepsTheCookie("stream-large", 256 * 1024);
+    }
+
+    @Test
+    void flushBufferBeforeTheBodyKeepsTheCookie() throws Exception {
+        assertStreamedResponseKeepsTheCookie("flush-buffer", 10 * 1024);
+    }
+
+    @Test
+    void bodyReachingTheDeclaredContentLengthKeepsTheCookie() throws Exception {
+        assertStreamedResponseKeepsTheCookie("content-length", 3000);
+    }
+
+    private void assertStreamedResponseKeepsTheCookie(String mode, int size) throws Exception {
+        HttpResponse<String> response = get("/app/stream?mode=" + mode + "&size=" + size);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).hasSize(size);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(body(get("/app/get?name=streamed", "Cookie", cookie(response)))).containsEntry("value", mode);
+    }
+
+    @Test
+    void sendErrorKeepsTheCookie() throws Exception {
+        HttpResponse<String> response = get("/app/error");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(body(get("/app/get?name=before-error", "Cookie", cookie(response)))).containsEntry("value", "yes");
+    }
+
+    // ---- proxies ----
+
+    @Test
+    void cookieIsSecureWhenATrustedProxySaysHttps() throws Exception {
+        HttpResponse<String> response = get("/app/set?name=a&value=b", "X-Forwarded-Proto", "https",
+                "X-Forwarded-For", "203.0.113.9");
+
+        assertThat(setCookie(response)).hasValueSatisfying(c -> assertThat(c).contains("; Secure"));
+    }
+
+    // ---- concurrency ----
+
+    @Test
+    void fiftyConcurrentIncrementsOnOneSessionLoseNothing() throws Exception {
+        HttpResponse<String> first = get("/app/increment");
+        assertThat(body(first)).containsEntry("value", "1");
+        String cookie = cookie(first);
+
+        List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            all.add(client.sendAsync(request("/app/increment", "Cookie", cookie), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> each : all) {
+            assertThat(each.get().statusCode()).isEqualTo(200);
+        }
+
+        assertThat(body(get("/app/get?name=counter", "Cookie", cookie))).containsEntry("value", "51");
+    }
+
+    // ---- hostile cookies ----
+
+    @Test
+    void tamperedGarbageAndOversizeCookiesNeverCauseA5xx() throws Exception {
+        String valid = cookie(get("/app/set?name=x&value=y"));
+        String value = valid.substring(valid.indexOf('=') + 1);
+        char last = value.charAt(value.length() - 1);
+        String tampered = cookieName + "=" + value.substring(0, value.length() - 1) + (last == 'A' ? 'B' : 'A');
+        List<String> cookies = List.of(
+                tampered,
+                cookieName + "=" + value.substring(0, 43) + "." + "A".repeat(43),
+                cookieName + "=garbage",
+                cookieName + "=",
+                cookieName + "=\"\"",
+                cookieName + "=\"" + value,
+                cookieName + "=" + value + "; " + cookieName + "=" + value.replace('.', '-'),
+                cookieName + "=%00%ff%7B",
+                ";;;=;=",
+                "=" + value,
+                cookieName + "=" + "x".repeat(4000),
+                cookieName + "=" + "x".repeat(9000),
+                "a=b; " + "c=" + "d".repeat(7000) + "; " + valid);
+        for (String cookie : cookies) {
+            for (String path : List.of("/app/peek", "/app/get?name=x", "/app/set?name=x&value=z", "/app/logout")) {
+                HttpResponse<String> response = get(path, "Cookie", cookie);
+                assertThat(response.statusCode()).as("%s with cookie %.60s", path, cookie).isLessThan(500);
+                if (response.statusCode() == 200 && path.equals("/app/get?name=x") && !cookie.contains(valid)) {
+                    assertThat(body(response)).as("cookie %.60s", cookie).containsEntry("value", "null");
+                }
+            }
+        }
+    }
+
+    // ---- store outage ----
+
+    @Test
+    void storeDownAnswers503FastWithoutStackTraceAndRecoversAfter() throws Exception {
+        String cookie = cookie(get("/app/set?name=kept&value=yes"));
+        store.down(true);
+
+        long start = System.nanoTime();
+        HttpResponse<String> load = get("/app/get?name=kept", "Cookie", cookie);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        HttpResponse<String> create = get("/app/set?name=a&value=b");
+        HttpResponse<String> streamed = get("/app/stream?mode=writer-flush&size=100000");
+        HttpResponse<String> redirected = get("/app/login?user=eve", "Cookie", cookie);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(2));
+        for (HttpResponse<String> response : List.of(load, create, streamed, redirected)) {
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body()).isEqualTo("{\"error\":\"session_store_unavailable\"}");
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("application/json"));
+            assertThat(setCookie(response)).isEmpty();
+        }
+
+        store.down(false);
+        assertThat(body(get("/app/get?name=kept", "Cookie", cookie))).containsEntry("value", "yes");
+        assertThat(body(get("/app/get?name=user", "Cookie", cookie))).as("the failed login changed nothing")
+                .containsEntry("value", "null");
+    }
+
+    @Test
+    void applicationExceptionIsLeftToTheContainerNotTurnedInto503() throws Exception {
+        HttpResponse<String> response = get("/app/fail");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+    }
+
+    // ---- helpers ----
+
+    private HttpRequest request(String path, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return builder.GET().build();
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpResponse<String> response = client.send(request(path, headers), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.headers().allValues("Set-Cookie")).as("the container's own session cookie")
+                .noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("JSESSIONID"));
+        assertThat(response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(cookieName + "=")))
+                .as("at most one session cookie").hasSizeLessThanOrEqualTo(1);
+        return response;
+    }
+
+    private Optional<String> setCookie(HttpResponse<String> response) {
+        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(cookieName + "="))
+                .findFirst();
+    }
+
+    /** The {@code name=value} to send back, from the response's {@code Set-Cookie}. */
+    private String cookie(HttpResponse<String> response) {
+        String header = setCookie(response).orElseThrow(() -> new AssertionError(
+                "no session cookie on " + response.statusCode() + " " + response.uri() + ": " + response.headers().map()));
+        return header.substring(0, header.indexOf(';'));
+    }
+
+    private static Map<String, String> body(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as("status of %s: %s", response.uri(), response.body()).isEqualTo(200);
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String line : response.body().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                map.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return map;
+    }
+}

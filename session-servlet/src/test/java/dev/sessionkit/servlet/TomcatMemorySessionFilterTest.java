@@ -1,0 +1,9 @@
+package dev.sessionkit.servlet;
+
+/** The filter's contract on embedded Tomcat, with the in-memory store. */
+final class TomcatMemorySessionFilterTest extends SessionFilterContract {
+
+    TomcatMemorySessionFilterTest() {
+        super(ServletContainer.tomcat(), StoreKit.memory());
+    }
+}
