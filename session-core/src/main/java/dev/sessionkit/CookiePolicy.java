@@ -212,8 +212,14 @@ public final class CookiePolicy {
             return false;
         }
         for (String header : headers) {
-            if (header != null && header.contains(name + "=")) {
-                return true;
+            if (header == null) {
+                continue;
+            }
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    return true;
+                }
             }
         }
         return false;

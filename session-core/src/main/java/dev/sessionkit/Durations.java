@@ -15,7 +15,18 @@ final class Durations {
     private Durations() {
     }
 
+    /** The longest duration any setting accepts; keeps arithmetic on instants far from overflow. */
+    static final Duration MAX = Duration.ofDays(3650);
+
     static Duration parse(String setting, String text) {
+        Duration d = parseUnbounded(setting, text);
+        if (d.compareTo(MAX) > 0) {
+            throw new SessionConfigurationException(setting, setting + " must be at most 3650d, not '" + text + "'");
+        }
+        return d;
+    }
+
+    private static Duration parseUnbounded(String setting, String text) {
         String trimmed = text.trim();
         Matcher m = SHORT.matcher(trimmed);
         if (m.matches()) {

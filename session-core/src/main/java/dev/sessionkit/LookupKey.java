@@ -25,6 +25,7 @@ public record LookupKey(String value) {
      * @throws IllegalArgumentException if it is not 64 lower-case hex characters
      */
     public LookupKey {
+        java.util.Objects.requireNonNull(value, "value");
         if (!isWellFormed(value)) {
             throw new IllegalArgumentException("a lookup key is 64 lower-case hex characters");
         }

@@ -90,6 +90,10 @@ public final class SessionSettings {
     private final Duration statementTimeout;
     private final Duration auditRetention;
     private final long memoryMaxSessions;
+    // what the user set explicitly, so newBuilder() derives the rest again
+    private final Duration explicitTouchInterval;
+    private final String explicitCookieName;
+    private final Duration explicitCleanupInterval;
 
     private SessionSettings(Builder b, List<String> secrets, boolean secretGenerated) {
         this.environment = b.environment;
@@ -122,6 +126,9 @@ public final class SessionSettings {
         this.statementTimeout = b.statementTimeout;
         this.auditRetention = b.auditRetention;
         this.memoryMaxSessions = b.memoryMaxSessions;
+        this.explicitTouchInterval = b.touchInterval;
+        this.explicitCookieName = b.cookieName;
+        this.explicitCleanupInterval = b.cleanupInterval;
     }
 
     /** A builder with the development defaults. */
@@ -151,10 +158,11 @@ public final class SessionSettings {
         b.store = store;
         b.databaseUrl = databaseUrl;
         b.secrets = secretGenerated ? null : secrets;
+        b.inheritedGeneratedSecret = secretGenerated ? secrets.get(0) : null;
         b.ttl = ttl;
         b.absoluteTtl = absoluteTtl;
-        b.touchInterval = touchInterval;
-        b.cookieName = cookieName;
+        b.touchInterval = explicitTouchInterval;
+        b.cookieName = explicitCookieName;
         b.cookieDomain = cookieDomain;
         b.cookiePath = cookiePath;
         b.cookieSecure = cookieSecure;
@@ -164,7 +172,7 @@ public final class SessionSettings {
         b.resave = resave;
         b.saveUninitialized = saveUninitialized;
         b.trustProxy = trustProxy;
-        b.cleanupInterval = cleanupInterval;
+        b.cleanupInterval = explicitCleanupInterval;
         b.table = table;
         b.schema = schema;
         b.schemaAuto = schemaAuto;
@@ -358,6 +366,7 @@ public final class SessionSettings {
         private StoreKind store = StoreKind.AUTO;
         private String databaseUrl;
         private List<String> secrets;
+        private String inheritedGeneratedSecret;
         private Duration ttl = Duration.ofHours(24);
         private Duration absoluteTtl = Duration.ofDays(7);
         private Duration touchInterval;
@@ -398,15 +407,23 @@ public final class SessionSettings {
             ifSet(get, APP_ENV, v -> environment(AppEnvironment.parse(APP_ENV, v)));
             ifSet(get, SESSION_STORE, v -> store(parseStore(v)));
             ifSet(get, DATABASE_URL, this::databaseUrl);
-            ifSet(get, SESSION_SECRET, v -> secrets(Arrays.stream(v.split(",")).map(String::trim).toList()));
+            ifSet(get, SESSION_SECRET, v -> secrets(Arrays.stream(v.split(",", -1)).map(String::trim).toList()));
             ifSet(get, SESSION_TTL, v -> ttl(Durations.parse(SESSION_TTL, v)));
             ifSet(get, SESSION_ABSOLUTE_TTL, v -> absoluteTtl(Durations.parse(SESSION_ABSOLUTE_TTL, v)));
             ifSet(get, SESSION_TOUCH_INTERVAL, v -> touchInterval(Durations.parse(SESSION_TOUCH_INTERVAL, v)));
             ifSet(get, SESSION_COOKIE_NAME, this::cookieName);
             ifSet(get, SESSION_COOKIE_DOMAIN, this::cookieDomain);
             ifSet(get, SESSION_COOKIE_PATH, this::cookiePath);
-            ifSet(get, SESSION_COOKIE_SECURE, v -> cookieSecure(
-                    "auto".equalsIgnoreCase(v) ? null : parseBoolean(SESSION_COOKIE_SECURE, v)));
+            ifSet(get, SESSION_COOKIE_SECURE, v -> {
+                if ("auto".equalsIgnoreCase(v)) {
+                    cookieSecure(null);
+                } else if (v.matches("(?i)true|yes|on|1|false|no|off|0")) {
+                    cookieSecure(parseBoolean(SESSION_COOKIE_SECURE, v));
+                } else {
+                    throw new SessionConfigurationException(SESSION_COOKIE_SECURE,
+                            SESSION_COOKIE_SECURE + " must be true, false or auto, not '" + v + "'");
+                }
+            });
             ifSet(get, SESSION_COOKIE_PERSISTENT, v -> cookiePersistent(parseBoolean(SESSION_COOKIE_PERSISTENT, v)));
             ifSet(get, SESSION_SAME_SITE, v -> sameSite(SameSite.parse(SESSION_SAME_SITE, v)));
             ifSet(get, SESSION_ROLLING, v -> rolling(parseBoolean(SESSION_ROLLING, v)));
@@ -505,7 +522,7 @@ public final class SessionSettings {
                 throw new SessionConfigurationException(SESSION_TOUCH_INTERVAL,
                         SESSION_TOUCH_INTERVAL + " must not be negative, not " + value);
             }
-            this.touchInterval = value;
+            this.touchInterval = atMostMax(SESSION_TOUCH_INTERVAL, value);
             return this;
         }
 
@@ -700,9 +717,14 @@ public final class SessionSettings {
                             + SESSION_SECRET + ": at least " + MIN_SECRET_BYTES
                             + " bytes of random text, e.g. from `openssl rand -base64 48`");
                 }
-                byte[] random = new byte[MIN_SECRET_BYTES];
-                new SecureRandom().nextBytes(random);
-                finalSecrets = List.of(Base64Url.encode(random));
+                if (inheritedGeneratedSecret != null) {
+                    // a copy of development settings keeps signing like the original
+                    finalSecrets = List.of(inheritedGeneratedSecret);
+                } else {
+                    byte[] random = new byte[MIN_SECRET_BYTES];
+                    new SecureRandom().nextBytes(random);
+                    finalSecrets = List.of(Base64Url.encode(random));
+                }
                 generated = true;
             } else {
                 List<String> shortOnes = new ArrayList<>();
@@ -764,6 +786,13 @@ public final class SessionSettings {
             Objects.requireNonNull(value, setting);
             if (value.isNegative() || value.isZero()) {
                 throw new SessionConfigurationException(setting, setting + " must be positive, not " + value);
+            }
+            return atMostMax(setting, value);
+        }
+
+        private static Duration atMostMax(String setting, Duration value) {
+            if (value.compareTo(Durations.MAX) > 0) {
+                throw new SessionConfigurationException(setting, setting + " must be at most 3650d, not " + value);
             }
             return value;
         }

@@ -431,7 +431,7 @@ final class SessionSettingsTest {
             cases.add(bad(variable, "maybe", "true or false"));
             cases.add(bad(variable, "2", "true or false"));
         }
-        cases.add(bad(SessionSettings.SESSION_COOKIE_SECURE, "sometimes", "true or false"));
+        cases.add(bad(SessionSettings.SESSION_COOKIE_SECURE, "sometimes", "true, false or auto"));
         for (String variable : DURATION_VARIABLES) {
             for (String value : List.of("10", "5 minutes", "-5m", "P", "PT", "-P1D", "5", "m5", "1.5h", "5mins", "1w", "five", "5M")) {
                 cases.add(bad(variable, value, DURATION_FORMS));
@@ -837,14 +837,14 @@ final class SessionSettingsTest {
     }
 
     @Test
-    void newBuilderOfAGeneratedSecretGeneratesAgain() {
-        // deliberate: a generated secret is not carried over as if configured, so a copy switched to
-        // production still fails for want of a secret
+    void newBuilderOfAGeneratedSecretKeepsItButNotAsIfConfigured() {
+        // a development copy signs like the original, so cookies stay valid; but the generated secret
+        // does not count as configured, so a copy switched to production still fails for want of one
         SessionSettings original = settings(Map.of());
         SessionSettings copy = original.newBuilder().build();
 
         assertThat(copy.secretGenerated()).isTrue();
-        assertThat(copy.secrets()).isNotEqualTo(original.secrets());
+        assertThat(copy.secrets()).isEqualTo(original.secrets());
         Throwable thrown = catchThrowable(
                 () -> original.newBuilder().environment(AppEnvironment.PRODUCTION).store(StoreKind.MEMORY).build());
         assertThat(thrown).isInstanceOfSatisfying(SessionConfigurationException.class,
