@@ -9,6 +9,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.slf4j.Logger;
@@ -30,6 +31,8 @@ final class RequestSession {
     private final SessionContext context;
     private final ServletListeners listeners;
     private final ServletContext servletContext;
+    private final StoreUnavailableHandler onFailure;
+    private HttpServletRequest request;
     private HttpServletResponse response;
     private ServletSession httpSession;
     private StoreUnavailableException failure;
@@ -37,8 +40,11 @@ final class RequestSession {
     private boolean sentNoStore;
 
     RequestSession(SessionManager manager, SessionContext context, ServletListeners listeners,
-            ServletContext servletContext, HttpServletResponse response) {
+            ServletContext servletContext, HttpServletRequest request, HttpServletResponse response,
+            StoreUnavailableHandler onFailure) {
         this.manager = manager;
+        this.request = request;
+        this.onFailure = onFailure;
         this.context = context;
         this.listeners = listeners;
         this.servletContext = servletContext;
@@ -61,9 +67,37 @@ final class RequestSession {
         return manager;
     }
 
-    /** The container's response that cookies go to (a later dispatch may hand another object). */
-    void target(HttpServletResponse containerResponse) {
+    /** The container's request and response that cookies go to (a later dispatch may hand other objects). */
+    void target(HttpServletRequest containerRequest, HttpServletResponse containerResponse) {
+        this.request = containerRequest;
         this.response = containerResponse;
+    }
+
+    HttpServletRequest request() {
+        return request;
+    }
+
+    HttpServletResponse response() {
+        return response;
+    }
+
+    /**
+     * Before {@code AsyncContext.complete()}: commit while the cookie can still be sent; a store
+     * failure still becomes the 503.
+     */
+    void beforeAsyncComplete() {
+        if (response.isCommitted()) {
+            return;
+        }
+        try {
+            commit();
+        } catch (StoreUnavailableException e) {
+            try {
+                onFailure.handle(request, response, e);
+            } catch (java.io.IOException io) {
+                LOG.debug("sessionkit: the 503 could not be written", io);
+            }
+        }
     }
 
     /** {@code HttpServletRequest.getSession(create)}. */

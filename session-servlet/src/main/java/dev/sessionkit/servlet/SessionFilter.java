@@ -154,40 +154,54 @@ public final class SessionFilter implements Filter {
         }
         Object existing = request.getAttribute(STATE_ATTRIBUTE);
         if (existing instanceof RequestSession state) {
-            if (SessionRequest.isInside(request)) {
-                chain.doFilter(request, response); // a forward or include inside our own wrapper
-            } else {
-                // an error or async dispatch handed the container's own request: serve the same session
-                run(state, request, response, chain);
-            }
+            redispatch(state, request, response, chain);
             return;
         }
         RequestSession state;
         try {
             state = new RequestSession(manager, manager.resolve(requestInfo(request)), listeners,
-                    request.getServletContext(), response);
+                    request.getServletContext(), request, response, this::unavailable);
         } catch (StoreUnavailableException e) {
             unavailable(request, response, e);
             return;
         }
         request.setAttribute(STATE_ATTRIBUTE, state);
-        run(state, request, response, chain);
+        run(state, request, response, chain, true);
     }
 
-    private void run(RequestSession state, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        SessionRequest wrappedRequest = new SessionRequest(request, state);
-        SessionResponse wrappedResponse = new SessionResponse(response, state);
-        state.target(response);
+    /** A later dispatch of a request this filter has seen: it serves the same session. */
+    private void redispatch(RequestSession state, HttpServletRequest request, HttpServletResponse response,
+            FilterChain chain) throws IOException, ServletException {
+        boolean wrapped = SessionRequest.isInside(request);
+        DispatcherType type = request.getDispatcherType();
+        if (wrapped && (type == DispatcherType.FORWARD || type == DispatcherType.INCLUDE)) {
+            chain.doFilter(request, response); // the outer dispatch commits
+            return;
+        }
+        // an async or error dispatch: with our wrappers (async dispatch of a wrapped context) or
+        // the container's own objects (error pages, plain async dispatch); either way, commit after
+        run(state, request, response, chain, !wrapped);
+    }
+
+    private void run(RequestSession state, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            boolean wrap) throws IOException, ServletException {
+        HttpServletRequest chainRequest = request;
+        HttpServletResponse chainResponse = response;
+        if (wrap) {
+            state.target(request, response);
+            SessionResponse wrappedResponse = new SessionResponse(response, state);
+            chainResponse = wrappedResponse;
+            chainRequest = new SessionRequest(request, wrappedResponse, state);
+        }
         try {
-            chain.doFilter(wrappedRequest, wrappedResponse);
+            chain.doFilter(chainRequest, chainResponse);
         } catch (IOException | ServletException | RuntimeException | Error e) {
             StoreUnavailableException down = storeFailure(e);
             if (down == null) {
                 commitAfterFailure(state, e);
                 throw e;
             }
-            unavailable(request, response, down);
+            unavailable(state.request(), state.response(), down);
             return;
         }
         if (request.isAsyncStarted()) {
@@ -196,7 +210,7 @@ public final class SessionFilter implements Filter {
         try {
             state.commit();
         } catch (StoreUnavailableException e) {
-            unavailable(request, response, e);
+            unavailable(state.request(), state.response(), e);
         }
     }
 

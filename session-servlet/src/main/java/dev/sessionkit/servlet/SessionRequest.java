@@ -1,7 +1,9 @@
 package dev.sessionkit.servlet;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpSession;
@@ -12,10 +14,13 @@ import jakarta.servlet.http.HttpSession;
  */
 final class SessionRequest extends HttpServletRequestWrapper {
 
+    private final SessionResponse response;
     private final RequestSession state;
+    private SessionAsyncContext async;
 
-    SessionRequest(HttpServletRequest request, RequestSession state) {
+    SessionRequest(HttpServletRequest request, SessionResponse response, RequestSession state) {
         super(request);
+        this.response = response;
         this.state = state;
     }
 
@@ -28,6 +33,33 @@ final class SessionRequest extends HttpServletRequestWrapper {
             r = r instanceof ServletRequestWrapper wrapper ? wrapper.getRequest() : null;
         }
         return false;
+    }
+
+    /**
+     * Starts async processing with this request and its session-aware response (the container's
+     * default would hand the async code its own objects, and its own session manager).
+     */
+    @Override
+    public AsyncContext startAsync() {
+        return async(super.startAsync(this, response));
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest servletRequest, ServletResponse servletResponse) {
+        return async(super.startAsync(servletRequest, servletResponse));
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        AsyncContext context = super.getAsyncContext();
+        return context == null ? null : async(context);
+    }
+
+    private AsyncContext async(AsyncContext context) {
+        if (async == null || !async.wraps(context)) {
+            async = new SessionAsyncContext(context, state);
+        }
+        return async;
     }
 
     @Override

@@ -42,7 +42,9 @@ interface ServletContainer extends AutoCloseable {
                 connector.setPort(0);
                 server.addConnector(connector);
                 ServletContextHandler context = new ServletContextHandler("/"); // no SESSIONS option
-                context.addServlet(new ServletHolder(servlet), "/app/*");
+                ServletHolder holder = new ServletHolder(servlet);
+                holder.setAsyncSupported(true);
+                context.addServlet(holder, "/app/*");
                 context.addEventListener(new ServletContextListener() {
                     @Override
                     public void contextInitialized(ServletContextEvent event) {
@@ -82,7 +84,7 @@ interface ServletContainer extends AutoCloseable {
                 tomcat.setHostname("127.0.0.1");
                 tomcat.setPort(0);
                 Context context = tomcat.addContext("", baseDir.toString());
-                Tomcat.addServlet(context, "app", servlet);
+                Tomcat.addServlet(context, "app", servlet).setAsyncSupported(true);
                 context.addServletMappingDecoded("/app/*", "app");
                 context.addServletContainerInitializer((classes, servletContext) -> onStartup.accept(servletContext),
                         null);

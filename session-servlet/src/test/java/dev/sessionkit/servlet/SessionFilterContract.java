@@ -256,6 +256,22 @@ abstract class SessionFilterContract {
         assertThat(body(get("/app/get?name=before-error", "Cookie", cookie(response)))).containsEntry("value", "yes");
     }
 
+    @Test
+    void asyncResponseCompletedOnAnotherThreadKeepsTheCookie() throws Exception {
+        HttpResponse<String> response = get("/app/async");
+
+        assertThat(response.body()).isEqualTo("done\n");
+        assertThat(body(get("/app/get?name=async", "Cookie", cookie(response)))).containsEntry("value", "completed");
+    }
+
+    @Test
+    void asyncDispatchServesTheSameSessionAndKeepsTheCookie() throws Exception {
+        HttpResponse<String> response = get("/app/async-dispatch");
+
+        assertThat(body(response)).containsEntry("new", "true");
+        assertThat(body(get("/app/get?name=async", "Cookie", cookie(response)))).containsEntry("value", "dispatched");
+    }
+
     // ---- proxies ----
 
     @Test

@@ -2,6 +2,7 @@ package dev.sessionkit.servlet;
 
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
+import dev.sessionkit.memory.CaffeineSessionStore;
 import java.time.Clock;
 
 /** Opens the store a contract test runs on. */
@@ -13,12 +14,12 @@ interface StoreKit extends AutoCloseable {
     default void close() throws Exception {
     }
 
-    /** The in-memory store. */
+    /** The Caffeine store. */
     static StoreKit memory() {
         return new StoreKit() {
             @Override
             public SessionStore open(SessionSettings settings, Clock clock) {
-                return new MapSessionStore();
+                return CaffeineSessionStore.create(settings, clock);
             }
 
             @Override

@@ -2,6 +2,7 @@ package dev.sessionkit.servlet;
 
 import dev.sessionkit.AttributeSerializationException;
 import dev.sessionkit.SessionContext;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,6 +68,23 @@ final class TestServlet extends HttpServlet {
                     session.setMaxInactiveInterval(Integer.parseInt(seconds));
                 }
                 lines(resp, "seconds", session.getMaxInactiveInterval());
+            }
+            case "/async" -> {
+                AsyncContext async = req.startAsync();
+                async.start(() -> {
+                    try {
+                        ((HttpServletRequest) async.getRequest()).getSession().setAttribute("async", "completed");
+                        async.getResponse().getWriter().write("done\n");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    } finally {
+                        async.complete();
+                    }
+                });
+            }
+            case "/async-dispatch" -> {
+                AsyncContext async = req.startAsync();
+                async.start(() -> async.dispatch("/app/set?name=async&value=dispatched"));
             }
             case "/fail" -> {
                 req.getSession().setAttribute("partial", "yes");
