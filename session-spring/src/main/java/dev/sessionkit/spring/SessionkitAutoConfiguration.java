@@ -1,0 +1,99 @@
+package dev.sessionkit.spring;
+
+import dev.sessionkit.SessionListener;
+import dev.sessionkit.SessionManager;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.SessionStore;
+import dev.sessionkit.SessionStores;
+import dev.sessionkit.servlet.SessionFilter;
+import dev.sessionkit.servlet.StoreUnavailableHandler;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpSessionAttributeListener;
+import jakarta.servlet.http.HttpSessionIdListener;
+import jakarta.servlet.http.HttpSessionListener;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.EventListener;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.web.servlet.ConditionalOnMissingFilterBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * sessionkit's settings, its {@link SessionManager} and, in a servlet web application, the
+ * {@link SessionFilter} that serves {@code HttpSession} from it, registered ahead of Spring
+ * Security's filter chain. The store comes from {@link SessionkitJdbcStoreAutoConfiguration} or
+ * {@link SessionkitMemoryStoreAutoConfiguration}, which run first.
+ *
+ * <p>Every bean backs off when the application defines its own. Customise the manager with
+ * {@link SessionManagerCustomizer} beans; {@link SessionListener} beans are registered with it.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(SessionkitProperties.class)
+public final class SessionkitAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionSettings sessionkitSettings(SessionkitProperties properties, Environment environment) {
+        return SettingsMapping.build(properties, environment);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    SessionManager sessionkitManager(SessionSettings settings, ObjectProvider<SessionStore> stores,
+            ObjectProvider<Clock> clocks, ObjectProvider<SessionListener> listeners,
+            ObjectProvider<SessionManagerCustomizer> customizers) {
+        Clock clock = Clocks.of(clocks);
+        SessionManager.Builder builder = SessionManager.builder().settings(settings).clock(clock);
+        SessionStore store = stores.getIfUnique();
+        if (store != null) {
+            builder.store(store);
+        } else {
+            // no store module matched: the core names the module to add
+            builder.store(SessionStores.open(settings, clock), true);
+        }
+        listeners.orderedStream().forEach(builder::listener);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({ SessionFilter.class, FilterRegistrationBean.class })
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class ServletFilterConfiguration {
+
+        @Bean
+        @ConditionalOnMissingFilterBean(SessionFilter.class)
+        FilterRegistrationBean<SessionFilter> sessionkitFilter(SessionManager manager, SessionkitProperties properties,
+                ObjectProvider<StoreUnavailableHandler> unavailableHandler,
+                ObjectProvider<HttpSessionListener> sessionListeners,
+                ObjectProvider<HttpSessionAttributeListener> attributeListeners,
+                ObjectProvider<HttpSessionIdListener> idListeners) {
+            SessionFilter.Builder filter = SessionFilter.builder(manager);
+            unavailableHandler.ifUnique(filter::onStoreUnavailable);
+            // the container never sees these sessions, so its listeners are the filter's to call
+            Set<EventListener> servletListeners = new LinkedHashSet<>();
+            sessionListeners.orderedStream().forEach(servletListeners::add);
+            attributeListeners.orderedStream().forEach(servletListeners::add);
+            idListeners.orderedStream().forEach(servletListeners::add);
+            servletListeners.forEach(filter::listener);
+
+            FilterRegistrationBean<SessionFilter> registration = new FilterRegistrationBean<>(filter.build());
+            registration.setName(SessionFilter.FILTER_NAME);
+            registration.setOrder(properties.getServlet().getFilterOrder());
+            registration.setDispatcherTypes(EnumSet.allOf(DispatcherType.class));
+            registration.setAsyncSupported(true);
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
+    }
+}

@@ -1,0 +1,361 @@
+package dev.sessionkit.spring;
+
+import dev.sessionkit.AppEnvironment;
+import dev.sessionkit.SameSite;
+import dev.sessionkit.StoreKind;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * sessionkit's Spring properties, under {@code sessionkit}. Every property left unset keeps what
+ * the plain environment variable of the same meaning says ({@code SESSION_TTL},
+ * {@code DATABASE_URL}, …), then Boot's {@code server.servlet.session.*}, then sessionkit's
+ * default.
+ *
+ * <p>This class only carries values: they are mapped into {@link dev.sessionkit.SessionSettings}'s
+ * builder, which validates them and names the setting in its error.
+ */
+@ConfigurationProperties("sessionkit")
+public class SessionkitProperties {
+
+    /** Early, as Spring Session's filter: before Spring Security and every filter that reads the session. */
+    static final int DEFAULT_FILTER_ORDER = Integer.MIN_VALUE + 50;
+
+    /** development (forgiving: memory store, generated secret) or production (strict). Env: APP_ENV. */
+    private AppEnvironment environment;
+
+    /** auto, memory or jdbc; auto picks jdbc when a database is configured. Env: SESSION_STORE. */
+    private StoreKind store;
+
+    /** postgres://user:pass@host:5432/db or a jdbc:postgresql: URL. Env: DATABASE_URL. */
+    private String databaseUrl;
+
+    /** Signing secrets, newest first: the first signs and all verify. Env: SESSION_SECRET. */
+    private List<String> secrets;
+
+    /** Idle timeout. Env: SESSION_TTL. */
+    private Duration ttl;
+
+    /** Hard limit from creation or login, whatever the activity. Env: SESSION_ABSOLUTE_TTL. */
+    private Duration absoluteTtl;
+
+    /** A read-only request writes the expiry only when the last touch is older than this. Env: SESSION_TOUCH_INTERVAL. */
+    private Duration touchInterval;
+
+    /** Send the cookie again whenever the expiry moves. Env: SESSION_ROLLING. */
+    private Boolean rolling;
+
+    /** Write the expiry on every request, ignoring the touch interval. Env: SESSION_RESAVE. */
+    private Boolean resave;
+
+    /** Store new sessions even when nothing was set in them. Env: SESSION_SAVE_UNINITIALIZED. */
+    private Boolean saveUninitialized;
+
+    /** Believe X-Forwarded-Proto and X-Forwarded-For. Env: SESSION_TRUST_PROXY. */
+    private Boolean trustProxy;
+
+    /** How often expired sessions are purged. Env: SESSION_CLEANUP_INTERVAL. */
+    private Duration cleanupInterval;
+
+    private final Cookie cookie = new Cookie();
+
+    private final Jdbc jdbc = new Jdbc();
+
+    private final Memory memory = new Memory();
+
+    private final Servlet servlet = new Servlet();
+
+    public AppEnvironment getEnvironment() {
+        return environment;
+    }
+
+    public void setEnvironment(AppEnvironment environment) {
+        this.environment = environment;
+    }
+
+    public StoreKind getStore() {
+        return store;
+    }
+
+    public void setStore(StoreKind store) {
+        this.store = store;
+    }
+
+    public String getDatabaseUrl() {
+        return databaseUrl;
+    }
+
+    public void setDatabaseUrl(String databaseUrl) {
+        this.databaseUrl = databaseUrl;
+    }
+
+    public List<String> getSecrets() {
+        return secrets;
+    }
+
+    public void setSecrets(List<String> secrets) {
+        this.secrets = secrets;
+    }
+
+    public Duration getTtl() {
+        return ttl;
+    }
+
+    public void setTtl(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    public Duration getAbsoluteTtl() {
+        return absoluteTtl;
+    }
+
+    public void setAbsoluteTtl(Duration absoluteTtl) {
+        this.absoluteTtl = absoluteTtl;
+    }
+
+    public Duration getTouchInterval() {
+        return touchInterval;
+    }
+
+    public void setTouchInterval(Duration touchInterval) {
+        this.touchInterval = touchInterval;
+    }
+
+    public Boolean getRolling() {
+        return rolling;
+    }
+
+    public void setRolling(Boolean rolling) {
+        this.rolling = rolling;
+    }
+
+    public Boolean getResave() {
+        return resave;
+    }
+
+    public void setResave(Boolean resave) {
+        this.resave = resave;
+    }
+
+    public Boolean getSaveUninitialized() {
+        return saveUninitialized;
+    }
+
+    public void setSaveUninitialized(Boolean saveUninitialized) {
+        this.saveUninitialized = saveUninitialized;
+    }
+
+    public Boolean getTrustProxy() {
+        return trustProxy;
+    }
+
+    public void setTrustProxy(Boolean trustProxy) {
+        this.trustProxy = trustProxy;
+    }
+
+    public Duration getCleanupInterval() {
+        return cleanupInterval;
+    }
+
+    public void setCleanupInterval(Duration cleanupInterval) {
+        this.cleanupInterval = cleanupInterval;
+    }
+
+    public Cookie getCookie() {
+        return cookie;
+    }
+
+    public Jdbc getJdbc() {
+        return jdbc;
+    }
+
+    public Memory getMemory() {
+        return memory;
+    }
+
+    public Servlet getServlet() {
+        return servlet;
+    }
+
+    /** The session cookie. */
+    public static class Cookie {
+
+        /** Cookie name; default __Host-sid in production, sid in development. Env: SESSION_COOKIE_NAME. */
+        private String name;
+
+        /** Cookie domain; default none (host-only). Env: SESSION_COOKIE_DOMAIN. */
+        private String domain;
+
+        /** Cookie path. Env: SESSION_COOKIE_PATH. */
+        private String path;
+
+        /** Secure attribute; unset means automatic (always in production, else by the request scheme). Env: SESSION_COOKIE_SECURE. */
+        private Boolean secure;
+
+        /** A Max-Age cookie (true) or a browser-session cookie (false). Env: SESSION_COOKIE_PERSISTENT. */
+        private Boolean persistent;
+
+        /** SameSite attribute: strict, lax or none (none needs secure). Env: SESSION_SAME_SITE. */
+        private SameSite sameSite;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getDomain() {
+            return domain;
+        }
+
+        public void setDomain(String domain) {
+            this.domain = domain;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public Boolean getSecure() {
+            return secure;
+        }
+
+        public void setSecure(Boolean secure) {
+            this.secure = secure;
+        }
+
+        public Boolean getPersistent() {
+            return persistent;
+        }
+
+        public void setPersistent(Boolean persistent) {
+            this.persistent = persistent;
+        }
+
+        public SameSite getSameSite() {
+            return sameSite;
+        }
+
+        public void setSameSite(SameSite sameSite) {
+            this.sameSite = sameSite;
+        }
+    }
+
+    /** The PostgreSQL store. */
+    public static class Jdbc {
+
+        /** Table name. Env: SESSION_TABLE. */
+        private String table;
+
+        /** Schema; default the connection's search path. Env: SESSION_SCHEMA. */
+        private String schema;
+
+        /** Create or migrate the table at start-up. Env: SESSION_SCHEMA_AUTO. */
+        private Boolean schemaAuto;
+
+        /** Size of the pool sessionkit opens from the database URL (unused when the application's DataSource is reused). Env: SESSION_DB_POOL_SIZE. */
+        private Integer poolSize;
+
+        /** How long to wait for a pooled connection. Env: SESSION_DB_CONNECT_TIMEOUT. */
+        private Duration connectTimeout;
+
+        /** Statement timeout. Env: SESSION_DB_STATEMENT_TIMEOUT. */
+        private Duration statementTimeout;
+
+        /** How long ended sessions are kept for audit. Env: SESSION_AUDIT_RETENTION. */
+        private Duration auditRetention;
+
+        public String getTable() {
+            return table;
+        }
+
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        public String getSchema() {
+            return schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public Boolean getSchemaAuto() {
+            return schemaAuto;
+        }
+
+        public void setSchemaAuto(Boolean schemaAuto) {
+            this.schemaAuto = schemaAuto;
+        }
+
+        public Integer getPoolSize() {
+            return poolSize;
+        }
+
+        public void setPoolSize(Integer poolSize) {
+            this.poolSize = poolSize;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Duration getStatementTimeout() {
+            return statementTimeout;
+        }
+
+        public void setStatementTimeout(Duration statementTimeout) {
+            this.statementTimeout = statementTimeout;
+        }
+
+        public Duration getAuditRetention() {
+            return auditRetention;
+        }
+
+        public void setAuditRetention(Duration auditRetention) {
+            this.auditRetention = auditRetention;
+        }
+    }
+
+    /** The in-memory store. */
+    public static class Memory {
+
+        /** Capacity of the in-memory store. Env: SESSION_MEMORY_MAX_SESSIONS. */
+        private Long maxSessions;
+
+        public Long getMaxSessions() {
+            return maxSessions;
+        }
+
+        public void setMaxSessions(Long maxSessions) {
+            this.maxSessions = maxSessions;
+        }
+    }
+
+    /** The servlet filter. */
+    public static class Servlet {
+
+        /** Order of the session filter; it must run before Spring Security's filter chain (-100). */
+        private int filterOrder = DEFAULT_FILTER_ORDER;
+
+        public int getFilterOrder() {
+            return filterOrder;
+        }
+
+        public void setFilterOrder(int filterOrder) {
+            this.filterOrder = filterOrder;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.sessionkit.spring;
+
+import static dev.sessionkit.SessionSettings.*;
+
+import dev.sessionkit.AppEnvironment;
+import dev.sessionkit.SameSite;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.StoreKind;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+
+/**
+ * Maps Spring configuration into {@link SessionSettings.Builder}, which alone validates. Layers,
+ * each overriding the one before:
+ * <ol>
+ *   <li>sessionkit's defaults;</li>
+ *   <li>Boot's {@code server.servlet.session.timeout} and {@code server.servlet.session.cookie.*},
+ *       only where neither sessionkit property nor variable is set;</li>
+ *   <li>the plain variables of every sessionkit adapter ({@code APP_ENV}, {@code DATABASE_URL},
+ *       {@code SESSION_SECRET}, …), read through Spring's {@code Environment};</li>
+ *   <li>the {@code sessionkit.*} properties.</li>
+ * </ol>
+ * An active {@code prod} or {@code production} profile means production unless an environment is
+ * set explicitly.
+ */
+final class SettingsMapping {
+
+    /** Each variable sessionkit reads, and the Spring property that overrides it. */
+    static final Map<String, String> PROPERTIES = properties();
+
+    private static final Profiles PRODUCTION_PROFILES = Profiles.of("prod", "production");
+
+    private SettingsMapping() {
+    }
+
+    static SessionSettings build(SessionkitProperties props, Environment environment) {
+        Binder binder = Binder.get(environment);
+        SessionSettings.Builder b = SessionSettings.builder();
+        Map<String, String> variables = variables(environment);
+
+        applyServletDefaults(b, props, variables, binder);
+        b.applyEnvironment(variables);
+
+        if (props.getEnvironment() != null) {
+            b.environment(props.getEnvironment());
+        } else if (variables.get(APP_ENV) == null && environment.acceptsProfiles(PRODUCTION_PROFILES)) {
+            b.environment(AppEnvironment.PRODUCTION);
+        }
+        set(props.getStore(), b::store);
+        set(props.getDatabaseUrl(), b::databaseUrl);
+        set(props.getSecrets(), b::secrets);
+        set(props.getTtl(), b::ttl);
+        set(props.getAbsoluteTtl(), b::absoluteTtl);
+        set(props.getTouchInterval(), b::touchInterval);
+        set(props.getRolling(), b::rolling);
+        set(props.getResave(), b::resave);
+        set(props.getSaveUninitialized(), b::saveUninitialized);
+        set(props.getTrustProxy(), b::trustProxy);
+        set(props.getCleanupInterval(), b::cleanupInterval);
+
+        SessionkitProperties.Cookie cookie = props.getCookie();
+        set(cookie.getName(), b::cookieName);
+        set(cookie.getDomain(), b::cookieDomain);
+        set(cookie.getPath(), b::cookiePath);
+        set(cookie.getSecure(), b::cookieSecure);
+        set(cookie.getPersistent(), b::cookiePersistent);
+        set(cookie.getSameSite(), b::sameSite);
+
+        SessionkitProperties.Jdbc jdbc = props.getJdbc();
+        set(jdbc.getTable(), b::table);
+        set(jdbc.getSchema(), b::schema);
+        set(jdbc.getSchemaAuto(), b::schemaAuto);
+        set(jdbc.getPoolSize(), b::poolSize);
+        set(jdbc.getConnectTimeout(), b::connectTimeout);
+        set(jdbc.getStatementTimeout(), b::statementTimeout);
+        set(jdbc.getAuditRetention(), b::auditRetention);
+        set(props.getMemory().getMaxSessions(), b::memoryMaxSessions);
+
+        StoreSelection selection = StoreSelection.of(environment);
+        if (selection.viaSpringDataSource()) {
+            // auto with the application's PostgreSQL pool: say so, or core would look for DATABASE_URL
+            b.store(StoreKind.JDBC);
+        }
+        return b.build();
+    }
+
+    /** The variables sessionkit knows, as Spring's Environment sees them (OS, system properties, files). */
+    private static Map<String, String> variables(Environment environment) {
+        Map<String, String> variables = new HashMap<>();
+        for (String name : PROPERTIES.keySet()) {
+            String value = environment.getProperty(name);
+            if (value != null && !value.isBlank()) {
+                variables.put(name, value);
+            }
+        }
+        return variables;
+    }
+
+    private static void applyServletDefaults(SessionSettings.Builder b, SessionkitProperties props,
+            Map<String, String> variables, Binder binder) {
+        SessionkitProperties.Cookie cookie = props.getCookie();
+        if (props.getTtl() == null && !variables.containsKey(SESSION_TTL)) {
+            binder.bind("server.servlet.session.timeout", Duration.class).ifBound(b::ttl);
+        }
+        if (cookie.getName() == null && !variables.containsKey(SESSION_COOKIE_NAME)) {
+            binder.bind("server.servlet.session.cookie.name", String.class).ifBound(b::cookieName);
+        }
+        if (cookie.getDomain() == null && !variables.containsKey(SESSION_COOKIE_DOMAIN)) {
+            binder.bind("server.servlet.session.cookie.domain", String.class).ifBound(b::cookieDomain);
+        }
+        if (cookie.getPath() == null && !variables.containsKey(SESSION_COOKIE_PATH)) {
+            binder.bind("server.servlet.session.cookie.path", String.class).ifBound(b::cookiePath);
+        }
+        if (cookie.getSecure() == null && !variables.containsKey(SESSION_COOKIE_SECURE)) {
+            binder.bind("server.servlet.session.cookie.secure", Boolean.class).ifBound(b::cookieSecure);
+        }
+        if (cookie.getSameSite() == null && !variables.containsKey(SESSION_SAME_SITE)) {
+            // Boot's own enum has the same three names; binding to ours keeps Boot's relaxed spelling
+            binder.bind("server.servlet.session.cookie.same-site", SameSite.class).ifBound(b::sameSite);
+        }
+    }
+
+    /** The Spring property for a setting named by a {@link dev.sessionkit.SessionConfigurationException}. */
+    static Optional<String> propertyFor(String setting) {
+        return Optional.ofNullable(setting == null ? null : PROPERTIES.get(setting.toUpperCase(Locale.ROOT)));
+    }
+
+    private static <T> void set(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    private static Map<String, String> properties() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(APP_ENV, "sessionkit.environment");
+        m.put(SESSION_STORE, "sessionkit.store");
+        m.put(DATABASE_URL, "sessionkit.database-url");
+        m.put(SESSION_SECRET, "sessionkit.secrets");
+        m.put(SESSION_TTL, "sessionkit.ttl");
+        m.put(SESSION_ABSOLUTE_TTL, "sessionkit.absolute-ttl");
+        m.put(SESSION_TOUCH_INTERVAL, "sessionkit.touch-interval");
+        m.put(SESSION_COOKIE_NAME, "sessionkit.cookie.name");
+        m.put(SESSION_COOKIE_DOMAIN, "sessionkit.cookie.domain");
+        m.put(SESSION_COOKIE_PATH, "sessionkit.cookie.path");
+        m.put(SESSION_COOKIE_SECURE, "sessionkit.cookie.secure");
+        m.put(SESSION_COOKIE_PERSISTENT, "sessionkit.cookie.persistent");
+        m.put(SESSION_SAME_SITE, "sessionkit.cookie.same-site");
+        m.put(SESSION_ROLLING, "sessionkit.rolling");
+        m.put(SESSION_RESAVE, "sessionkit.resave");
+        m.put(SESSION_SAVE_UNINITIALIZED, "sessionkit.save-uninitialized");
+        m.put(SESSION_TRUST_PROXY, "sessionkit.trust-proxy");
+        m.put(SESSION_CLEANUP_INTERVAL, "sessionkit.cleanup-interval");
+        m.put(SESSION_TABLE, "sessionkit.jdbc.table");
+        m.put(SESSION_SCHEMA, "sessionkit.jdbc.schema");
+        m.put(SESSION_SCHEMA_AUTO, "sessionkit.jdbc.schema-auto");
+        m.put(SESSION_DB_POOL_SIZE, "sessionkit.jdbc.pool-size");
+        m.put(SESSION_DB_CONNECT_TIMEOUT, "sessionkit.jdbc.connect-timeout");
+        m.put(SESSION_DB_STATEMENT_TIMEOUT, "sessionkit.jdbc.statement-timeout");
+        m.put(SESSION_AUDIT_RETENTION, "sessionkit.jdbc.audit-retention");
+        m.put(SESSION_MEMORY_MAX_SESSIONS, "sessionkit.memory.max-sessions");
+        return Map.copyOf(m);
+    }
+}
