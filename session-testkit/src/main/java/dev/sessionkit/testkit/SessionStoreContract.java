@@ -22,6 +22,7 @@ import dev.sessionkit.Touch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -424,15 +425,12 @@ public abstract class SessionStoreContract {
         store.create(created);
         Instant now = clock.instant();
         int writesPerThread = 200;
-        AtomicInteger writes = new AtomicInteger();
+        CountDownLatch someWritesDone = new CountDownLatch(100);
         AtomicInteger ended = new AtomicInteger();
 
         runConcurrently(THREADS, thread -> {
             if (thread == 0) {
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (writes.get() < 100 && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
+                awaitQuietly(someWritesDone);
                 if (store.end(created.key(), SessionStatus.LOGGED_OUT, now)) {
                     ended.incrementAndGet();
                 }
@@ -444,7 +442,7 @@ public abstract class SessionStoreContract {
                         ? store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)
                         : store.apply(created.key(), delta().increment("n", 1).set("t" + thread, String.valueOf(i))
                                 .build(), now).isPresent();
-                writes.incrementAndGet();
+                someWritesDone.countDown();
                 assertThat(written && seenEnded).as("a write succeeded after this thread saw the session end").isFalse();
                 seenEnded |= !written;
             }
@@ -680,20 +678,25 @@ public abstract class SessionStoreContract {
     @Test
     void findByPrincipalListsOnlyLiveSessionsOfThatPrincipalOldestFirst() {
         Instant t0 = clock.instant();
-        SessionData newest = session(t0.minusSeconds(60)).principal("alice").build();
-        SessionData oldest = session(t0.minusSeconds(600)).principal("alice").build();
-        SessionData middle = session(t0.minusSeconds(300)).principal("alice").build();
+        List<SessionData> alices = new ArrayList<>();
+        // Created out of order, so a store that lists in insertion or hash order fails.
+        for (int minutesAgo : new int[] {3, 9, 1, 7, 5, 8, 2}) {
+            SessionData s = session(t0.minus(Duration.ofMinutes(minutesAgo))).principal("alice").build();
+            store.create(s);
+            alices.add(s);
+        }
+        alices.sort(Comparator.comparing(SessionData::createdAt));
         SessionData expired = session(t0.minusSeconds(900)).principal("alice")
                 .absoluteExpiresAt(t0.minusSeconds(1)).build();
         SessionData ended = session(t0.minusSeconds(800)).principal("alice").build();
         SessionData other = session(t0.minusSeconds(700)).principal("bob").build();
         SessionData anonymous = session(t0.minusSeconds(500)).build();
-        for (SessionData s : List.of(newest, oldest, middle, expired, ended, other, anonymous)) {
+        for (SessionData s : List.of(expired, ended, other, anonymous)) {
             store.create(s);
         }
         store.end(ended.key(), SessionStatus.LOGGED_OUT, t0);
 
-        assertThat(store.findByPrincipal("alice", t0)).containsExactly(oldest, middle, newest);
+        assertThat(store.findByPrincipal("alice", t0)).containsExactlyElementsOf(alices);
         assertThat(store.findByPrincipal("bob", t0)).containsExactly(other);
         assertThat(store.findByPrincipal("carol", t0)).isEmpty();
         assertThat(store.findByPrincipal("ALICE", t0)).isEmpty();
@@ -750,19 +753,23 @@ public abstract class SessionStoreContract {
     @Test
     void findLiveListsLiveSessionsOldestFirstUpToLimit() {
         Instant t0 = clock.instant();
-        SessionData second = session(t0.minusSeconds(200)).build();
-        SessionData fourth = session(t0).principal("bob").build();
-        SessionData first = session(t0.minusSeconds(300)).principal("alice").build();
-        SessionData third = session(t0.minusSeconds(100)).build();
-        SessionData expired = session(t0.minusSeconds(400)).absoluteExpiresAt(t0).build();
-        SessionData ended = session(t0.minusSeconds(350)).build();
-        for (SessionData s : List.of(second, fourth, first, third, expired, ended)) {
+        List<SessionData> live = new ArrayList<>();
+        for (int minutesAgo : new int[] {4, 0, 6, 1, 5, 3, 2}) {
+            SessionData s = session(t0.minus(Duration.ofMinutes(minutesAgo)))
+                    .principal(minutesAgo % 2 == 0 ? "alice" : null).build();
             store.create(s);
+            live.add(s);
         }
+        live.sort(Comparator.comparing(SessionData::createdAt));
+        SessionData expired = session(t0.minusSeconds(900)).absoluteExpiresAt(t0).build();
+        SessionData ended = session(t0.minusSeconds(800)).build();
+        store.create(expired);
+        store.create(ended);
         store.end(ended.key(), SessionStatus.LOGGED_OUT, t0);
 
-        assertThat(store.findLive(t0, 10)).containsExactly(first, second, third, fourth);
-        assertThat(store.findLive(t0, 2)).containsExactly(first, second);
+        assertThat(store.findLive(t0, 10)).containsExactlyElementsOf(live);
+        assertThat(store.findLive(t0, 3)).containsExactlyElementsOf(live.subList(0, 3));
+        assertThat(store.findLive(t0, 1)).containsExactly(live.get(0));
     }
 
     @Test
@@ -931,6 +938,15 @@ public abstract class SessionStoreContract {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("writers made no progress").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
 
     /**
      * Runs {@code task} on {@code threads} threads released at the same moment, and rethrows the
