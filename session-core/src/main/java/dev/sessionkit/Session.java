@@ -267,7 +267,7 @@ public final class Session {
         check();
         Objects.requireNonNull(name, "name");
         long value = SessionDelta.integerOrZero(attributes.get(name)) + by;
-        attributes.put(name, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(value));
+        attributes.put(name, SessionDelta.numberNode(value));
         if (set.containsKey(name)) {
             set.put(name, attributes.get(name));
         } else {

@@ -83,9 +83,14 @@ public record SessionDelta(
         Map<String, JsonNode> merged = new HashMap<>(attributes);
         removed.forEach(merged::remove);
         merged.putAll(set);
-        increments.forEach((name, by) -> merged.put(name, JsonNodeFactory.instance.numberNode(
-                integerOrZero(merged.get(name)) + by)));
+        increments.forEach((name, by) -> merged.put(name, numberNode(integerOrZero(merged.get(name)) + by)));
         return merged;
+    }
+
+    /** The node a JSON parser would produce for {@code value}: an int node when it fits, else a long node. */
+    static JsonNode numberNode(long value) {
+        return value == (int) value ? JsonNodeFactory.instance.numberNode((int) value)
+                : JsonNodeFactory.instance.numberNode(value);
     }
 
     /** The value an increment starts from: the integer stored, or 0. */

@@ -56,6 +56,9 @@ public final class SessionSettings {
     public static final String SESSION_AUDIT_RETENTION = "SESSION_AUDIT_RETENTION";
     public static final String SESSION_MEMORY_MAX_SESSIONS = "SESSION_MEMORY_MAX_SESSIONS";
 
+    /** The default of {@code SESSION_MEMORY_MAX_SESSIONS}. */
+    public static final long DEFAULT_MEMORY_MAX_SESSIONS = 100_000;
+
     /** The shortest secret accepted in production, in UTF-8 bytes. */
     public static final int MIN_SECRET_BYTES = 32;
 
@@ -388,7 +391,7 @@ public final class SessionSettings {
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration statementTimeout = Duration.ofSeconds(5);
         private Duration auditRetention = Duration.ofDays(30);
-        private long memoryMaxSessions = 100_000;
+        private long memoryMaxSessions = DEFAULT_MEMORY_MAX_SESSIONS;
 
         private Builder() {
         }

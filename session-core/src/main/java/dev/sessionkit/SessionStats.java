@@ -5,7 +5,8 @@ package dev.sessionkit;
  *
  * @param total   every session the store holds, whatever its state
  * @param active  live sessions
- * @param expired active sessions past an expiry that the sweeper has not removed yet
+ * @param expired active sessions past an expiry that the sweeper has not removed yet (a store whose
+ *     backend drops expired entries by itself, like the in-memory one, reports fewer)
  */
 public record SessionStats(long total, long active, long expired) {
 

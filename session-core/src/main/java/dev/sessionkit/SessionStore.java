@@ -34,7 +34,9 @@ public interface SessionStore extends AutoCloseable {
     Optional<SessionData> load(LookupKey key, Instant now);
 
     /**
-     * Stores a new session.
+     * Stores a new session. Its status is {@link SessionStatus#ACTIVE}; its attributes were
+     * checked with {@link SessionJson#validate}, but a store checks again, since callers other than
+     * {@link Session} may call it.
      *
      * @return {@code false}, changing nothing, when a session is already filed under its key
      * @throws AttributeSerializationException when an attribute cannot be stored
@@ -55,12 +57,13 @@ public interface SessionStore extends AutoCloseable {
      *
      * @return the session as stored afterwards, or empty when {@code oldKey} is not live or
      *     {@code newKey} is taken (nothing is written)
+     * @throws AttributeSerializationException when an attribute cannot be stored
      */
     Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now);
 
     /**
      * Moves the access time and idle expiry of a live session forward, without rewriting its
-     * data.
+     * data. The version grows, as with every write.
      *
      * @return whether a live session was found
      */
@@ -88,6 +91,7 @@ public interface SessionStore extends AutoCloseable {
      *
      * @param reason why they ended; not {@link SessionStatus#ACTIVE}
      * @return how many sessions ended
+     * @throws IllegalArgumentException if {@code reason} is {@code ACTIVE}
      */
     int endByPrincipal(String principal, SessionStatus reason, Instant now);
 
@@ -116,8 +120,11 @@ public interface SessionStore extends AutoCloseable {
      * @throws StoreUnavailableException when it does not
      */
     default void ping() {
-        stats(Instant.EPOCH);
+        load(PING_KEY, Instant.EPOCH); // one primary-key lookup of a key no id hashes to in practice
     }
+
+    /** The key the default {@link #ping()} looks up. */
+    LookupKey PING_KEY = new LookupKey("0".repeat(64));
 
     /** Releases the store's resources. Idempotent; does not throw. */
     @Override
