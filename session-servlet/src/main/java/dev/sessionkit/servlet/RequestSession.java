@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * cookie to the container's response. Kept as a request attribute, so forward, include, error and
  * async dispatches of the same request share it.
  *
- * <p>Confined to the request's thread (and the async thread that continues it).
+ * <p>Used by the request's thread, then by the async thread that continues it; commits are
+ * serialized, so a {@code complete()} and the container's completion callback never write twice.
  */
 final class RequestSession {
 
@@ -147,7 +148,7 @@ final class RequestSession {
      *
      * @throws StoreUnavailableException when the store cannot be reached
      */
-    void commit() {
+    synchronized void commit() {
         if (failure != null) {
             throw failure;
         }

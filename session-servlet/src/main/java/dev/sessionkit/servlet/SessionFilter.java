@@ -205,7 +205,10 @@ public final class SessionFilter implements Filter {
             return;
         }
         if (request.isAsyncStarted()) {
+            // the async part may be using the session on another thread right now: it commits
+            // before complete(), on flush, or when an async dispatch comes back through here
             state.commitOnAsyncComplete(request.getAsyncContext());
+            return;
         }
         try {
             state.commit();

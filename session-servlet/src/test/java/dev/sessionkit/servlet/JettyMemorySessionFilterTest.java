@@ -1,6 +1,6 @@
 package dev.sessionkit.servlet;
 
-/** The filter's contract on embedded Jetty, with the in-memory store. */
+/** The filter's contract on embedded Jetty, with the Caffeine store. */
 final class JettyMemorySessionFilterTest extends SessionFilterContract {
 
     JettyMemorySessionFilterTest() {

@@ -339,28 +339,63 @@ abstract class SessionFilterContract {
     @Test
     void storeDownAnswers503FastWithoutStackTraceAndRecoversAfter() throws Exception {
         String cookie = cookie(get("/app/set?name=kept&value=yes"));
-        store.down(true);
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        takeStoreDown();
+        try {
+            for (String[] call : List.of(
+                    new String[] {"/app/get?name=kept", "Cookie", cookie}, // load fails before the chain runs
+                    new String[] {"/app/set?name=a&value=b"}, // create fails when the chain returns
+                    new String[] {"/app/stream?mode=writer-flush&size=100000"}, // create fails at the first flush
+                    new String[] {"/app/login?user=eve", "Cookie", cookie})) {
+                long start = System.nanoTime();
+                responses.add(get(call[0], java.util.Arrays.copyOfRange(call, 1, call.length)));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as(call[0]).isLessThan(stores.failFast());
+            }
+        } finally {
+            bringStoreUp();
+        }
 
-        long start = System.nanoTime();
-        HttpResponse<String> load = get("/app/get?name=kept", "Cookie", cookie);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        HttpResponse<String> create = get("/app/set?name=a&value=b");
-        HttpResponse<String> streamed = get("/app/stream?mode=writer-flush&size=100000");
-        HttpResponse<String> redirected = get("/app/login?user=eve", "Cookie", cookie);
-
-        assertThat(took).isLessThan(Duration.ofSeconds(2));
-        for (HttpResponse<String> response : List.of(load, create, streamed, redirected)) {
-            assertThat(response.statusCode()).isEqualTo(503);
+        for (HttpResponse<String> response : responses) {
+            assertThat(response.statusCode()).as(response.uri().toString()).isEqualTo(503);
             assertThat(response.body()).isEqualTo("{\"error\":\"session_store_unavailable\"}");
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("application/json"));
+            assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
             assertThat(setCookie(response)).isEmpty();
         }
-
-        store.down(false);
-        assertThat(body(get("/app/get?name=kept", "Cookie", cookie))).containsEntry("value", "yes");
+        assertThat(body(afterRecovery("/app/get?name=kept", "Cookie", cookie))).containsEntry("value", "yes");
         assertThat(body(get("/app/get?name=user", "Cookie", cookie))).as("the failed login changed nothing")
                 .containsEntry("value", "null");
+    }
+
+    /**
+     * The first request that is not a 503 once the backend is back: a restarted database is
+     * reconnected by the pool within about its connect timeout, so allow a few seconds.
+     */
+    private HttpResponse<String> afterRecovery(String path, String... headers) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        HttpResponse<String> response = get(path, headers);
+        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            response = get(path, headers);
+        }
+        return response;
+    }
+
+    private void takeStoreDown() {
+        if (stores.canStopBackend()) {
+            stores.stopBackend();
+        } else {
+            store.down(true);
+        }
+    }
+
+    private void bringStoreUp() {
+        if (stores.canStopBackend()) {
+            stores.startBackend();
+        } else {
+            store.down(false);
+        }
     }
 
     @Test

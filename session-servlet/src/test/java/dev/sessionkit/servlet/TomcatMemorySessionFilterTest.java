@@ -1,6 +1,6 @@
 package dev.sessionkit.servlet;
 
-/** The filter's contract on embedded Tomcat, with the in-memory store. */
+/** The filter's contract on embedded Tomcat, with the Caffeine store. */
 final class TomcatMemorySessionFilterTest extends SessionFilterContract {
 
     TomcatMemorySessionFilterTest() {
