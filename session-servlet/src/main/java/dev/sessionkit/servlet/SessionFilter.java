@@ -46,8 +46,13 @@ import org.slf4j.LoggerFactory;
  *       {@code sendError}, writer or stream flush and close, and before the body reaches the
  *       buffer size or the declared content length. A response that sets or clears the cookie
  *       gets {@code Cache-Control: no-store};</li>
- *   <li>commits again when the chain returns, writing only what changed since.</li>
+ *   <li>commits again when the chain returns, writing only what changed since; when the request
+ *       went async, the async side commits instead: before {@code AsyncContext.complete()}, on a
+ *       flush, or when an async dispatch returns through the filter.</li>
  * </ul>
+ * A store failure at any of these points, while the response is not yet committed, becomes the
+ * 503; an exception of the application's own is left to the container (the session is still
+ * committed first).
  *
  * <p><b>Attribute values.</b> {@code setAttribute} converts the value to JSON at once, so a value
  * Jackson cannot write fails there with {@link dev.sessionkit.AttributeSerializationException},

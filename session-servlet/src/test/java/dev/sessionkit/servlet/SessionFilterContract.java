@@ -62,12 +62,14 @@ abstract class SessionFilterContract {
 
     @AfterAll
     void stop() throws Exception {
+        // the store first, as an application does in contextDestroyed: its pool threads may have been
+        // started on request threads, and Tomcat reports threads still running when the context stops
         try {
-            container.close();
-        } finally {
             manager.close();
             store.close();
             stores.close();
+        } finally {
+            container.close();
         }
     }
 
