@@ -328,19 +328,6 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
-    /** One {@code SELECT 1}, without touching the table. */
-    @Override
-    public void ping() {
-        Sql sql = table.ping;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text());
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-        } catch (SQLException e) {
-            throw failure(sql, e);
-        }
-    }
-
     /** Closes the pool this store built; a {@link DataSource} handed in stays open. Idempotent. */
     @Override
     public void close() {

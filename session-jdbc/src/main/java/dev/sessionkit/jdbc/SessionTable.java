@@ -99,7 +99,6 @@ final class SessionTable {
     final Sql findLive;
     final Sql purge;
     final Sql stats;
-    final Sql ping;
 
     /**
      * @param schema    a validated identifier, or null for the search path
@@ -166,7 +165,6 @@ final class SessionTable {
                         DSL.count().filterWhere(STATUS.eq(inline(ACTIVE))
                                 .and(EXPIRES_AT.le(param("nowExpired", TIMESTAMPTZ)))))
                 .from(table));
-        this.ping = Sql.render("ping", dsl, dsl.selectOne());
     }
 
     /** {@code "schema"."table"} or {@code "table"}, as SQL; also the argument of {@code to_regclass}. */
@@ -342,6 +340,6 @@ final class SessionTable {
     /** Used by tests: the SQL of every statement. */
     List<Sql> statements() {
         return List.of(load, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, touch, end,
-                findByPrincipal, endByPrincipal, findLive, purge, stats, ping);
+                findByPrincipal, endByPrincipal, findLive, purge, stats);
     }
 }
