@@ -17,7 +17,7 @@ public final class SessionContext {
     private final boolean cookiePresent;
     private final SessionId requestedId;
     private final boolean requestedValid;
-    private final boolean reissueCookie;
+    private boolean reissueCookie;
     private final String clientIp;
     private final boolean secure;
     private Session session;
@@ -115,5 +115,10 @@ public final class SessionContext {
 
     boolean reissueCookie() {
         return reissueCookie;
+    }
+
+    /** A cookie went out: an old-secret cookie needs no re-signing any more. */
+    void cookieSent() {
+        reissueCookie = false;
     }
 }

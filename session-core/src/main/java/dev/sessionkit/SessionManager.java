@@ -149,19 +149,19 @@ public final class SessionManager implements AutoCloseable {
         }
         Session session = context.current();
         if (session == null) {
-            return result(cookie);
+            return result(context, cookie);
         }
         if (session.isInvalidated()) {
             if (session.stored() != null) {
                 end(session, now);
                 cookie = cookies.renderClear(context.secure());
             }
-            return result(cookie);
+            return result(context, cookie);
         }
         if (session.stored() == null) {
-            return result(create(context, session, now, cookie));
+            return result(context, create(context, session, now, cookie));
         }
-        return result(update(context, session, now, cookie));
+        return result(context, update(context, session, now, cookie));
     }
 
     private String create(SessionContext context, Session session, Instant now, String cookie) {
@@ -267,8 +267,12 @@ public final class SessionManager implements AutoCloseable {
         return cookies.renderSet(id, maxAge.isNegative() ? Duration.ZERO : maxAge, context.secure());
     }
 
-    private static CommitResult result(String cookie) {
-        return cookie == null ? CommitResult.nothing() : CommitResult.withCookie(cookie);
+    private static CommitResult result(SessionContext context, String cookie) {
+        if (cookie == null) {
+            return CommitResult.nothing();
+        }
+        context.cookieSent();
+        return CommitResult.withCookie(cookie);
     }
 
     Session newSession(SessionContext context) {

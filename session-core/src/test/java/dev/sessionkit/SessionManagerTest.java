@@ -207,10 +207,12 @@ final class SessionManagerTest {
                 .settings(settings().secrets(List.of(oldSecret, SECRET)).build()).store(store).clock(clock).sweeper(false)
                 .build();
 
-        Optional<String> setCookie = request(after, cookie, SessionContext::session);
+        SessionContext context = after.resolve(RequestInfo.ofCookie(cookie));
+        Optional<String> setCookie = after.commit(context).setCookie();
 
         assertThat(setCookie).hasValueSatisfying(c -> assertThat(cookieOf(c)).isNotEqualTo(cookie)
                 .startsWith(cookie.substring(0, cookie.indexOf('.'))));
+        assertThat(after.commit(context).setCookie()).as("re-signed once, not on every commit").isEmpty();
     }
 
     @Test
