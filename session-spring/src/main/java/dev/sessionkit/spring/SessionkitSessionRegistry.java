@@ -7,6 +7,7 @@ import dev.sessionkit.SessionStatus;
 import java.security.Principal;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,12 +53,17 @@ final class SessionkitSessionRegistry implements SessionRegistry {
         return List.copyOf(principals);
     }
 
-    /** The live sessions of {@code principal}; ended and expired ones are gone from sessionkit's index. */
+    /**
+     * The live sessions of {@code principal}; ended and expired ones are gone from sessionkit's
+     * index. The list is mutable: Spring Security sorts it in place.
+     */
     @Override
     public List<SessionInformation> getAllSessions(Object principal, boolean includeExpiredSessions) {
-        return manager.sessionsOf(nameOf(principal)).stream()
-                .map(session -> (SessionInformation) new Revocable(principal, session, manager))
-                .toList();
+        List<SessionInformation> sessions = new ArrayList<>();
+        for (SessionData session : manager.sessionsOf(nameOf(principal))) {
+            sessions.add(new Revocable(principal, session, manager));
+        }
+        return sessions;
     }
 
     @Override
