@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Creates or checks the sessions table at start-up. The table comment records the schema version
  * ({@value SessionTable#MARKER_PREFIX}N); when it is current nothing is locked or written, so a
  * running system with many instances pays one catalog query per start. Otherwise the DDL runs in
- * one transaction under a transaction-scoped advisory lock, so instances starting together create
- * the table once and never fail on each other's half-made catalog entries.
+ * one transaction under an advisory lock, so instances starting together create the table once and
+ * never fail on each other's half-made catalog entries. The lock is released at the end, and by
+ * the server if the connection dies.
  */
 final class SchemaMigrator {
 
@@ -39,6 +40,7 @@ final class SchemaMigrator {
     private final String markerQuery;
     private final String columnsQuery;
     private final String lockQuery;
+    private final String unlockQuery;
 
     SchemaMigrator(SessionTable table, Clock clock) {
         this.table = table;
@@ -53,7 +55,9 @@ final class SchemaMigrator {
                 .where(DSL.field(DSL.name("attrelid"), SQLDataType.OTHER).eq(regclass("qualified")))
                 .and(DSL.field(DSL.name("attnum"), SQLDataType.INTEGER).gt(DSL.inline(0)))
                 .and(DSL.not(DSL.field(DSL.name("attisdropped"), SQLDataType.BOOLEAN))));
-        this.lockQuery = dsl.render(DSL.select(DSL.function(DSL.name("pg_advisory_xact_lock"), SQLDataType.OTHER,
+        this.lockQuery = dsl.render(DSL.select(DSL.function(DSL.name("pg_advisory_lock"), SQLDataType.OTHER,
+                DSL.param("lockClass", SQLDataType.INTEGER), DSL.param("lockObject", SQLDataType.INTEGER))));
+        this.unlockQuery = dsl.render(DSL.select(DSL.function(DSL.name("pg_advisory_unlock"), SQLDataType.BOOLEAN,
                 DSL.param("lockClass", SQLDataType.INTEGER), DSL.param("lockObject", SQLDataType.INTEGER))));
     }
 
@@ -71,14 +75,13 @@ final class SchemaMigrator {
                 return;
             }
             boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+            connection.setAutoCommit(true);
+            advisoryLock(connection, lockQuery);
             try {
-                try (PreparedStatement lock = connection.prepareStatement(lockQuery)) {
-                    lock.setInt(1, LOCK_CLASS);
-                    lock.setInt(2, table.qualifiedName().hashCode());
-                    lock.execute();
-                }
-                // another instance may have finished while this one waited for the lock
+                // A new transaction after the lock: only a transaction start makes this backend
+                // drop catalog cache entries (such as "no schema of that name") that the instance
+                // which held the lock has just made stale.
+                connection.setAutoCommit(false);
                 if (!isCurrent(connection)) {
                     try (Statement ddl = connection.createStatement()) {
                         for (String statement : table.createStatements()) {
@@ -95,8 +98,18 @@ final class SchemaMigrator {
                 connection.rollback();
                 throw e;
             } finally {
+                connection.setAutoCommit(true);
+                advisoryLock(connection, unlockQuery);
                 connection.setAutoCommit(autoCommit);
             }
+        }
+    }
+
+    private void advisoryLock(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(sql)) {
+            lock.setInt(1, LOCK_CLASS);
+            lock.setInt(2, table.qualifiedName().hashCode());
+            lock.execute();
         }
     }
 

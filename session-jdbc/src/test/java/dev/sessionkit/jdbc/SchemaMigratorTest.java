@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 final class SchemaMigratorTest {
@@ -61,9 +63,10 @@ final class SchemaMigratorTest {
         assertThat(query(database.dataSource(), "select count(*) from pg_class where relname = 'twice'")).containsExactly("1");
     }
 
-    @Test
-    void tenInstancesStartingTogetherCreateTheTableOnce() throws Exception {
-        SessionSettings settings = SessionSettings.builder().schema("parallel").table("sessions").build();
+    @RepeatedTest(5)
+    void tenInstancesStartingTogetherCreateTheTableOnce(RepetitionInfo repetition) throws Exception {
+        String schema = "parallel_" + repetition.getCurrentRepetition();
+        SessionSettings settings = SessionSettings.builder().schema(schema).table("sessions").build();
         int instances = 10;
         ExecutorService pool = Executors.newFixedThreadPool(instances);
         try {
@@ -82,7 +85,7 @@ final class SchemaMigratorTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(query(database.dataSource(), "select indexname from pg_indexes where schemaname = 'parallel' order by 1"))
+        assertThat(query(database.dataSource(), "select indexname from pg_indexes where schemaname = '" + schema + "' order by 1"))
                 .containsExactly("sessions_ended_idx", "sessions_expires_idx", "sessions_pkey", "sessions_principal_idx");
     }
 
