@@ -39,6 +39,7 @@ final class SessionkitHttpConfigurer extends AbstractHttpConfigurer<SessionkitHt
         http.setSharedObject(SecurityContextRepository.class,
                 new DelegatingSecurityContextRepository(repository, new RequestAttributeSecurityContextRepository()));
         http.setSharedObject(RequestCache.class, new SessionkitRequestCache());
+        @SuppressWarnings("unchecked") // getConfigurer takes the raw class; the builder is an HttpSecurity
         CsrfConfigurer<HttpSecurity> csrf = http.getConfigurer(CsrfConfigurer.class);
         if (csrf != null) {
             csrf.csrfTokenRepository(new SessionkitCsrfTokenRepository());
