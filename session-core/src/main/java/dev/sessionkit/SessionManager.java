@@ -93,6 +93,11 @@ public final class SessionManager implements AutoCloseable {
         return store;
     }
 
+    /** The clock every decision of this manager uses. */
+    public Clock clock() {
+        return clock;
+    }
+
     /** The cookie policy. */
     public CookiePolicy cookiePolicy() {
         return cookies;

@@ -27,7 +27,10 @@ public final class SessionStores {
     public static SessionStore open(SessionSettings settings, Clock clock) {
         StoreKind kind = settings.resolvedStore();
         List<StoreProvider> providers = new ArrayList<>();
-        ServiceLoader.load(StoreProvider.class, SessionStores.class.getClassLoader()).forEach(providers::add);
+        // the context class loader first, so containers and tests decide what is visible
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        ServiceLoader.load(StoreProvider.class, loader != null ? loader : SessionStores.class.getClassLoader())
+                .forEach(providers::add);
         for (StoreProvider provider : providers) {
             if (provider.kind() == kind) {
                 SessionStore store = provider.open(settings, clock);
