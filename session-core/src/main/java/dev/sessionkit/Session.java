@@ -164,9 +164,14 @@ public final class Session {
     /**
      * Sets the signed-in user ({@code null} signs out). Signing in as someone new restarts the
      * absolute lifetime. Call {@link #regenerateId()} as well on login, or use {@link #login(String)}.
+     *
+     * @throws IllegalArgumentException when the principal is empty or holds text no store can keep
      */
     public void setPrincipal(String newPrincipal) {
         check();
+        if (newPrincipal != null && (newPrincipal.isEmpty() || !SessionJson.isStorable(newPrincipal))) {
+            throw new IllegalArgumentException("a principal must be non-empty text without \\u0000 or unpaired surrogates");
+        }
         if (Objects.equals(principal, newPrincipal)) {
             return;
         }
@@ -227,9 +232,7 @@ public final class Session {
             remove(name);
             return;
         }
-        if (!SessionJson.storable(name)) {
-            throw new AttributeSerializationException(name, "an attribute name holds \\u0000 or an unpaired surrogate", null);
-        }
+        SessionJson.validateName(name);
         JsonNode node = SessionJson.toJson(name, value);
         attributes.put(name, node);
         set.put(name, node);

@@ -73,6 +73,23 @@ public final class SessionJson {
         }
     }
 
+    /**
+     * Checks that every store can hold {@code name} as an attribute name.
+     *
+     * @throws AttributeSerializationException when it holds {@code \u0000} or an unpaired surrogate
+     */
+    public static void validateName(String name) {
+        if (!storable(name)) {
+            throw new AttributeSerializationException(name,
+                    "an attribute name holds a \\u0000 character or an unpaired surrogate", null);
+        }
+    }
+
+    /** True when every store can hold {@code text}: no {@code \u0000}, no unpaired surrogate. */
+    public static boolean isStorable(String text) {
+        return storable(text);
+    }
+
     /** Reads a JSON tree as {@code type}. */
     public static <T> T fromJson(String name, JsonNode node, Class<T> type) {
         try {
