@@ -1,0 +1,151 @@
+package dev.sessionkit.examples.servlet;
+
+import dev.sessionkit.SessionConfigurationException;
+import dev.sessionkit.SessionManager;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.SessionStores;
+import dev.sessionkit.StoreUnavailableException;
+import dev.sessionkit.examples.portal.HealthFilter;
+import dev.sessionkit.examples.portal.OriginFilter;
+import dev.sessionkit.examples.portal.Portal;
+import dev.sessionkit.servlet.SessionFilter;
+import jakarta.servlet.DispatcherType;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account portal as a plain servlet app on embedded Jetty 12 (ee10): no framework, no
+ * container sessions. The servlet context has no {@code SessionHandler}; sessionkit's
+ * {@link SessionFilter} serves every session, ahead of one hand-routed servlet.
+ *
+ * <p>Filters, in order: {@link HealthFilter} ({@code /healthz}, {@code /readyz}, before any session
+ * work), {@link OriginFilter} (cross-origin state changes get 403), {@link SessionFilter}. Then
+ * {@link PortalServlet}.
+ *
+ * <p>Run it with {@code java -jar session-examples/target/sessionkit-demo-servlet.jar}: the memory
+ * store by default, PostgreSQL with {@code DATABASE_URL=postgres://…}, port 8080 or {@code PORT}.
+ * Every {@code SESSION_*} variable of sessionkit applies.
+ */
+public final class ServletDemo implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServletDemo.class);
+    private static final int DEFAULT_PORT = 8080;
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private ServletDemo(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        SessionManager manager;
+        int port;
+        try {
+            port = port(env.get("PORT"));
+            SessionSettings settings = SessionSettings.fromEnvironment(env);
+            Clock clock = Clock.systemUTC();
+            manager = SessionManager.builder().settings(settings).store(SessionStores.open(settings, clock), true)
+                    .clock(clock).build();
+        } catch (SessionConfigurationException | StoreUnavailableException | IllegalArgumentException e) {
+            LOG.error("sessionkit servlet demo cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ServletDemo demo;
+        try {
+            demo = start(manager, Clock.systemUTC(), port);
+        } catch (Exception e) {
+            manager.close();
+            throw e;
+        }
+        LOG.info("sessionkit servlet demo (Jetty, SessionFilter): open http://localhost:{}/ in a browser"
+                + " and sign in as alice / alice-password", demo.port());
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("sessionkit servlet demo: shutting down");
+            demo.close();
+            manager.close(); // stops the sweeper, closes the store
+            LOG.info("sessionkit servlet demo: stopped");
+            stopped.countDown();
+        }, "demo-shutdown"));
+        stopped.await();
+    }
+
+    /**
+     * Starts the portal on {@code port} (0 for a free one) with an existing manager, which the
+     * caller keeps and closes after {@link #close()}.
+     *
+     * @param clock the clock the manager was built with
+     */
+    public static ServletDemo start(SessionManager manager, Clock clock, int port) throws Exception {
+        Objects.requireNonNull(manager, "manager");
+        Portal portal = new Portal(manager, clock);
+
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setStopTimeout(5_000);
+
+        ServletContextHandler context = new ServletContextHandler("/"); // no SESSIONS option: no SessionHandler
+        context.addFilter(new FilterHolder(new HealthFilter(manager)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new OriginFilter(manager.settings().trustProxy())), "/*",
+                EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder sessions = new FilterHolder(SessionFilter.of(manager));
+        sessions.setAsyncSupported(true);
+        context.addFilter(sessions, "/*", EnumSet.allOf(DispatcherType.class));
+        context.addServlet(new ServletHolder("portal", new PortalServlet(portal)), "/");
+        server.setHandler(context);
+
+        server.start();
+        return new ServletDemo(server, connector);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Stops the server, letting requests in flight finish; the manager stays open. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("jetty did not stop cleanly", e);
+        }
+    }
+
+    private static int port(String text) {
+        if (text == null || text.isBlank()) {
+            return DEFAULT_PORT;
+        }
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("PORT must be a port number from 0 to 65535, not '" + text + "'");
+    }
+}

@@ -1,0 +1,13 @@
+package dev.sessionkit.examples;
+
+import dev.sessionkit.testkit.MutableClock;
+import java.util.Map;
+
+/** The portal contract against the spring demo on the postgres store. */
+final class SpringPostgresPortalTest extends PortalContract {
+
+    @Override
+    protected RunningDemo start(MutableClock clock, Map<String, String> env) throws Exception {
+        return RunningDemo.spring(TestStore.postgres(), clock, env);
+    }
+}
