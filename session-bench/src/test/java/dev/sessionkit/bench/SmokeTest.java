@@ -1,0 +1,58 @@
+package dev.sessionkit.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole harness with tiny counts (every shape of every contender through JMH in this JVM,
+ * the probe, the purge comparison, the report), so it cannot rot. Times nothing: it checks that
+ * the report is written and that the statement counts are the designed ones.
+ */
+final class SmokeTest {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void smokeRunWritesTheReportWithTheDesignedStatementCounts() throws Exception {
+        Path report = BenchMain.run(BenchConfig.smoke(out), out);
+
+        assertThat(report).isRegularFile();
+        String markdown = Files.readString(report);
+        assertThat(markdown).contains("## Targets of issue 7", "## PostgreSQL", "## In memory", "## Purge");
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve(ReportWriter.JSON).toFile());
+        // 6 shapes × 3 contenders at 1 thread, 2 shapes × 2 contenders in memory
+        assertThat(json.get("throughput")).hasSize(6 * 3 + 2 * 2);
+        for (JsonNode t : json.get("throughput")) {
+            assertThat(t.get("median").asDouble()).as(t.toString()).isPositive();
+        }
+        assertThat(statements(json, "sessionkit", "readOnly")).isEqualTo(1.0);
+        assertThat(statements(json, "sessionkit", "modify")).isEqualTo(2.0);
+        assertThat(statements(json, "sessionkit", "create")).isEqualTo(1.0);
+        assertThat(statements(json, "sessionkit", "listByPrincipal")).isEqualTo(1.0);
+        assertThat(statements(json, "raw", "readOnly")).isEqualTo(1.0);
+        assertThat(statements(json, "raw", "modify")).isEqualTo(2.0);
+        assertThat(statements(json, "spring", "readOnly")).isGreaterThanOrEqualTo(2.0);
+        for (JsonNode p : json.get("purge")) {
+            assertThat(p.get("expiredLeft").asLong()).as(p.toString()).isZero();
+            assertThat(p.get("loopErrors").asLong()).as(p.toString()).isZero();
+        }
+        assertThat(json.get("targets").size()).isGreaterThan(10);
+    }
+
+    private static double statements(JsonNode json, String contender, String shape) {
+        for (JsonNode s : json.get("statements")) {
+            if (s.get("contender").asText().equals(contender) && s.get("shape").asText().equals(shape)) {
+                return s.get("statements").asDouble();
+            }
+        }
+        throw new AssertionError("no statement count for " + contender + " " + shape);
+    }
+}
