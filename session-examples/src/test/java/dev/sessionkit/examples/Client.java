@@ -30,6 +30,7 @@ final class Client {
     private final String userAgent;
     private volatile String cookie; // name=value, or null
     private volatile String origin;
+    private final java.util.Map<String, String> extraHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     Client(URI base, String userAgent) {
         this.base = base;
@@ -46,6 +47,12 @@ final class Client {
     /** Sends {@code Origin} with every request from now on (null: none). */
     Client origin(String value) {
         this.origin = value;
+        return this;
+    }
+
+    /** Sends this header with every request from now on. */
+    Client header(String name, String value) {
+        extraHeaders.put(name, value);
         return this;
     }
 
@@ -111,6 +118,7 @@ final class Client {
         if (c != null) {
             request.header("Cookie", c);
         }
+        extraHeaders.forEach(request::header);
         String o = origin;
         if (o != null) {
             request.header("Origin", o);

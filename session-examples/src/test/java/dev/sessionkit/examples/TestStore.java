@@ -15,6 +15,9 @@ import java.util.Map;
  */
 interface TestStore extends AutoCloseable {
 
+    /** The name the store reports, {@code memory} or {@code postgres}. */
+    String name();
+
     /** Variables for the app; they select the store. */
     Map<String, String> env();
 
@@ -33,6 +36,11 @@ interface TestStore extends AutoCloseable {
     static TestStore memory() {
         return new TestStore() {
             private SwitchableStore store;
+
+            @Override
+            public String name() {
+                return "memory";
+            }
 
             @Override
             public Map<String, String> env() {
@@ -67,6 +75,11 @@ interface TestStore extends AutoCloseable {
     static TestStore postgres() {
         PostgresFixture.RestartableServer server = PostgresFixture.restartableServer();
         return new TestStore() {
+            @Override
+            public String name() {
+                return "postgres";
+            }
+
             @Override
             public Map<String, String> env() {
                 return Map.of(SessionSettings.DATABASE_URL, server.jdbcUrl(),

@@ -21,7 +21,7 @@ final class Dashboard {
             Instant expiresAt) {
     }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private static final String STYLE = """
@@ -42,8 +42,11 @@ final class Dashboard {
             td{border-bottom:1px solid #edf0f4;padding:8px 6px;vertical-align:top}
             td small{color:#7b8794}
             .badge{display:inline-block;background:#e3f2e8;color:#1e7b3b;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600}
+            .title{display:flex;align-items:center;justify-content:space-between;gap:12px;margin-bottom:12px}
+            .title h2{margin:0}
             .actions{display:flex;gap:10px;flex-wrap:wrap}
-            button{font:inherit;border:1px solid #1f3a5f;background:#1f3a5f;color:#fff;border-radius:6px;padding:7px 14px;cursor:pointer}
+            td.time{white-space:nowrap}
+            button{white-space:nowrap;font:inherit;border:1px solid #1f3a5f;background:#1f3a5f;color:#fff;border-radius:6px;padding:7px 14px;cursor:pointer}
             button.secondary{background:#fff;color:#1f3a5f}
             button.small{padding:3px 10px;font-size:13px}
             form.login{max-width:360px;margin:60px auto}
@@ -94,14 +97,18 @@ final class Dashboard {
                 .append(escape(user.name())).append("</strong> (").append(escape(String.join(", ", user.roles())))
                 .append(")</span></header><main>");
 
-        html.append("<section class=\"card\"><h2>Welcome, ").append(escape(user.name())).append("</h2>");
+        html.append("<section class=\"card\"><div class=\"title\"><h2>Welcome, ").append(escape(user.name()))
+                .append("</h2><div class=\"actions\">")
+                .append("<button id=\"sign-out\" data-method=\"POST\" data-url=\"/api/logout\">Sign out</button>")
+                .append("<button id=\"sign-out-everywhere\" class=\"secondary\" data-method=\"POST\"")
+                .append(" data-url=\"/api/logout-all\">Sign out everywhere</button></div></div>");
         html.append("<div class=\"stats\"><div class=\"stat\"><div class=\"label\">Visits this session</div>")
                 .append("<div class=\"value\" id=\"visits\">").append(visits).append("</div></div>");
         html.append("<div class=\"stat\"><div class=\"label\">Active sessions</div><div class=\"value\" id=\"session-count\">")
                 .append(devices.size()).append("</div></div></div></section>");
 
         html.append("<section class=\"card\"><h2>Your sessions</h2><table id=\"sessions\"><thead><tr>")
-                .append("<th>Device</th><th>IP</th><th>Created</th><th>Last seen</th><th>Expires</th><th></th>")
+                .append("<th>Device</th><th>IP</th><th>Created (UTC)</th><th>Last seen</th><th>Expires</th><th></th>")
                 .append("</tr></thead><tbody>");
         for (Device device : devices) {
             html.append("<tr><td>").append(escape(deviceName(device.userAgent())));
@@ -111,9 +118,9 @@ final class Dashboard {
             html.append("<br><small title=\"").append(escape(nullToEmpty(device.userAgent()))).append("\">")
                     .append(escape(abbreviate(nullToEmpty(device.userAgent()), 60))).append("</small></td>");
             html.append("<td>").append(escape(nullToEmpty(device.ip()))).append("</td>");
-            html.append("<td>").append(TIME.format(device.createdAt())).append("</td>");
-            html.append("<td>").append(TIME.format(device.lastSeen())).append("</td>");
-            html.append("<td>").append(TIME.format(device.expiresAt())).append("</td><td>");
+            html.append("<td class=\"time\">").append(TIME.format(device.createdAt())).append("</td>");
+            html.append("<td class=\"time\">").append(TIME.format(device.lastSeen())).append("</td>");
+            html.append("<td class=\"time\">").append(TIME.format(device.expiresAt())).append("</td><td>");
             if (!device.current()) {
                 html.append("<button class=\"small secondary\" data-method=\"DELETE\" data-url=\"/api/sessions/me/")
                         .append(escape(device.handle())).append("\">sign out</button>");
@@ -132,10 +139,6 @@ final class Dashboard {
             html.append("</div></section>");
         }
 
-        html.append("<section class=\"card actions\">")
-                .append("<button id=\"sign-out\" data-method=\"POST\" data-url=\"/api/logout\">Sign out</button>")
-                .append("<button id=\"sign-out-everywhere\" class=\"secondary\" data-method=\"POST\"")
-                .append(" data-url=\"/api/logout-all\">Sign out everywhere</button></section>");
         html.append("</main><script>").append(SCRIPT).append("</script></body></html>");
         return html.toString();
     }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A simple CSRF defence that suits a {@code SameSite=Lax} cookie: a state-changing request
@@ -42,7 +43,8 @@ public final class OriginFilter implements Filter {
         if (req instanceof HttpServletRequest request && res instanceof HttpServletResponse response
                 && STATE_CHANGING.contains(request.getMethod())) {
             String origin = request.getHeader("Origin");
-            if (origin != null && !sameOrigin(origin, request)) {
+            if (origin != null && !sameOrigin(origin, request.getScheme(), request.getServerName(),
+                    request.getServerPort(), request::getHeader, trustProxy)) {
                 Bodies.discardRest(request, response);
                 Json.send(response, HttpServletResponse.SC_FORBIDDEN, Json.error("cross_origin"));
                 return;
@@ -51,7 +53,16 @@ public final class OriginFilter implements Filter {
         chain.doFilter(req, res);
     }
 
-    private boolean sameOrigin(String origin, HttpServletRequest request) {
+    /**
+     * Whether {@code origin} names the request's own origin.
+     *
+     * @param scheme  the request's scheme as the server sees it
+     * @param host    the host of its {@code Host} header
+     * @param port    the port of its {@code Host} header, or the scheme's default
+     * @param headers the request's headers by name
+     */
+    static boolean sameOrigin(String origin, String scheme, String host, int port, UnaryOperator<String> headers,
+            boolean trustProxy) {
         URI uri;
         try {
             uri = new URI(origin.trim());
@@ -61,19 +72,21 @@ public final class OriginFilter implements Filter {
         if (uri.getScheme() == null || uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
             return false; // also "null", which has no scheme
         }
-        String scheme = request.getScheme();
-        String host = request.getServerName();
-        int port = request.getServerPort();
         if (trustProxy) {
-            String forwardedProto = firstHop(request.getHeader("X-Forwarded-Proto"));
-            String forwardedHost = firstHop(request.getHeader("X-Forwarded-Host"));
-            String forwardedPort = firstHop(request.getHeader("X-Forwarded-Port"));
+            String forwardedProto = firstHop(headers.apply("X-Forwarded-Proto"));
+            String forwardedHost = firstHop(headers.apply("X-Forwarded-Host"));
+            String forwardedPort = firstHop(headers.apply("X-Forwarded-Port"));
             if (forwardedProto != null) {
                 scheme = forwardedProto;
                 port = defaultPort(scheme);
             }
             if (forwardedHost != null) {
-                URI forwarded = URI.create("http://" + forwardedHost);
+                URI forwarded;
+                try {
+                    forwarded = new URI("http://" + forwardedHost);
+                } catch (URISyntaxException e) {
+                    return false;
+                }
                 host = forwarded.getHost() == null ? forwardedHost : forwarded.getHost();
                 port = forwarded.getPort() >= 0 ? forwarded.getPort() : defaultPort(scheme);
             }
