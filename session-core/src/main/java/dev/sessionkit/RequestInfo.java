@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What {@link SessionManager} needs to know of an HTTP request, as plain strings, so that any
  * framework can supply it. Forwarded headers are passed as they came; the manager believes them
- * only when {@code SESSION_TRUST_PROXY} is on.
+ * only when {@code SESSION_TRUST_PROXY} is on, and then take the right-most hop of each: the one the
+ * trusted proxy added.
  *
  * @param cookieHeaders  the raw {@code Cookie} header values; never null, may be empty
  * @param secure         whether the request reached this server over TLS
@@ -26,6 +27,14 @@ public record RequestInfo(
     public RequestInfo {
         cookieHeaders = cookieHeaders == null ? List.of()
                 : cookieHeaders.stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** Masks the cookie headers, which carry the session id, a bearer secret. */
+    @Override
+    public String toString() {
+        return "RequestInfo[cookieHeaders=" + cookieHeaders.size() + " (masked), secure=" + secure + ", remoteAddress="
+                + remoteAddress + ", userAgent=" + userAgent + ", forwardedProto=" + forwardedProto + ", forwardedFor="
+                + forwardedFor + "]";
     }
 
     /** A request with only a {@code Cookie} header (null for none), over plain http. */

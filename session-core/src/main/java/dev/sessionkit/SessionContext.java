@@ -79,7 +79,7 @@ public final class SessionContext {
         return requestedValid;
     }
 
-    /** The client address: the peer, or the first {@code X-Forwarded-For} hop behind a trusted proxy. */
+    /** The client address: the peer, or the last {@code X-Forwarded-For} hop behind a trusted proxy. */
     public Optional<String> clientIp() {
         return Optional.ofNullable(clientIp);
     }

@@ -97,7 +97,9 @@ public record SessionData(
         Instant newIdle = idleExpiresAt;
         if (delta.touch() != null) {
             newLast = later(lastAccessedAt, delta.touch().lastAccessedAt());
-            newIdle = later(idleExpiresAt, delta.touch().idleExpiresAt());
+            // a new idle timeout may shorten the idle expiry; otherwise it only moves forward
+            newIdle = delta.idleTimeout() != null ? delta.touch().idleExpiresAt()
+                    : later(idleExpiresAt, delta.touch().idleExpiresAt());
         }
         Instant newAbsolute = delta.absoluteExpiresAt() != null ? delta.absoluteExpiresAt() : absoluteExpiresAt;
         Duration newIdleTimeout = delta.idleTimeout() != null ? delta.idleTimeout() : idleTimeout;

@@ -24,7 +24,9 @@ import java.util.Set;
  * @param principalChanged  whether {@link #principal()} is to be written
  * @param principal         the new principal (null signs out) when {@code principalChanged}
  * @param absoluteExpiresAt a new absolute expiry, or null to keep it
- * @param idleTimeout       a new idle timeout, or null to keep it
+ * @param idleTimeout       a new idle timeout, or null to keep it; with a touch, the touch's idle
+ *                          expiry then replaces the stored one even when earlier (the only write
+ *                          that may move an expiry backwards)
  * @param touch             a new access time and idle expiry, or null to leave them
  */
 public record SessionDelta(

@@ -34,9 +34,9 @@ public final class SessionJson {
     private SessionJson() {
     }
 
-    /** The mapper used for attribute values. Do not reconfigure it. */
+    /** A copy of the mapper used for attribute values, configured alike; changing it changes nothing here. */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return MAPPER.copy();
     }
 
     /**

@@ -113,7 +113,7 @@ public final class SessionManager implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         boolean secure = request.secure()
                 || (settings.trustProxy() && request.forwardedProto() != null
-                        && "https".equalsIgnoreCase(firstHop(request.forwardedProto())));
+                        && "https".equalsIgnoreCase(lastHop(request.forwardedProto())));
         String ip = clientIp(request);
         Optional<CookiePolicy.Verified> verified = cookies.readVerified(request.cookieHeaders());
         boolean present = verified.isPresent() || cookies.isPresent(request.cookieHeaders());
@@ -147,10 +147,10 @@ public final class SessionManager implements AutoCloseable {
         Session ended = context.takePendingEnd();
         if (ended != null && ended.stored() != null) {
             end(ended, now);
-            cookie = cookies.renderClear(context.secure());
+            cookie = cookies.renderClear(cookieSecure(context));
         }
         if (context.takeClearCookie() && cookie == null) {
-            cookie = cookies.renderClear(context.secure());
+            cookie = cookies.renderClear(cookieSecure(context));
         }
         Session session = context.current();
         if (session == null) {
@@ -159,7 +159,7 @@ public final class SessionManager implements AutoCloseable {
         if (session.isInvalidated()) {
             if (session.stored() != null) {
                 end(session, now);
-                cookie = cookies.renderClear(context.secure());
+                cookie = cookies.renderClear(cookieSecure(context));
             }
             return result(context, cookie);
         }
@@ -204,7 +204,7 @@ public final class SessionManager implements AutoCloseable {
             Optional<SessionData> moved = store.changeKey(oldId.lookupKey(), session.id().lookupKey(),
                     delta.withTouch(touch(now, session)), now);
             if (moved.isEmpty()) {
-                return gone(context, session);
+                return gone(context, session, cookie);
             }
             String previousPrincipal = before.principal();
             boolean principalChanged = delta.principalChanged();
@@ -221,7 +221,7 @@ public final class SessionManager implements AutoCloseable {
             Optional<SessionData> after = store.apply(before.key(), touched ? delta.withTouch(touch(now, session)) : delta,
                     now);
             if (after.isEmpty()) {
-                return gone(context, session);
+                return gone(context, session, cookie);
             }
             String previousPrincipal = before.principal();
             session.committed(after.get());
@@ -234,7 +234,7 @@ public final class SessionManager implements AutoCloseable {
         if (touchDue) {
             Touch touch = touch(now, session);
             if (!store.touch(before.key(), touch, now)) {
-                return gone(context, session);
+                return gone(context, session, cookie);
             }
             session.committed(before.touched(touch));
             return settings.rolling() || context.reissueCookie() ? setCookie(context, session.id(), session.stored())
@@ -243,11 +243,15 @@ public final class SessionManager implements AutoCloseable {
         return context.reissueCookie() ? setCookie(context, session.id(), before) : cookie;
     }
 
-    /** The session ended under this request (logout elsewhere, revoked, expired): clear the cookie. */
-    private String gone(SessionContext context, Session session) {
-        LOG.debug("sessionkit: session {} ended during the request; clearing the cookie", session.id().lookupKey().prefix());
+    /**
+     * The session ended under this request (logout elsewhere, revoked, expired). No clearing cookie:
+     * a dead cookie is harmless, while clearing could race with a login in another tab whose new
+     * cookie arrived first, and sign that tab out.
+     */
+    private String gone(SessionContext context, Session session, String cookie) {
+        LOG.debug("sessionkit: session {} ended during the request; nothing written", session.id().lookupKey().prefix());
         session.invalidate();
-        return cookies.renderClear(context.secure());
+        return cookie;
     }
 
     private boolean end(Session session, Instant now) {
@@ -269,7 +273,12 @@ public final class SessionManager implements AutoCloseable {
         Instant now = now();
         Instant until = settings.rolling() ? data.expiresAt() : data.absoluteExpiresAt();
         Duration maxAge = Duration.between(now, until);
-        return cookies.renderSet(id, maxAge.isNegative() ? Duration.ZERO : maxAge, context.secure());
+        return cookies.renderSet(id, maxAge.isNegative() ? Duration.ZERO : maxAge, cookieSecure(context));
+    }
+
+    /** {@code Secure} as configured, always in production, else following the request's scheme. */
+    private boolean cookieSecure(SessionContext context) {
+        return cookies.secureFor(context.secure());
     }
 
     private static CommitResult result(SessionContext context, String cookie) {
@@ -354,17 +363,17 @@ public final class SessionManager implements AutoCloseable {
 
     private String clientIp(RequestInfo request) {
         if (settings.trustProxy() && request.forwardedFor() != null) {
-            String first = firstHop(request.forwardedFor());
-            if (!first.isEmpty()) {
-                return truncate(first, MAX_IP);
+            // the right-most hop is what the trusted proxy saw; hops to its left come from the client
+            String last = lastHop(request.forwardedFor());
+            if (!last.isEmpty()) {
+                return truncate(last, MAX_IP);
             }
         }
         return truncate(request.remoteAddress(), MAX_IP);
     }
 
-    private static String firstHop(String header) {
-        int comma = header.indexOf(',');
-        return (comma < 0 ? header : header.substring(0, comma)).trim();
+    private static String lastHop(String header) {
+        return header.substring(header.lastIndexOf(',') + 1).trim();
     }
 
     private static String truncate(String text, int max) {

@@ -255,7 +255,7 @@ final class SessionManagerTest {
     }
 
     @Test
-    void lateWriteAfterLogoutDoesNotReviveTheSessionAndClearsTheCookie() {
+    void lateWriteAfterLogoutDoesNotReviveTheSessionNorClearsACookie() {
         SessionManager manager = manager(settings());
         String cookie = establish(manager);
         SessionContext slow = manager.resolve(RequestInfo.ofCookie(cookie));
@@ -264,8 +264,42 @@ final class SessionManagerTest {
         slow.session().orElseThrow().set("late", true);
         Optional<String> setCookie = manager.commit(slow).setCookie();
 
-        assertThat(setCookie).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+        // no clearing cookie: it could overwrite a fresh login's cookie from another tab
+        assertThat(setCookie).isEmpty();
         assertThat(manager.resolve(RequestInfo.ofCookie(cookie)).session()).isEmpty();
+    }
+
+    @Test
+    void productionCookiesAreSecureEvenOverPlainHttpUnlessTurnedOff() {
+        SessionSettings.Builder production = settings().environment(AppEnvironment.PRODUCTION).store(StoreKind.MEMORY);
+        Optional<String> secure = request(manager(production), null, c -> c.getOrCreate().set("a", 1));
+        Optional<String> configured = request(manager(settings().cookieSecure(true)), null,
+                c -> c.getOrCreate().set("a", 1));
+        Optional<String> off = request(manager(settings().environment(AppEnvironment.PRODUCTION)
+                .store(StoreKind.MEMORY).cookieName("sid").cookieSecure(false)), null, c -> c.getOrCreate().set("a", 1));
+        Optional<String> development = request(manager(settings()), null, c -> c.getOrCreate().set("a", 1));
+
+        assertThat(secure.orElseThrow()).contains("; Secure");
+        assertThat(configured.orElseThrow()).contains("; Secure");
+        assertThat(off.orElseThrow()).doesNotContain("Secure");
+        assertThat(development.orElseThrow()).doesNotContain("Secure");
+    }
+
+    @Test
+    void shorterIdleTimeoutPullsTheExpiryIn() {
+        SessionManager manager = manager(settings());
+        String cookie = establish(manager);
+        request(manager, cookie, c -> c.session().orElseThrow().setIdleTimeout(Duration.ofMinutes(5)));
+        clock.advance(Duration.ofMinutes(6));
+
+        assertThat(manager.resolve(RequestInfo.ofCookie(cookie)).session()).isEmpty();
+    }
+
+    @Test
+    void requestInfoNeverPrintsTheCookie() {
+        RequestInfo info = RequestInfo.ofCookie("sid=secret-value.signature");
+
+        assertThat(info.toString()).doesNotContain("secret-value");
     }
 
     @Test
@@ -390,7 +424,7 @@ final class SessionManagerTest {
     void trustedProxyDecidesSchemeAndClientAddress() {
         SessionManager trusting = manager(settings().trustProxy(true));
         SessionManager wary = manager(settings());
-        RequestInfo viaProxy = new RequestInfo(List.of(), false, "10.0.0.1", "ua", "https", "203.0.113.7, 10.0.0.1");
+        RequestInfo viaProxy = new RequestInfo(List.of(), false, "10.0.0.1", "ua", "https", "198.51.100.9, 203.0.113.7");
 
         SessionContext trusted = trusting.resolve(viaProxy);
         SessionContext untrusted = wary.resolve(viaProxy);
