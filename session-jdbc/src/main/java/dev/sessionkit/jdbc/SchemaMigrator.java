@@ -95,12 +95,20 @@ final class SchemaMigrator {
                     connection.commit();
                 }
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
-                advisoryLock(connection, unlockQuery);
-                connection.setAutoCommit(autoCommit);
+                // the advisory lock is held by the session, not the transaction: always release it
+                try {
+                    connection.setAutoCommit(true);
+                    advisoryLock(connection, unlockQuery);
+                } finally {
+                    connection.setAutoCommit(autoCommit);
+                }
             }
         }
     }

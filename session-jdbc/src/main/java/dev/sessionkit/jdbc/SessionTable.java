@@ -208,7 +208,10 @@ final class SessionTable {
                 ABSOLUTE_EXPIRES_AT));
         assignments.put(IDLE_TIMEOUT_MS, DSL.coalesce(param("idleTimeoutMs", SQLDataType.BIGINT), IDLE_TIMEOUT_MS));
         assignments.put(LAST_ACCESSED_AT, DSL.greatest(LAST_ACCESSED_AT, param("lastAccessedAt", TIMESTAMPTZ)));
-        assignments.put(IDLE_EXPIRES_AT, DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ)));
+        // forward only, except that a new idle timeout (which may be shorter) sets it outright
+        assignments.put(IDLE_EXPIRES_AT, DSL.when(condition(param("idleReset", SQLDataType.BOOLEAN)),
+                        DSL.coalesce(param("idleExpiresAtReset", TIMESTAMPTZ), IDLE_EXPIRES_AT))
+                .otherwise(DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ))));
         assignments.put(VERSION, VERSION.plus(inline(1L)));
 
         Condition where = KEY.eq(param("key", KEY.getDataType()))

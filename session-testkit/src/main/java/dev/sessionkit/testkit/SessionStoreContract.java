@@ -286,6 +286,22 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void newShorterIdleTimeoutSetsTheIdleExpiryOutright() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+        Instant later = t0.plus(Duration.ofMinutes(1));
+        Duration shorter = Duration.ofMinutes(5);
+
+        SessionData shortened = store.apply(created.key(),
+                delta().idleTimeout(shorter).touch(later, later.plus(shorter)).build(), later).orElseThrow();
+
+        assertThat(shortened.idleTimeout()).isEqualTo(shorter);
+        assertThat(shortened.idleExpiresAt()).isEqualTo(later.plus(shorter));
+        assertThat(store.load(created.key(), later.plus(shorter).plusSeconds(1))).isEmpty();
+    }
+
+    @Test
     void applyOnUnknownKeyReturnsEmptyAndCreatesNothing() {
         LookupKey unknown = newKey();
 
