@@ -93,8 +93,13 @@ final class BrowserTest {
         new Client(app.base(), "curl/8.5.0").login("admin");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
 
+        Path target = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
+        Files.createDirectories(target);
         browser.get(app.base() + "/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys("admin");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        Files.write(target.resolve(screenshot.replace("dashboard", "login")),
+                ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("admin-password");
         browser.findElement(By.id("sign-in")).click();
 
@@ -107,8 +112,6 @@ final class BrowserTest {
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("visits"))).getText()).isEqualTo("2");
         browser.navigate().refresh();
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("visits"))).getText()).isEqualTo("3");
-        Path target = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
-        Files.createDirectories(target);
         Files.write(target.resolve(screenshot),
                 ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 

@@ -82,10 +82,10 @@ final class Dashboard {
         html.append("<label for=\"password\">Password</label>");
         html.append("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>");
         html.append("<p><button id=\"sign-in\" type=\"submit\">Sign in</button></p>");
-        html.append("<p class=\"hint\">Demo users: ");
+        html.append("<p class=\"hint\">Demo users:");
         for (String user : new TreeSet<>(users)) {
-            html.append("<code>").append(escape(user)).append("</code> / <code>").append(escape(user))
-                    .append("-password</code> ");
+            html.append("<br><code>").append(escape(user)).append("</code> / <code>").append(escape(user))
+                    .append("-password</code>");
         }
         html.append("</p></form></main></body></html>");
         return html.toString();
