@@ -39,6 +39,8 @@ public final class BenchMain {
 
     static final List<String> DB_SHAPES = StatementProbe.SHAPES;
     static final List<String> MEMORY_SHAPES = List.of("readOnly", "modify");
+    /** The parts of a run, in the order they run; {@code --only} picks some. */
+    static final List<String> PARTS = List.of("probe", "postgres", "memory", "purge", "jfr", "http");
 
     private BenchMain() {
     }
@@ -50,6 +52,7 @@ public final class BenchMain {
         boolean jfr = true;
         Path repo = Path.of("").toAbsolutePath();
         Path out = null;
+        java.util.Set<String> parts = new java.util.LinkedHashSet<>(PARTS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -58,9 +61,19 @@ public final class BenchMain {
                 case "--no-jfr" -> jfr = false;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]);
+                case "--only" -> {
+                    parts.clear();
+                    for (String part : args[++i].split(",")) {
+                        if (!PARTS.contains(part.trim())) {
+                            System.err.println("unknown part " + part + "; parts: " + PARTS);
+                            System.exit(2);
+                        }
+                        parts.add(part.trim());
+                    }
+                }
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + "; accepted: --smoke --quick --no-http --no-jfr --out DIR --repo DIR");
+                            + "; accepted: --smoke --quick --no-http --no-jfr --only PART,… --out DIR --repo DIR");
                     System.exit(2);
                 }
             }
@@ -70,13 +83,19 @@ public final class BenchMain {
         }
         BenchConfig chosen = smoke ? BenchConfig.smoke(out) : quick ? BenchConfig.quick(out) : BenchConfig.full(out);
         BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke);
-        Path report = run(config, repo);
+        Path report = run(config, repo, parts);
         System.out.println("report: " + report);
         System.exit(0); // the embedded PostgreSQL's threads would keep the JVM alive
     }
 
     /** Runs everything {@code config} asks for and writes the report; returns the Markdown file. */
     static Path run(BenchConfig config, Path repo) throws IOException, RunnerException, InterruptedException {
+        return run(config, repo, java.util.Set.copyOf(PARTS));
+    }
+
+    /** Runs the chosen {@code parts} of what {@code config} asks for and writes the report. */
+    static Path run(BenchConfig config, Path repo, java.util.Set<String> parts)
+            throws IOException, RunnerException, InterruptedException {
         Instant started = Instant.now();
         Files.createDirectories(config.out());
         Map<String, String> machine = Machine.describe();
@@ -93,7 +112,9 @@ public final class BenchMain {
         System.setProperty(BenchConfig.SESSIONS_PROPERTY, Integer.toString(config.sessions()));
         System.setProperty(BenchConfig.PRINCIPALS_PROPERTY, Integer.toString(config.principals()));
 
-        for (String name : DbContender.ALL) {
+        boolean seeded = parts.contains("probe") || parts.contains("postgres") || parts.contains("purge")
+                || parts.contains("jfr");
+        for (String name : seeded ? DbContender.ALL : List.<String>of()) {
             long t0 = System.nanoTime();
             try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
                 db.seed(config.dataDir(), config.sessions(), config.principals());
@@ -101,7 +122,7 @@ public final class BenchMain {
             log("seeded " + name + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
 
-        for (String name : DbContender.ALL) {
+        for (String name : parts.contains("probe") ? DbContender.ALL : List.<String>of()) {
             try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
                 db.attach(config.dataDir());
                 results.statements.addAll(StatementProbe.run(db, config.probeOps(), config.principals()));
@@ -109,20 +130,20 @@ public final class BenchMain {
         }
         log("statements per operation: " + results.statements);
 
-        for (String shape : DB_SHAPES) {
+        for (String shape : parts.contains("postgres") ? DB_SHAPES : List.<String>of()) {
             for (int threads : config.dbThreads()) {
                 results.throughput.addAll(jmh(config, database, "postgres", PostgresBenchmark.class, shape, threads,
                         null, List.of()));
             }
         }
-        for (String shape : MEMORY_SHAPES) {
+        for (String shape : parts.contains("memory") ? MEMORY_SHAPES : List.<String>of()) {
             for (int threads : config.memoryThreads()) {
                 results.throughput.addAll(jmh(config, database, "memory", MemoryBenchmark.class, shape, threads,
                         null, List.of()));
             }
         }
 
-        for (String name : DbContender.ALL) {
+        for (String name : parts.contains("purge") ? DbContender.ALL : List.<String>of()) {
             try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
                 db.attach(config.dataDir());
                 Results.Purge purge = PurgeComparison.run(db, config.purgeRows(), config.purgeRounds(),
@@ -132,18 +153,21 @@ public final class BenchMain {
             }
         }
 
-        if (config.jfr()) {
+        if (config.jfr() && parts.contains("jfr")) {
             profile(config, database, results);
         }
 
-        if (config.http()) {
+        if (config.http() && parts.contains("http")) {
             http(config, database, repo, results);
         } else {
-            results.notes.add("HTTP level not run (" + (config.isSmoke() ? "smoke run" : "--no-http") + ").");
+            results.notes.add("HTTP level not run (" + (config.isSmoke() ? "smoke run" : "not asked for") + ").");
         }
 
         machine.put("load average at the end", Machine.loadAverage());
         machine.put("run took", Duration.between(started, Instant.now()).toSeconds() + " s");
+        if (!parts.containsAll(PARTS)) {
+            results.notes.add("Partial run: only " + parts + ".");
+        }
         Path md = new ReportWriter(results).write(config.out());
         log("wrote " + md + " and bench-report.json");
         return md;
