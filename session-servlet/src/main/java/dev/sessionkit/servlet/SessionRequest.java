@@ -1,12 +1,15 @@
 package dev.sessionkit.servlet;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
 
 /**
  * The request the chain sees: the session methods are served from the request's
@@ -75,6 +78,29 @@ final class SessionRequest extends HttpServletRequestWrapper {
     @Override
     public String changeSessionId() {
         return state.changeSessionId();
+    }
+
+    /** A container login changes privilege: the session, if any, gets a new id (fixation defence). */
+    @Override
+    public void login(String username, String password) throws ServletException {
+        super.login(username, password);
+        rotateAfterLogin();
+    }
+
+    /** As {@link #login(String, String)}, for container authentication. */
+    @Override
+    public boolean authenticate(HttpServletResponse response) throws IOException, ServletException {
+        boolean authenticated = super.authenticate(response);
+        if (authenticated) {
+            rotateAfterLogin();
+        }
+        return authenticated;
+    }
+
+    private void rotateAfterLogin() {
+        if (state.getSession(false) != null) {
+            state.changeSessionId();
+        }
     }
 
     /** The handle of the session the cookie named, when its signature verified; never the cookie value. */

@@ -76,7 +76,16 @@ final class SessionkitSecurityContextRepository implements SecurityContextReposi
         if (!login.equals(session.get(ATTRIBUTE, Login.class).orElse(null))) {
             session.set(ATTRIBUTE, login);
         }
+        boolean newLogin = !login.name().equals(session.principal().orElse(null));
         session.setPrincipal(login.name());
+        // fixation defence for logins that save the context by hand (REST logins): a session that
+        // came with the request and still has its pre-login id gets a new one. Form login has already
+        // rotated it through changeSessionId(), which this check sees.
+        boolean stillPreLoginId = !session.isNew()
+                && sessions.get().requestedHandle().map(session.handle()::equals).orElse(false);
+        if (newLogin && stillPreLoginId && !response.isCommitted()) {
+            request.changeSessionId();
+        }
     }
 
     @Override

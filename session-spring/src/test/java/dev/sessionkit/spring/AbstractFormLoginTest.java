@@ -108,6 +108,22 @@ abstract class AbstractFormLoginTest {
     }
 
     @Test
+    void loginThatSavesTheContextByHandAlsoRotatesTheId() throws Exception {
+        Browser browser = new Browser();
+        browser.get("/login"); // a pre-login session, as the CSRF token or request cache create one
+        String before = browser.cookie;
+        assertThat(before).isNotNull();
+
+        assertThat(browser.post("/rest-login", "").body()).isEqualTo("ok");
+
+        assertThat(browser.cookie).isNotNull().isNotEqualTo(before);
+        assertThat(browser.get("/me").body()).isEqualTo("erin");
+        Browser attacker = new Browser();
+        attacker.cookie = before;
+        assertThat(attacker.get("/me").statusCode()).as("the pre-login id no longer works").isEqualTo(302);
+    }
+
+    @Test
     void anonymousPublicPageCreatesNoSession() throws Exception {
         Browser browser = new Browser();
         HttpResponse<String> page = browser.get("/public");

@@ -28,10 +28,11 @@ class FormLoginApp {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests.requestMatchers("/public", "/actuator/**").permitAll()
+        http.authorizeHttpRequests(requests -> requests.requestMatchers("/public", "/actuator/**", "/rest-login").permitAll()
                 .anyRequest().authenticated())
                 .formLogin(withDefaults())
                 .logout(withDefaults())
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/rest-login"))
                 .sessionManagement(sessions -> sessions.maximumSessions(1));
         return http.build();
     }
@@ -47,6 +48,9 @@ class FormLoginApp {
 
     @RestController
     static class Pages {
+
+        @org.springframework.beans.factory.annotation.Autowired
+        org.springframework.security.web.context.SecurityContextRepository repository;
 
         @GetMapping("/me")
         String me(Principal principal) {
@@ -66,6 +70,17 @@ class FormLoginApp {
         @GetMapping("/public")
         String open() {
             return "open";
+        }
+
+        /** A REST login the way Spring Security's docs show it: the context saved by hand. */
+        @org.springframework.web.bind.annotation.PostMapping("/rest-login")
+        String restLogin(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+            var context = org.springframework.security.core.context.SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(org.springframework.security.authentication.UsernamePasswordAuthenticationToken
+                    .authenticated("erin", null, org.springframework.security.core.authority.AuthorityUtils
+                            .createAuthorityList("ROLE_USER")));
+            repository.saveContext(context, request, response);
+            return "ok";
         }
     }
 }
