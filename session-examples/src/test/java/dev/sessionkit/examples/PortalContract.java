@@ -57,7 +57,7 @@ abstract class PortalContract {
     }
 
     @AfterAll
-    void stopApp() throws Exception {
+    void stopApp() {
         if (app != null) {
             app.close();
         }

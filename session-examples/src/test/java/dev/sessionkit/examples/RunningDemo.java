@@ -25,7 +25,7 @@ interface RunningDemo extends AutoCloseable {
     TestStore store();
 
     @Override
-    void close() throws Exception;
+    void close();
 
     /** The plain servlet demo on Jetty, with a manager built as its {@code main} builds it. */
     static RunningDemo servlet(TestStore store, Clock clock, Map<String, String> env) throws Exception {
@@ -36,7 +36,7 @@ interface RunningDemo extends AutoCloseable {
         SessionManager manager = SessionManager.builder().settings(settings)
                 .store(given != null ? given : SessionStores.open(settings, clock), given == null)
                 .clock(clock).build();
-        ServletDemo demo = ServletDemo.start(manager, clock, 0);
+        ServletDemo demo = ServletDemo.start(manager, 0);
         URI base = URI.create("http://127.0.0.1:" + demo.port());
         return new RunningDemo() {
             @Override

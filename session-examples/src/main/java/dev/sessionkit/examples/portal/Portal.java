@@ -10,7 +10,6 @@ import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -53,15 +52,10 @@ public final class Portal {
     private static final int ADMIN_BATCH = 500;
 
     private final SessionManager manager;
-    private final Clock clock;
 
-    /**
-     * @param manager the application's session manager
-     * @param clock   the clock the manager uses, for queries made outside a request's session
-     */
-    public Portal(SessionManager manager, Clock clock) {
+    /** @param manager the application's session manager */
+    public Portal(SessionManager manager) {
         this.manager = Objects.requireNonNull(manager, "manager");
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** The manager. */
@@ -344,7 +338,7 @@ public final class Portal {
     }
 
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return manager.clock().instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** ISO-8601 in UTC, such as {@code 2030-01-01T10:15:30.123Z}. */

@@ -68,7 +68,7 @@ public final class ServletDemo implements AutoCloseable {
         }
         ServletDemo demo;
         try {
-            demo = start(manager, Clock.systemUTC(), port);
+            demo = start(manager, port);
         } catch (Exception e) {
             manager.close();
             throw e;
@@ -90,12 +90,9 @@ public final class ServletDemo implements AutoCloseable {
     /**
      * Starts the portal on {@code port} (0 for a free one) with an existing manager, which the
      * caller keeps and closes after {@link #close()}.
-     *
-     * @param clock the clock the manager was built with
      */
-    public static ServletDemo start(SessionManager manager, Clock clock, int port) throws Exception {
-        Objects.requireNonNull(manager, "manager");
-        Portal portal = new Portal(manager, clock);
+    public static ServletDemo start(SessionManager manager, int port) throws Exception {
+        Portal portal = new Portal(Objects.requireNonNull(manager, "manager"));
 
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();

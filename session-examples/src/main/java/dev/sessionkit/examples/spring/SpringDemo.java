@@ -6,11 +6,9 @@ import dev.sessionkit.examples.portal.HealthFilter;
 import dev.sessionkit.examples.portal.OriginFilter;
 import dev.sessionkit.examples.portal.Portal;
 import dev.sessionkit.servlet.SessionFilter;
-import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
@@ -45,9 +43,8 @@ public class SpringDemo {
     }
 
     @Bean
-    Portal portal(SessionManager manager, ObjectProvider<Clock> clocks) {
-        // the starter gives the manager the application's Clock bean when there is one
-        return new Portal(manager, clocks.getIfUnique(Clock::systemUTC));
+    Portal portal(SessionManager manager) {
+        return new Portal(manager);
     }
 
     /** First of all: the probes answer without touching the session store. */
