@@ -182,10 +182,14 @@ public final class Session {
         }
     }
 
-    /** Signs {@code user} in: sets the principal and regenerates the id (fixation defence). */
+    /**
+     * Signs {@code user} in: sets the principal, regenerates the id (fixation defence) and restarts
+     * the absolute lifetime, also when the same user signs in again.
+     */
     public void login(String user) {
         Objects.requireNonNull(user, "user");
         setPrincipal(user);
+        absoluteChanged = true;
         regenerateId();
     }
 

@@ -148,6 +148,19 @@ final class SessionManagerTest {
     }
 
     @Test
+    void loginAgainAsTheSameUserAlsoRestartsTheAbsoluteLifetime() {
+        SessionManager manager = manager(settings().ttl(Duration.ofHours(1)).absoluteTtl(Duration.ofHours(2)));
+        String cookie = cookieOf(request(manager, null, c -> c.getOrCreate().login("alice")).orElseThrow());
+        clock.advance(Duration.ofMinutes(50));
+        cookie = cookieOf(request(manager, cookie, c -> c.session().orElseThrow().login("alice")).orElseThrow());
+        clock.advance(Duration.ofMinutes(50));
+        request(manager, cookie, c -> c.session().orElseThrow().set("x", 1));
+        clock.advance(Duration.ofMinutes(50));
+
+        assertThat(manager.resolve(RequestInfo.ofCookie(cookie)).session()).isPresent();
+    }
+
+    @Test
     void idleExpiryEndsAnUntouchedSession() {
         SessionManager manager = manager(settings());
         String cookie = establish(manager);
