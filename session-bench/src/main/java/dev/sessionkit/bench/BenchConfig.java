@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The knobs of one run. {@link #full} is what {@code run.sh} runs (about 12 minutes on two
- * cores); {@link #quick} is the same with short runs, numbers not to be trusted; {@link #smoke} runs every shape once, in-process and tiny, for the test that keeps the
- * harness from rotting.
+ * cores); {@link #quick} is the same with short runs, numbers not to be trusted; {@link #smoke}
+ * runs every shape once, in-process and tiny, for the test that keeps the harness from rotting.
  *
  * @param sessions          seeded anonymous sessions per contender, picked at random
  * @param principals        principals with {@link DbContender#SESSIONS_PER_PRINCIPAL} sessions each

@@ -231,7 +231,8 @@ public final class BenchMain {
             Path recording = dir.resolve("sessionkit-" + shape + ".jfr");
             // a recording of the whole fork; warm-up samples are few next to the measured ones
             jmh(config, database, "profile", PostgresBenchmark.class, shape, threads,
-                    SessionkitContender.NAME, List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"));
+                    SessionkitContender.NAME,
+                    List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true"));
             results.profiles.add(JfrSummary.summarise(shape, recording));
             log("profiled " + shape + ": " + recording);
         }

@@ -35,7 +35,8 @@ final class RawJdbcContender implements DbContender {
     private static final String UPDATE = "update session set sess = ?::jsonb, expire = ? where sid = ?";
     private static final String ROTATE = "update session set sid = ?, sess = ?::jsonb, expire = ? where sid = ?";
     private static final String DELETE = "delete from session where sid = ?";
-    private static final String BY_PRINCIPAL = "select sid, sess from session where sess->>'principal' = ? and expire > ?";
+    private static final String BY_PRINCIPAL =
+            "select sid, sess from session where sess->>'principal' = ? and expire > ?";
 
     private final HikariDataSource pool;
     private final CountingDataSource counting;

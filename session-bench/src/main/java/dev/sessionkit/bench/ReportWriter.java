@@ -34,6 +34,9 @@ final class ReportWriter {
             RawJdbcContender.NAME, "raw JDBC",
             MemoryContender.BareCaffeine.NAME, "bare Caffeine + JSON");
 
+    private static final String MEMORY_SK = MemoryContender.SessionkitMemory.NAME;
+    private static final String MEMORY_BARE = MemoryContender.BareCaffeine.NAME;
+
     private final Results r;
     private final int threads;
 
@@ -124,8 +127,8 @@ final class ReportWriter {
         purgeTargets(targets);
         for (String shape : BenchMain.MEMORY_SHAPES) {
             for (int t : r.config.memoryThreads()) {
-                Optional<Results.Throughput> sk = r.throughput("memory", shape, MemoryContender.SessionkitMemory.NAME, t);
-                Optional<Results.Throughput> bare = r.throughput("memory", shape, MemoryContender.BareCaffeine.NAME, t);
+                Optional<Results.Throughput> sk = r.throughput("memory", shape, MEMORY_SK, t);
+                Optional<Results.Throughput> bare = r.throughput("memory", shape, MEMORY_BARE, t);
                 String name = "memory store " + shape + " at " + t + " thread(s) vs bare Caffeine + JSON";
                 if (sk.isEmpty() || bare.isEmpty()) {
                     targets.add(new Results.Target(name, "≥ 0.5×", "-", NOT_MEASURED));
@@ -184,10 +187,12 @@ final class ReportWriter {
         }
         double faster = spring.get().medianMillis() / sk.get().medianMillis();
         targets.add(new Results.Target("purge of " + rows + " expired sessions: faster than Spring Session JDBC",
-                "≥ 10×", x(faster) + " (" + ms(sk.get().medianMillis()) + " vs " + ms(spring.get().medianMillis()) + ")",
+                "≥ 10×", x(faster) + " (" + ms(sk.get().medianMillis()) + " vs " + ms(spring.get().medianMillis())
+                        + ")",
                 verdict(faster >= 10)));
         double slower = sk.get().medianMillis() / raw.get().medianMillis();
-        targets.add(new Results.Target("purge of " + rows + " expired sessions: vs one raw DELETE", "within 2× (≤ 2×)",
+        targets.add(new Results.Target("purge of " + rows + " expired sessions: vs one raw DELETE",
+                "within 2× (≤ 2×)",
                 x(slower) + " (" + ms(sk.get().medianMillis()) + " vs " + ms(raw.get().medianMillis()) + ")",
                 verdict(slower <= 2)));
         targets.add(new Results.Target("purge: concurrent request loop errors", "0",
@@ -278,12 +283,12 @@ final class ReportWriter {
         }
 
         md.append("\n## In memory: operations per second, median [min–max]\n\n")
-                .append("| shape | threads | sessionkit (CaffeineSessionStore + SessionManager) | bare Caffeine + JSON |"
-                        + " ratio |\n|---|---|---|---|---|\n");
+                .append("| shape | threads | sessionkit (CaffeineSessionStore + SessionManager) |"
+                        + " bare Caffeine + JSON | ratio |\n|---|---|---|---|---|\n");
         for (String shape : BenchMain.MEMORY_SHAPES) {
             for (int t : c.memoryThreads()) {
-                Optional<Results.Throughput> sk = r.throughput("memory", shape, MemoryContender.SessionkitMemory.NAME, t);
-                Optional<Results.Throughput> bare = r.throughput("memory", shape, MemoryContender.BareCaffeine.NAME, t);
+                Optional<Results.Throughput> sk = r.throughput("memory", shape, MEMORY_SK, t);
+                Optional<Results.Throughput> bare = r.throughput("memory", shape, MEMORY_BARE, t);
                 md.append("| ").append(shape).append(" | ").append(t).append(" | ").append(range(sk)).append(" | ")
                         .append(range(bare)).append(" | ").append(ratio(sk, bare)).append(" |\n");
             }
@@ -313,8 +318,9 @@ final class ReportWriter {
             md.append("\n## Profile: sessionkit ").append(p.shape()).append(" at ").append(threads)
                     .append(" threads (JFR)\n\n")
                     .append(p.executionSamples()).append(" execution samples (on CPU, in Java) and ")
-                    .append(p.nativeSamples()).append(" native samples (waiting in native code: the socket to PostgreSQL)"
-                            + " on the JMH worker threads.\n\n");
+                    .append(p.nativeSamples())
+                    .append(" native samples (waiting in native code: the socket to PostgreSQL) on the JMH worker"
+                            + " threads.\n\n");
             shares(md, "On CPU, by component", p.byComponent());
             shares(md, "On CPU, top frames (self)", p.topSelf());
             shares(md, "On CPU, sessionkit methods (inclusive)", p.topSessionkitInclusive());
@@ -325,7 +331,8 @@ final class ReportWriter {
                 .append("- **readOnly**: a request with a cookie that reads one attribute. sessionkit: `resolve`"
                         + " (verify the signed cookie, one SELECT) + `commit` (writes nothing unless the 5-minute"
                         + " touch interval has passed; seeded sessions' last accesses are spread over that interval)."
-                        + " Spring: `findById` + `setLastAccessedTime(now)` + `save`, as `SessionRepositoryFilter` does."
+                        + " Spring: `findById` + `setLastAccessedTime(now)` + `save`, as `SessionRepositoryFilter`"
+                        + " does."
                         + " raw: one SELECT by primary key.\n")
                 .append("- **modify**: load, increment a counter attribute, save. sessionkit: `Session.increment`,"
                         + " one merging UPDATE. Spring: `setAttribute` + `save`. raw: SELECT + UPDATE of the whole"

@@ -34,6 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class SpringSessionContender implements DbContender {
 
     static final String NAME = "spring";
+    private static final String NOW_MILLIS = "(extract(epoch from now()) * 1000)::bigint";
     private static final SerializingConverter SERIALIZER = new SerializingConverter();
     private static final String SCHEMA_RESOURCE = "org/springframework/session/jdbc/schema-postgresql.sql";
 
@@ -64,7 +65,8 @@ final class SpringSessionContender implements DbContender {
     }
 
     private static String[] schemaStatements() {
-        try (InputStream in = JdbcIndexedSessionRepository.class.getClassLoader().getResourceAsStream(SCHEMA_RESOURCE)) {
+        ClassLoader loader = JdbcIndexedSessionRepository.class.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream(SCHEMA_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(SCHEMA_RESOURCE + " is not on the class path");
             }
@@ -162,8 +164,9 @@ final class SpringSessionContender implements DbContender {
                 + " t - 86400000, null"
                 + " from generate_series(1, " + rows + "), (select (extract(epoch from now()) * 1000)::bigint as t) n");
         // the attribute rows the cascade must delete, with the bytes Spring itself writes
-        String attributes = "insert into spring_session_attributes (session_primary_id, attribute_name, attribute_bytes)"
-                + " select primary_id, ?, ? from spring_session where expiry_time < (extract(epoch from now()) * 1000)::bigint";
+        String attributes = "insert into spring_session_attributes"
+                + " (session_primary_id, attribute_name, attribute_bytes)"
+                + " select primary_id, ?, ? from spring_session where expiry_time < " + NOW_MILLIS;
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(attributes)) {
             for (Object[] attribute : new Object[][] {{Shapes.THEME, Shapes.THEME_VALUE}, {Shapes.COUNTER, 0},
                     {Shapes.CART, new ArrayList<>(Shapes.CART_VALUE)}}) {
@@ -184,7 +187,7 @@ final class SpringSessionContender implements DbContender {
 
     @Override
     public long countExpired() {
-        return Sql.count(pool, "select count(*) from spring_session where expiry_time < (extract(epoch from now()) * 1000)::bigint");
+        return Sql.count(pool, "select count(*) from spring_session where expiry_time < " + NOW_MILLIS);
     }
 
     private Session load(String id) {

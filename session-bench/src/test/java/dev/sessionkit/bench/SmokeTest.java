@@ -33,7 +33,8 @@ final class SmokeTest {
         for (JsonNode t : json.get("throughput")) {
             assertThat(t.get("median").asDouble()).as(t.toString()).isPositive();
         }
-        assertThat(statements(json, "sessionkit", "readOnly")).isEqualTo(1.0);
+        // one SELECT; a touch now and then, for seeded sessions whose 5-minute touch interval just ran out
+        assertThat(statements(json, "sessionkit", "readOnly")).isBetween(1.0, 1.25);
         assertThat(statements(json, "sessionkit", "modify")).isEqualTo(2.0);
         assertThat(statements(json, "sessionkit", "create")).isEqualTo(1.0);
         assertThat(statements(json, "sessionkit", "listByPrincipal")).isEqualTo(1.0);
