@@ -116,14 +116,14 @@ public final class BenchMain {
                 || parts.contains("jfr");
         for (String name : seeded ? DbContender.ALL : List.<String>of()) {
             long t0 = System.nanoTime();
-            try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
+            try (DbContender db = DbContender.open(name, database.jdbcUrl(), false)) {
                 db.seed(config.dataDir(), config.sessions(), config.principals());
             }
             log("seeded " + name + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
 
         for (String name : parts.contains("probe") ? DbContender.ALL : List.<String>of()) {
-            try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
+            try (DbContender db = DbContender.open(name, database.jdbcUrl(), true)) {
                 db.attach(config.dataDir());
                 results.statements.addAll(StatementProbe.run(db, config.probeOps(), config.principals()));
             }
@@ -144,7 +144,7 @@ public final class BenchMain {
         }
 
         for (String name : parts.contains("purge") ? DbContender.ALL : List.<String>of()) {
-            try (DbContender db = DbContender.open(name, database.jdbcUrl())) {
+            try (DbContender db = DbContender.open(name, database.jdbcUrl(), false)) {
                 db.attach(config.dataDir());
                 Results.Purge purge = PurgeComparison.run(db, config.purgeRows(), config.purgeRounds(),
                         config.isSmoke() ? 200 : 2_000);

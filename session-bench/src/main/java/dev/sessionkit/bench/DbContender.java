@@ -25,7 +25,7 @@ interface DbContender extends AutoCloseable {
     /** {@code sessionkit}, {@code spring} or {@code raw}. */
     String name();
 
-    /** The counter around this contender's pool. */
+    /** The counter around this contender's pool; it counts only if the contender was opened so. */
     CountingDataSource counting();
 
     /**
@@ -98,12 +98,15 @@ interface DbContender extends AutoCloseable {
         }
     }
 
-    /** A contender by name, connected to {@code jdbcUrl}. */
-    static DbContender open(String name, String jdbcUrl) {
+    /**
+     * A contender by name, connected to {@code jdbcUrl}; its {@link #counting()} counts only when
+     * {@code countStatements} (the JMH forks time without the counter in the way).
+     */
+    static DbContender open(String name, String jdbcUrl, boolean countStatements) {
         return switch (name) {
-            case SessionkitContender.NAME -> new SessionkitContender(jdbcUrl);
-            case SpringSessionContender.NAME -> new SpringSessionContender(jdbcUrl);
-            case RawJdbcContender.NAME -> new RawJdbcContender(jdbcUrl);
+            case SessionkitContender.NAME -> new SessionkitContender(jdbcUrl, countStatements);
+            case SpringSessionContender.NAME -> new SpringSessionContender(jdbcUrl, countStatements);
+            case RawJdbcContender.NAME -> new RawJdbcContender(jdbcUrl, countStatements);
             default -> throw new IllegalArgumentException("unknown contender " + name);
         };
     }

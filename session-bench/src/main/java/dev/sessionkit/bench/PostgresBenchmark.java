@@ -31,7 +31,7 @@ public class PostgresBenchmark {
 
     @Setup(Level.Trial)
     public void open() {
-        db = DbContender.open(contender, required(JDBC_URL));
+        db = DbContender.open(contender, required(JDBC_URL), false);
         db.attach(Path.of(required(DATA_DIR)));
         sessions = db.sessions();
         principals = Integer.getInteger(BenchConfig.PRINCIPALS_PROPERTY, BenchConfig.DEFAULT_PRINCIPALS);

@@ -42,9 +42,9 @@ final class RawJdbcContender implements DbContender {
     private final CountingDataSource counting;
     private String[] sids = new String[0];
 
-    RawJdbcContender(String jdbcUrl) {
+    RawJdbcContender(String jdbcUrl, boolean countStatements) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = new CountingDataSource(pool);
+        this.counting = new CountingDataSource(pool, countStatements);
         Sql.execute(pool,
                 "create table if not exists session (sid varchar not null primary key, sess jsonb not null,"
                         + " expire timestamptz(6) not null)",

@@ -33,9 +33,9 @@ final class SessionkitContender implements DbContender {
     private final SessionManager manager;
     private String[] cookies = new String[0];
 
-    SessionkitContender(String jdbcUrl) {
+    SessionkitContender(String jdbcUrl, boolean countStatements) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = new CountingDataSource(pool);
+        this.counting = new CountingDataSource(pool, countStatements);
         this.settings = SessionSettings.builder().secrets(Shapes.SECRET).table("sessions").build();
         this.store = PostgresSessionStore.builder().settings(settings).dataSource(counting).build();
         this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();

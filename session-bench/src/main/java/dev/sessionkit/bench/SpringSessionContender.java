@@ -45,9 +45,9 @@ final class SpringSessionContender implements DbContender {
     private final FindByIndexNameSessionRepository<Session> repository;
     private String[] ids = new String[0];
 
-    SpringSessionContender(String jdbcUrl) {
+    SpringSessionContender(String jdbcUrl, boolean countStatements) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = new CountingDataSource(pool);
+        this.counting = new CountingDataSource(pool, countStatements);
         if (Sql.count(pool, "select count(*) from information_schema.tables where table_schema = current_schema()"
                 + " and table_name = 'spring_session'") == 0) {
             Sql.execute(pool, schemaStatements());
