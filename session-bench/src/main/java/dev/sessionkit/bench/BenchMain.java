@@ -99,6 +99,7 @@ public final class BenchMain {
         Instant started = Instant.now();
         Files.createDirectories(config.out());
         Map<String, String> machine = Machine.describe();
+        machine.put("sessionkit commit", Machine.commit(repo));
         Results results = new Results(machine, config);
         log("machine: " + machine);
 
@@ -281,6 +282,22 @@ public final class BenchMain {
             m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
             m.put("load average at the start", loadAverage());
             return m;
+        }
+
+        /** The repository's HEAD commit and its date: which sessionkit was measured. */
+        static String commit(Path repo) {
+            try {
+                Process head = new ProcessBuilder("git", "-C", repo.toString(), "log", "-1", "--format=%h %cI")
+                        .redirectErrorStream(true).start();
+                String line = new String(head.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .trim();
+                return head.waitFor() == 0 ? line : "unknown";
+            } catch (IOException e) {
+                return "unknown";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown";
+            }
         }
 
         static String loadAverage() {
