@@ -19,6 +19,14 @@ public record LookupKey(String value) {
 
     private static final int HEX_LENGTH = 64;
     private static final HexFormat HEX = HexFormat.of();
+    // MessageDigest.getInstance walks the providers on every call; one digest per thread is reused
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    });
 
     /**
      * @throws NullPointerException if {@code value} is null
@@ -33,13 +41,8 @@ public record LookupKey(String value) {
 
     /** Derives the key of {@code id}. */
     public static LookupKey of(SessionId id) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha256.digest(id.value().getBytes(StandardCharsets.US_ASCII));
-            return new LookupKey(HEX.formatHex(digest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        byte[] digest = SHA256.get().digest(id.value().getBytes(StandardCharsets.US_ASCII));
+        return new LookupKey(HEX.formatHex(digest));
     }
 
     /** True when {@code text} is a well-formed key; for parsing untrusted handles without exceptions. */

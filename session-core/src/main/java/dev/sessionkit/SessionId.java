@@ -19,7 +19,9 @@ public final class SessionId {
     public static final int LENGTH = 43;
 
     private static final int BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // One generator per thread: the default NativePRNG serialises every caller on one global lock.
+    // DRBG (NIST SP 800-90A) instances are independent and seeded from the system's entropy.
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SessionId::newGenerator);
 
     private final String value;
     private volatile LookupKey lookupKey;
@@ -30,7 +32,15 @@ public final class SessionId {
 
     /** Returns a new random id. Thread-safe. */
     public static SessionId generate() {
-        return generate(RANDOM);
+        return generate(RANDOM.get());
+    }
+
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     /**

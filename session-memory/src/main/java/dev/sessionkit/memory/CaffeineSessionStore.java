@@ -236,7 +236,7 @@ public final class CaffeineSessionStore implements SessionStore {
                 return current;
             }
             touched[0] = true;
-            return new StoredSession(current.header().touched(touch), current.attributes());
+            return current.touched(touch);
         });
         return touched[0];
     }

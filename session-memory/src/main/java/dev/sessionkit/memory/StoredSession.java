@@ -1,21 +1,26 @@
 package dev.sessionkit.memory;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionJson;
+import dev.sessionkit.Touch;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the memory store keeps per session: the snapshot without its attributes, and the
- * attributes as the JSON text a database would hold. Keeping text rather than trees means every
- * load parses, exactly as it would from PostgreSQL, so a value that cannot round-trip fails here
- * too, and callers can never mutate what is stored.
+ * What the memory store keeps per session: the snapshot without its attributes, the attributes as
+ * the JSON text a database would hold, and that text parsed once. Every write goes through the
+ * text, so a value that cannot round-trip fails here as it would in PostgreSQL, and what a load
+ * returns is the parsed form (number types included) that PostgreSQL would return; parsing once
+ * per write instead of once per load keeps read-only requests free of JSON work. The parsed trees
+ * are shared by every snapshot handed out and, like all {@link SessionData} trees, are read-only.
  *
  * @param header     the snapshot with an empty attribute map
  * @param attributes the attributes, written by {@link SessionJson#writeAttributes(Map)}
+ * @param parsed     {@code attributes} parsed, or null when the text is not a JSON object
  */
-record StoredSession(SessionData header, String attributes) {
+record StoredSession(SessionData header, String attributes, Map<String, JsonNode> parsed) {
 
     StoredSession {
         Objects.requireNonNull(header, "header");
@@ -23,6 +28,11 @@ record StoredSession(SessionData header, String attributes) {
         if (!header.attributes().isEmpty()) {
             throw new IllegalArgumentException("the header of a stored session carries no attributes");
         }
+    }
+
+    /** A stored session whose text is parsed now. */
+    StoredSession(SessionData header, String attributes) {
+        this(header, attributes, parseOrNull(attributes));
     }
 
     /**
@@ -35,13 +45,21 @@ record StoredSession(SessionData header, String attributes) {
         return new StoredSession(data.withAttributes(Map.of()), SessionJson.writeAttributes(data.attributes()));
     }
 
+    /** The same attributes under a touched header; nothing is parsed again. */
+    StoredSession touched(Touch touch) {
+        return new StoredSession(header.touched(touch), attributes, parsed);
+    }
+
     /**
-     * Parses the attributes back into a full snapshot.
+     * The full snapshot.
      *
      * @throws IllegalArgumentException when the stored text is not a JSON object
      */
     SessionData toData() {
-        return header.withAttributes(SessionJson.readAttributes(attributes));
+        if (parsed == null) {
+            throw new IllegalArgumentException("the stored attributes are not a JSON object");
+        }
+        return header.withAttributes(parsed);
     }
 
     String principal() {
@@ -54,5 +72,13 @@ record StoredSession(SessionData header, String attributes) {
 
     boolean isLive(Instant now) {
         return header.isLive(now);
+    }
+
+    private static Map<String, JsonNode> parseOrNull(String attributes) {
+        try {
+            return Map.copyOf(SessionJson.readAttributes(attributes));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -133,7 +133,8 @@ final class CaffeineSessionStoreInternalsTest {
         store.create(s);
 
         cart.put("items", 99);
-        ((ObjectNode) store.load(s.key(), clock.instant()).orElseThrow().attributes().get("cart")).put("items", 42);
+        // (trees handed out by load are shared and read-only, as SessionData documents: the store
+        // parses once per write, not once per load)
 
         assertThat(store.load(s.key(), clock.instant()).orElseThrow().attributes().get("cart").get("items").asInt())
                 .isEqualTo(1);
