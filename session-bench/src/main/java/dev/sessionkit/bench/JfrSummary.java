@@ -85,12 +85,20 @@ final class JfrSummary {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
     }
 
-    /** The first frame below the native ones that is not JDK socket plumbing: who is waiting. */
+    /**
+     * Who is waiting: the innermost sessionkit method on the stack (which store call the round trip
+     * belongs to), else the innermost driver or pool frame, else the top frame.
+     */
     private static String firstJavaCaller(List<RecordedFrame> frames) {
         for (RecordedFrame frame : frames) {
             String name = name(frame);
-            if (name.startsWith("org.postgresql.") || name.startsWith("dev.sessionkit.")
-                    || name.startsWith("com.zaxxer.") || name.startsWith("org.springframework.")) {
+            if (name.startsWith("dev.sessionkit.") && !name.startsWith("dev.sessionkit.bench.")) {
+                return name;
+            }
+        }
+        for (RecordedFrame frame : frames) {
+            String name = name(frame);
+            if (name.startsWith("org.postgresql.") || name.startsWith("com.zaxxer.")) {
                 return name;
             }
         }

@@ -324,7 +324,7 @@ final class ReportWriter {
             shares(md, "On CPU, by component", p.byComponent());
             shares(md, "On CPU, top frames (self)", p.topSelf());
             shares(md, "On CPU, sessionkit methods (inclusive)", p.topSessionkitInclusive());
-            shares(md, "Waiting in native code, by caller", p.topNative());
+            shares(md, "Waiting in native code, by the sessionkit method waiting", p.topNative());
         }
 
         md.append("\n## What each shape does\n\n")
