@@ -141,7 +141,7 @@ final class JfrSummary {
             }
             if (name.startsWith("jdk.proxy") || name.startsWith("jdk.internal.reflect.")
                     || name.startsWith("java.lang.reflect.")) {
-                return "statement counter (reflection proxies)";
+                return "JDK reflection";
             }
         }
         return "JDK (other)";
