@@ -36,9 +36,9 @@ fi
 
 if [ "$BUILD" = 1 ]; then
   echo "[run.sh] building session-bench, session-examples and what they need (tests skipped)"
-  mvn -B -q -pl session-bench,session-examples -am package -DskipTests
+  mvn -B -q -pl session-bench,session-examples -am package -DskipTests -Pbench-jar
 else
-  mvn -B -q -o -pl session-bench package -DskipTests
+  mvn -B -q -o -pl session-bench package -DskipTests -Pbench-jar
 fi
 
 mkdir -p session-bench/target
