@@ -25,8 +25,23 @@ public record RequestInfo(
 
     /** Copies the header list; a null list counts as empty. */
     public RequestInfo {
-        cookieHeaders = cookieHeaders == null ? List.of()
-                : cookieHeaders.stream().filter(java.util.Objects::nonNull).toList();
+        cookieHeaders = cookieHeaders == null || cookieHeaders.isEmpty() ? List.of() : withoutNulls(cookieHeaders);
+    }
+
+    // runs on every request: a plain loop, and List.copyOf, which keeps an already immutable list
+    private static List<String> withoutNulls(List<String> headers) {
+        for (String header : headers) {
+            if (header == null) {
+                List<String> kept = new java.util.ArrayList<>(headers.size());
+                for (String h : headers) {
+                    if (h != null) {
+                        kept.add(h);
+                    }
+                }
+                return List.copyOf(kept);
+            }
+        }
+        return List.copyOf(headers);
     }
 
     /** Masks the cookie headers, which carry the session id, a bearer secret. */

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 final class SessionSweeper implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionSweeper.class);
-    static final int BATCH = 1000;
+    // large enough that a backlog of 100,000 goes in a score of statements, small enough that one
+    // statement holds its row locks (on expired rows only) for milliseconds
+    static final int BATCH = 5000;
     private static final int MAX_BATCHES_PER_RUN = 10_000;
 
     private final SessionStore store;

