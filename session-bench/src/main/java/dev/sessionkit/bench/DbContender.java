@@ -1,5 +1,6 @@
 package dev.sessionkit.bench;
 
+import dev.sessionkit.testkit.CountingDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

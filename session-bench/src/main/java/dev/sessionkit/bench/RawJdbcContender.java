@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionkit.SessionJson;
+import dev.sessionkit.testkit.CountingDataSource;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -44,7 +45,7 @@ final class RawJdbcContender implements DbContender {
 
     RawJdbcContender(String jdbcUrl, boolean countStatements) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = new CountingDataSource(pool, countStatements);
+        this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
         Sql.execute(pool,
                 "create table if not exists session (sid varchar not null primary key, sess jsonb not null,"
                         + " expire timestamptz(6) not null)",

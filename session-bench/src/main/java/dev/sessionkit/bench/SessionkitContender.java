@@ -8,6 +8,7 @@ import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.jdbc.PostgresSessionStore;
+import dev.sessionkit.testkit.CountingDataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,7 @@ final class SessionkitContender implements DbContender {
 
     SessionkitContender(String jdbcUrl, boolean countStatements) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = new CountingDataSource(pool, countStatements);
+        this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
         this.settings = SessionSettings.builder().secrets(Shapes.SECRET).table("sessions").build();
         this.store = PostgresSessionStore.builder().settings(settings).dataSource(counting).build();
         this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();

@@ -1,6 +1,7 @@
 package dev.sessionkit.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionkit.testkit.CountingDataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ final class SpringSessionContender implements DbContender {
 
     SpringSessionContender(String jdbcUrl, boolean countStatements) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = new CountingDataSource(pool, countStatements);
+        this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
         if (Sql.count(pool, "select count(*) from information_schema.tables where table_schema = current_schema()"
                 + " and table_name = 'spring_session'") == 0) {
             Sql.execute(pool, schemaStatements());

@@ -1,5 +1,6 @@
 package dev.sessionkit.bench;
 
+import dev.sessionkit.testkit.CountingDataSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -35,9 +36,7 @@ final class StatementProbe {
                     once(db, shape, random, principals);
                 }
                 CountingDataSource.Counts delta = db.counting().counts().minus(before);
-                total = new CountingDataSource.Counts(total.statements() + delta.statements(),
-                        total.roundTrips() + delta.roundTrips(), total.commits() + delta.commits(),
-                        total.connections() + delta.connections());
+                total = total.plus(delta);
             }
             counted.add(new Results.Statements(db.name(), shape, ops, (double) total.statements() / ops,
                     (double) total.roundTrips() / ops, (double) total.commits() / ops));

@@ -12,6 +12,7 @@ import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.CountingDataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class StatementCountTest {
     @BeforeAll
     static void start() {
         database = PostgresFixture.freshDatabase();
-        counting = new CountingDataSource(database.dataSource());
+        counting = CountingDataSource.of(database.dataSource());
         store = PostgresSessionStore.builder()
                 .settings(SessionSettings.builder().table("counted").build())
                 .dataSource(counting)
@@ -81,14 +82,14 @@ final class StatementCountTest {
                 .build()
                 .close();
 
-        assertThat(counting.statements()).as(counting.executed().toString()).isEqualTo(1);
-        assertThat(counting.connections()).isEqualTo(1);
+        assertThat(counting.counts().statements()).as(counting.executed().toString()).isEqualTo(1);
+        assertThat(counting.counts().connections()).isEqualTo(1);
     }
 
-    private static int count(Supplier<?> operation) {
+    private static long count(Supplier<?> operation) {
         counting.reset();
         operation.get();
-        assertThat(counting.connections()).as("connections taken").isEqualTo(1);
-        return counting.statements();
+        assertThat(counting.counts().connections()).as("connections taken").isEqualTo(1);
+        return counting.counts().statements();
     }
 }

@@ -1,4 +1,4 @@
-package dev.sessionkit.bench;
+package dev.sessionkit.testkit;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -8,27 +8,34 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The one statement counter every contender's pool is wrapped in, so "statements per operation"
- * means the same for all three.
- *
+ * Wraps a {@link DataSource} and counts what goes through it, so a SQL store can prove how many
+ * statements each operation costs (sessionkit's own tests and benchmarks use it):
  * <ul>
  *   <li><b>statements</b>: SQL statements the server runs; every {@code execute…} call is one,
  *       except {@code executeBatch}, which is one per {@code addBatch} before it;</li>
  *   <li><b>round trips</b>: every {@code execute…} call (a batch is one) and every
- *       {@code commit}/{@code rollback} on a connection that is not in auto-commit (pgjdbc sends
- *       the {@code BEGIN} with the first statement, so it costs no round trip of its own);</li>
- *   <li><b>commits</b>: explicit {@code commit()} calls, i.e. transactions a contender opened.</li>
+ *       {@code commit}/{@code rollback} on a connection that is not in auto-commit;</li>
+ *   <li><b>commits</b>: explicit {@code commit()} calls;</li>
+ *   <li><b>connections</b>: connections taken.</li>
  * </ul>
- * The wrapping costs a reflective call per JDBC call, the same for every contender, but not
- * nothing; so the JMH forks, which only time, use it switched off: connections pass through
- * untouched and nothing is counted.
+ * The SQL of the most recent statements is kept for assertion messages ({@link #executed()}).
+ * Counting costs a reflective call per JDBC call; {@link #passThrough(DataSource)} makes a wrapper
+ * that counts nothing and hands out the delegate's connections untouched, for timing runs.
+ * Thread-safe.
  */
-final class CountingDataSource implements DataSource {
+public final class CountingDataSource implements DataSource {
+
+    private static final int KEPT_SQL = 100;
 
     private final DataSource delegate;
     private final boolean enabled;
@@ -36,23 +43,66 @@ final class CountingDataSource implements DataSource {
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder commits = new LongAdder();
     private final LongAdder connections = new LongAdder();
+    private final Deque<String> recent = new ArrayDeque<>();
 
-    CountingDataSource(DataSource delegate, boolean enabled) {
-        this.delegate = delegate;
+    private CountingDataSource(DataSource delegate, boolean enabled) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.enabled = enabled;
     }
 
+    /** A wrapper that counts. */
+    public static CountingDataSource of(DataSource delegate) {
+        return new CountingDataSource(delegate, true);
+    }
+
+    /** A wrapper that counts nothing: connections pass through untouched. */
+    public static CountingDataSource passThrough(DataSource delegate) {
+        return new CountingDataSource(delegate, false);
+    }
+
     /** A snapshot of the counters. */
-    Counts counts() {
+    public Counts counts() {
         return new Counts(statements.sum(), roundTrips.sum(), commits.sum(), connections.sum());
     }
 
-    /** What went through the data source; subtract two snapshots to count an interval. */
-    record Counts(long statements, long roundTrips, long commits, long connections) {
+    /** The SQL of the most recent statements (up to 100), oldest first. */
+    public List<String> executed() {
+        synchronized (recent) {
+            return List.copyOf(new ArrayList<>(recent));
+        }
+    }
 
-        Counts minus(Counts earlier) {
+    /** Sets every counter to zero and forgets the recorded SQL. */
+    public void reset() {
+        statements.reset();
+        roundTrips.reset();
+        commits.reset();
+        connections.reset();
+        synchronized (recent) {
+            recent.clear();
+        }
+    }
+
+    /**
+     * Counter values; subtract two snapshots to count an interval.
+     *
+     * @param statements  statements the server ran
+     * @param roundTrips  executes, batches as one, plus commits and rollbacks
+     * @param commits     explicit commits
+     * @param connections connections taken
+     */
+    public record Counts(long statements, long roundTrips, long commits, long connections) {
+
+        /** This snapshot less an earlier one. */
+        public Counts minus(Counts earlier) {
             return new Counts(statements - earlier.statements, roundTrips - earlier.roundTrips,
                     commits - earlier.commits, connections - earlier.connections);
+        }
+
+        /** The sum of two counts. */
+        public Counts plus(Counts other) {
+            return new Counts(statements + other.statements, roundTrips + other.roundTrips, commits + other.commits,
+                    connections + other.connections);
         }
     }
 
@@ -87,13 +137,14 @@ final class CountingDataSource implements DataSource {
                     }
                     Object result = invoke(connection, method, args);
                     if (result instanceof Statement statement) {
-                        return wrap(statement, method.getReturnType());
+                        String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+                        return wrap(statement, method.getReturnType(), sql);
                     }
                     return result;
                 });
     }
 
-    private Object wrap(Statement statement, Class<?> type) {
+    private Object wrap(Statement statement, Class<?> type, String preparedSql) {
         int[] batched = new int[1]; // a statement belongs to one thread at a time
         return Proxy.newProxyInstance(CountingDataSource.class.getClassLoader(), new Class<?>[] {type},
                 (proxy, method, args) -> {
@@ -106,12 +157,24 @@ final class CountingDataSource implements DataSource {
                         statements.add(batched[0]);
                         batched[0] = 0;
                         roundTrips.increment();
+                        record(preparedSql);
                     } else if (name.startsWith("execute")) {
                         statements.increment();
                         roundTrips.increment();
+                        record(preparedSql != null ? preparedSql
+                                : args != null && args.length > 0 ? String.valueOf(args[0]) : null);
                     }
                     return invoke(statement, method, args);
                 });
+    }
+
+    private void record(String sql) {
+        synchronized (recent) {
+            if (recent.size() == KEPT_SQL) {
+                recent.removeFirst();
+            }
+            recent.addLast(String.valueOf(sql));
+        }
     }
 
     private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -149,10 +212,7 @@ final class CountingDataSource implements DataSource {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        return delegate.unwrap(iface);
+        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
     }
 
     @Override
