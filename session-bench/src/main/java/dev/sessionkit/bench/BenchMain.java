@@ -96,7 +96,8 @@ public final class BenchMain {
     /** Runs the chosen {@code parts} of what {@code config} asks for and writes the report. */
     static Path run(BenchConfig config, Path repo, java.util.Set<String> parts)
             throws IOException, RunnerException, InterruptedException {
-        Instant started = Instant.now();
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        Instant started = clock.instant();
         Files.createDirectories(config.out());
         Map<String, String> machine = Machine.describe();
         machine.put("sessionkit commit", Machine.commit(repo));
@@ -165,7 +166,7 @@ public final class BenchMain {
         }
 
         machine.put("load average at the end", Machine.loadAverage());
-        machine.put("run took", Duration.between(started, Instant.now()).toSeconds() + " s");
+        machine.put("run took", Duration.between(started, clock.instant()).toSeconds() + " s");
         if (!parts.containsAll(PARTS)) {
             results.notes.add("Partial run: only " + parts + ".");
         }

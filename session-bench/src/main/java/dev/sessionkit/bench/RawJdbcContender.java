@@ -27,6 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RawJdbcContender implements DbContender {
 
+    private static final java.time.Clock CLOCK = java.time.Clock.systemUTC();
+
     static final String NAME = "raw";
     private static final long TTL_MILLIS = 24 * 3600 * 1000L;
     private static final ObjectMapper JSON = SessionJson.mapper();
@@ -158,7 +160,7 @@ final class RawJdbcContender implements DbContender {
     public int listByPrincipal(int principal) {
         try (Connection c = counting.getConnection(); PreparedStatement ps = c.prepareStatement(BY_PRINCIPAL)) {
             ps.setString(1, Shapes.principal(principal));
-            ps.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
+            ps.setTimestamp(2, Timestamp.from(CLOCK.instant()));
             int n = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -186,7 +188,7 @@ final class RawJdbcContender implements DbContender {
         // connect-pg-simple's pruneSessions: one DELETE
         try (Connection c = counting.getConnection();
                 PreparedStatement ps = c.prepareStatement("delete from session where expire < ?")) {
-            ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
+            ps.setTimestamp(1, Timestamp.from(CLOCK.instant()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -201,7 +203,7 @@ final class RawJdbcContender implements DbContender {
     private static ObjectNode select(Connection c, String sid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT)) {
             ps.setString(1, sid);
-            ps.setTimestamp(2, new Timestamp(System.currentTimeMillis()));
+            ps.setTimestamp(2, Timestamp.from(CLOCK.instant()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("session missing");
