@@ -301,9 +301,20 @@ public final class SessionManager implements AutoCloseable {
         return store.findByPrincipal(Objects.requireNonNull(principal, "principal"), now());
     }
 
-    /** Ends every session of {@code principal} ("sign out everywhere"); returns how many ended. */
+    /**
+     * Ends every session of {@code principal} ("sign out everywhere") in one store write; returns
+     * how many ended. When listeners are registered, the sessions are listed first so each gets a
+     * {@code sessionDestroyed} event (one more read; a session created between the two steps ends
+     * without its event).
+     */
     public int revokeAll(String principal, SessionStatus reason) {
-        int n = store.endByPrincipal(Objects.requireNonNull(principal, "principal"), reason, now());
+        Objects.requireNonNull(principal, "principal");
+        Instant now = now();
+        List<SessionData> ending = listeners.isEmpty() ? List.of() : store.findByPrincipal(principal, now);
+        int n = store.endByPrincipal(principal, reason, now);
+        for (SessionData session : ending) {
+            fire(l -> l.sessionDestroyed(session.key(), reason));
+        }
         LOG.debug("sessionkit: ended {} sessions of a principal", n);
         return n;
     }

@@ -421,6 +421,27 @@ final class SessionManagerTest {
     }
 
     @Test
+    void revokeAllTellsListenersAboutEverySession() {
+        List<LookupKey> destroyed = new ArrayList<>();
+        SessionManager manager = SessionManager.builder().settings(settings().build()).store(store).clock(clock)
+                .sweeper(false)
+                .listener(new SessionListener() {
+                    @Override
+                    public void sessionDestroyed(LookupKey key, SessionStatus reason) {
+                        assertThat(reason).isEqualTo(SessionStatus.REVOKED);
+                        destroyed.add(key);
+                    }
+                })
+                .build();
+        request(manager, null, c -> c.getOrCreate().login("erin"));
+        request(manager, null, c -> c.getOrCreate().login("erin"));
+        request(manager, null, c -> c.getOrCreate().login("frank"));
+
+        assertThat(manager.revokeAll("erin", SessionStatus.REVOKED)).isEqualTo(2);
+        assertThat(destroyed).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
     void revokeByHandleRejectsMalformedHandlesQuietly() {
         SessionManager manager = manager(settings());
         SessionContext context = manager.resolve(RequestInfo.ofCookie(null));
