@@ -34,8 +34,8 @@ create table if not exists "sessions" (
 
 -- the sweeper's scan: only active rows, by expiry
 create index if not exists "sessions_expires_idx" on "sessions" ("expires_at") where "status" = 'active';
--- "sessions of user X" and "log out everywhere"
-create index if not exists "sessions_principal_idx" on "sessions" ("principal", "status");
+-- "sessions of user X" and "log out everywhere"; anonymous sessions stay out of it
+create index if not exists "sessions_principal_idx" on "sessions" ("principal", "status") where "principal" is not null;
 -- audit retention: only ended rows
 create index if not exists "sessions_ended_idx" on "sessions" ("logged_out_at") where "status" <> 'active';
 

@@ -51,6 +51,30 @@ final class SchemaMigratorTest {
     }
 
     @Test
+    void principalLookupsUseThePartialPrincipalIndex() {
+        SessionSettings settings = SessionSettings.builder().table("by_principal").build();
+        try (PostgresSessionStore store = build(settings, database.dataSource())) {
+            store.create(session(Map.of()));
+        }
+        // one connection, so the planner setting applies to the EXPLAIN
+        List<String> plan = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("set enable_seqscan = off");
+            try (ResultSet rs = statement.executeQuery("explain select * from by_principal"
+                    + " where principal = 'alice' and status = 'active'")) {
+                while (rs.next()) {
+                    plan.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        assertThat(String.join("\n", plan)).contains("by_principal_principal_idx");
+    }
+
+    @Test
     void migratingTwiceLeavesOneWorkingTable() {
         SessionSettings settings = SessionSettings.builder().table("twice").build();
         SessionData created = session(Map.of("a", json("1")));
