@@ -245,7 +245,7 @@ final class RawJdbcContender implements DbContender {
     }
 
     private static Timestamp expiry() {
-        return new Timestamp(System.currentTimeMillis() + TTL_MILLIS);
+        return new Timestamp(CLOCK.millis() + TTL_MILLIS);
     }
 
     private static ObjectNode parse(String json) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +20,8 @@ import java.util.function.DoublePredicate;
  * verdict: {@code met}, {@code MISSED} or {@code not measured}.
  */
 final class ReportWriter {
+
+    private static final java.time.Clock CLOCK = java.time.Clock.systemUTC();
 
     static final String MET = "met";
     static final String MISSED = "MISSED";
@@ -52,7 +53,7 @@ final class ReportWriter {
         Files.writeString(md, markdown(targets));
         ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("generated", Instant.now().toString());
+        json.put("generated", CLOCK.instant().toString());
         json.put("machine", r.machine);
         json.put("config", config());
         json.put("throughput", r.throughput);
@@ -222,7 +223,7 @@ final class ReportWriter {
             md.append("> **Smoke run**: tiny iteration counts, in one JVM. These numbers only show that the harness"
                     + " works; they measure nothing.\n\n");
         }
-        md.append("Generated ").append(Instant.now()).append(". Ratios matter, not absolute numbers: every contender"
+        md.append("Generated ").append(CLOCK.instant()).append(". Ratios matter, not absolute numbers: every contender"
                 + " ran on this machine, against this PostgreSQL, in this run.\n\n");
         md.append("## Machine\n\n| | |\n|---|---|\n");
         r.machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(cell(v)).append(" |\n"));

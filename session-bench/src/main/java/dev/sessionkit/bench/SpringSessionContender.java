@@ -34,6 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class SpringSessionContender implements DbContender {
 
+    private static final java.time.Clock CLOCK = java.time.Clock.systemUTC();
+
     static final String NAME = "spring";
     private static final String NOW_MILLIS = "(extract(epoch from now()) * 1000)::bigint";
     private static final SerializingConverter SERIALIZER = new SerializingConverter();
@@ -91,9 +93,9 @@ final class SpringSessionContender implements DbContender {
     @Override
     public void seed(Path dir, int sessions, int principals) {
         List<String> handles = Parallel.map(sessions, i -> createWithAttributes(null,
-                Instant.now().minusMillis(ThreadLocalRandom.current().nextLong(300_000))));
+                CLOCK.instant().minusMillis(ThreadLocalRandom.current().nextLong(300_000))));
         Parallel.map(principals * SESSIONS_PER_PRINCIPAL,
-                i -> createWithAttributes(Shapes.principal(i / SESSIONS_PER_PRINCIPAL), Instant.now()));
+                i -> createWithAttributes(Shapes.principal(i / SESSIONS_PER_PRINCIPAL), CLOCK.instant()));
         DbContender.writeHandles(dir, NAME, handles);
     }
 
@@ -126,7 +128,7 @@ final class SpringSessionContender implements DbContender {
 
     @Override
     public void create() {
-        createWithAttributes(null, Instant.now());
+        createWithAttributes(null, CLOCK.instant());
     }
 
     @Override
@@ -143,7 +145,7 @@ final class SpringSessionContender implements DbContender {
 
     @Override
     public String prepareLogout() {
-        return createWithAttributes("logout-" + ThreadLocalRandom.current().nextInt(1_000_000), Instant.now());
+        return createWithAttributes("logout-" + ThreadLocalRandom.current().nextInt(1_000_000), CLOCK.instant());
     }
 
     @Override
@@ -196,7 +198,7 @@ final class SpringSessionContender implements DbContender {
         if (session == null) {
             throw new IllegalStateException("session missing");
         }
-        session.setLastAccessedTime(Instant.now()); // what SessionRepositoryFilter does on every request
+        session.setLastAccessedTime(CLOCK.instant()); // what SessionRepositoryFilter does on every request
         return session;
     }
 
