@@ -237,7 +237,7 @@ public final class PostgresSessionStore implements SessionStore {
     public List<SessionData> findByPrincipal(String principal, Instant now) {
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(now, "now");
-        if (!storable(principal)) {
+        if (!SessionJson.isStorable(principal)) {
             return List.of();
         }
         Sql sql = table.findByPrincipal;
@@ -256,7 +256,7 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(principal, "principal");
         requireEnding(reason);
         Objects.requireNonNull(now, "now");
-        if (!storable(principal)) {
+        if (!SessionJson.isStorable(principal)) {
             return 0;
         }
         Sql sql = table.endByPrincipal;
@@ -398,16 +398,9 @@ public final class PostgresSessionStore implements SessionStore {
         SessionJson.validate(name, value);
     }
 
-    private static void validateName(String name) {
-        SessionJson.validateName(name);
-    }
-
-    private static boolean storable(String text) {
-        return SessionJson.isStorable(text);
-    }
 
     private static void requireStorable(String what, String text) {
-        if (text != null && !storable(text)) {
+        if (text != null && !SessionJson.isStorable(text)) {
             throw new IllegalArgumentException(what + " holds a \\u0000 character or an unpaired surrogate");
         }
     }
@@ -417,7 +410,7 @@ public final class PostgresSessionStore implements SessionStore {
      * are replaced rather than failing the request.
      */
     private static String clientText(String text) {
-        if (text == null || storable(text)) {
+        if (text == null || SessionJson.isStorable(text)) {
             return text;
         }
         StringBuilder clean = new StringBuilder(text.length());
@@ -443,8 +436,8 @@ public final class PostgresSessionStore implements SessionStore {
 
         static DeltaBinding of(SessionDelta delta) {
             delta.set().forEach(PostgresSessionStore::validateAttribute);
-            delta.removed().forEach(PostgresSessionStore::validateName);
-            delta.increments().keySet().forEach(PostgresSessionStore::validateName);
+            delta.removed().forEach(SessionJson::validateName);
+            delta.increments().keySet().forEach(SessionJson::validateName);
             if (delta.principalChanged()) {
                 requireStorable("principal", delta.principal());
             }

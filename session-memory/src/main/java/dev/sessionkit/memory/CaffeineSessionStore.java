@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Same data as PostgreSQL.</b> Attributes are kept as the JSON text
- *       {@link SessionJson#writeAttributes(Map)} writes, and parsed on every load, so a value that
- *       cannot be stored or read back fails here exactly as it would in production.
+ *       {@link SessionJson#writeAttributes(Map)} writes, parsed back once per write, so a value that
+ *       cannot be stored or read back fails here exactly as it would in production, and loads
+ *       return the parsed form (shared, read-only trees) without parsing again.
  *   <li><b>Expiry.</b> Each entry expires in Caffeine at its session's earlier expiry, measured by
  *       the store's {@link Clock}. That only frees memory: every operation also checks liveness
  *       against the {@code now} it is given. Sessions Caffeine drops on expiry are still reported
@@ -135,6 +136,7 @@ public final class CaffeineSessionStore implements SessionStore {
     public boolean create(SessionData session) {
         Objects.requireNonNull(session, "session");
         checkOpen();
+        StoredSession.validate(session.attributes());
         StoredSession stored = StoredSession.of(session);
         boolean[] created = {false};
         map.compute(session.key(), (key, current) -> {
@@ -153,7 +155,8 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(delta, "delta");
         Objects.requireNonNull(now, "now");
-        delta.set().forEach(SessionJson::validate);
+        StoredSession.validate(delta.set());
+        delta.increments().keySet().forEach(SessionJson::validateName);
         checkOpen();
         StoredSession[] written = {null};
         map.compute(key, (k, current) -> {
@@ -179,7 +182,8 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(newKey, "newKey");
         Objects.requireNonNull(delta, "delta");
         Objects.requireNonNull(now, "now");
-        delta.set().forEach(SessionJson::validate);
+        StoredSession.validate(delta.set());
+        delta.increments().keySet().forEach(SessionJson::validateName);
         checkOpen();
         if (oldKey.equals(newKey) || map.containsKey(newKey)) {
             return Optional.empty();
