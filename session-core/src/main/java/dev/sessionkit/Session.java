@@ -11,14 +11,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session as an application sees it during one request: typed attributes through Jackson, the
  * principal, id rotation and invalidation. Changes are recorded as a {@link SessionDelta} and
  * written by {@link SessionManager#commit(SessionContext)}, so a store writes only what changed.
  *
- * <p>Values are converted to JSON when they are set, so a value that cannot be stored fails at
+ * <p>Values keep their Java types: {@link #get(String, Class)} on a later request returns an
+ * instance of the class that was set, for the allowed attribute types (JDK values and collections,
+ * the application's packages named in {@code SESSION_ATTRIBUTE_TYPES}, types of registered Jackson
+ * modules). Within one request the same instance comes back each time, and a mutable value that
+ * was set or read and then changed in place is written at commit when its JSON changed
+ * ({@link SaveMode#ON_CHANGE}, the default). Values are converted to JSON when they are set, so a
+ * value that cannot be stored (or read back, or is not allowed, or is too large or deep) fails at
  * {@link #set(String, Object)} with an {@link AttributeSerializationException}, not at commit.
+ * An attribute whose stored JSON cannot be read any more (its class was renamed, removed or is no
+ * longer allowed) is left out of the view with one WARN, and stays in the store untouched until
+ * it is set or removed.
  * After {@link #invalidate()} every method but {@link #isInvalidated()}, {@link #isNew()} and
  * {@link #handle()} throws {@link IllegalStateException}.
  *
@@ -27,7 +38,10 @@ import java.util.Set;
  */
 public final class Session {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
     private final SessionSettings settings;
+    private final AttributeCodec codec;
     private final boolean isNew;
     private final String ip;
     private final String userAgent;
@@ -40,6 +54,12 @@ public final class Session {
     private final Map<String, JsonNode> set = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
     private final Map<String, Long> increments = new LinkedHashMap<>();
+    /** Java values handed out or set in this request, with the JSON they were read from or written as. */
+    private final Map<String, Live> live = new HashMap<>();
+    /** Attributes whose stored JSON cannot be read; left out of the view. */
+    private final Set<String> unreadable = new HashSet<>();
+    /** Encoded sizes of attributes, filled when a set needs the session's total. */
+    private final Map<String, Integer> sizes = new HashMap<>();
     private String principal;
     private boolean principalChanged;
     private Instant absoluteExpiresAt;
@@ -49,8 +69,9 @@ public final class Session {
     private boolean invalidated;
 
     /** A session loaded from the store. */
-    Session(SessionSettings settings, SessionId id, SessionData stored) {
+    Session(SessionSettings settings, AttributeCodec codec, SessionId id, SessionData stored) {
         this.settings = settings;
+        this.codec = codec;
         this.isNew = false;
         this.id = id;
         this.stored = stored;
@@ -64,8 +85,9 @@ public final class Session {
     }
 
     /** A session created during this request, not yet stored. */
-    Session(SessionSettings settings, SessionId id, Instant now, String ip, String userAgent) {
+    Session(SessionSettings settings, AttributeCodec codec, SessionId id, Instant now, String ip, String userAgent) {
         this.settings = settings;
+        this.codec = codec;
         this.isNew = true;
         this.id = id;
         this.attributes = new HashMap<>();
@@ -194,40 +216,111 @@ public final class Session {
     }
 
     /**
-     * Reads an attribute as {@code type}.
+     * Reads an attribute as {@code type}: {@code Object.class} gives the value as it was set (or, for
+     * JSON stored before types were kept, as plain {@code String}, {@code Integer}, {@code List},
+     * {@code Map}…); another class converts when the stored value is not already one. Within a
+     * request the same instance comes back for the same attribute.
      *
-     * @throws IllegalArgumentException when the stored JSON cannot be read as {@code type}
+     * @return empty when the attribute is absent, or its stored JSON cannot be read (see the class comment)
+     * @throws IllegalArgumentException when the stored value cannot be read as {@code type}
      */
     public <T> Optional<T> get(String name, Class<T> type) {
         check();
-        JsonNode node = attributes.get(Objects.requireNonNull(name, "name"));
-        return node == null ? Optional.empty() : Optional.ofNullable(SessionJson.fromJson(name, node, type));
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Live known = live.get(name);
+        if (known != null && type.isInstance(known.value())) {
+            return Optional.of(type.cast(known.value()));
+        }
+        JsonNode node = attributes.get(name);
+        if (node == null || unreadable.contains(name)) {
+            return Optional.empty();
+        }
+        if (AttributeCodec.isTyped(node)) {
+            Object value = decode(name, node);
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (type.isInstance(value)) {
+                return Optional.of(type.cast(value));
+            }
+            try {
+                return Optional.ofNullable(codec.convert(node, type));
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("attribute '" + name + "' holds " + value.getClass().getName()
+                        + ", which cannot be read as " + type.getName(), e);
+            }
+        }
+        if (type == Object.class) {
+            Object value = AttributeCodec.decodeNatural(node);
+            remember(name, value, node);
+            return Optional.ofNullable(type.cast(value));
+        }
+        return Optional.ofNullable(SessionJson.fromJson(name, AttributeCodec.unescape(node), type));
     }
 
     /** Reads an attribute as a generic type, such as {@code new TypeReference<List<String>>() {}}. */
     public <T> Optional<T> get(String name, TypeReference<T> type) {
         check();
         JsonNode node = attributes.get(Objects.requireNonNull(name, "name"));
-        return node == null ? Optional.empty() : Optional.ofNullable(SessionJson.fromJson(name, node, type));
+        if (node == null || unreadable.contains(name)) {
+            return Optional.empty();
+        }
+        if (AttributeCodec.isTyped(node)) {
+            Object value = decode(name, node);
+            return value == null ? Optional.empty()
+                    : Optional.ofNullable(SessionJson.mapper().convertValue(value, type));
+        }
+        return Optional.ofNullable(SessionJson.fromJson(name, AttributeCodec.unescape(node), type));
     }
 
-    /** Reads an attribute as a JSON tree (a copy: changing it changes nothing). */
+    /**
+     * The attribute's value as it was set: {@code get(name, Object.class).orElse(null)}; what
+     * {@code HttpSession.getAttribute} returns.
+     */
+    public Object value(String name) {
+        return get(name, Object.class).orElse(null);
+    }
+
+    /** True when the attribute is present and readable. */
+    public boolean contains(String name) {
+        check();
+        Objects.requireNonNull(name, "name");
+        if (live.containsKey(name)) {
+            return true;
+        }
+        JsonNode node = attributes.get(name);
+        if (node == null || unreadable.contains(name)) {
+            return false;
+        }
+        return !AttributeCodec.isTyped(node) || decode(name, node) != null;
+    }
+
+    /** Reads an attribute's stored JSON (a copy: changing it changes nothing). */
     public Optional<JsonNode> getJson(String name) {
         check();
         JsonNode node = attributes.get(Objects.requireNonNull(name, "name"));
         return node == null ? Optional.empty() : Optional.of(node.deepCopy());
     }
 
-    /** The names of all attributes. */
+    /** The names of all readable attributes (an unreadable one is left out; see the class comment). */
     public Set<String> attributeNames() {
         check();
-        return Set.copyOf(attributes.keySet());
+        Set<String> names = new HashSet<>();
+        for (String name : attributes.keySet()) {
+            if (contains(name)) {
+                names.add(name);
+            }
+        }
+        return Set.copyOf(names);
     }
 
     /**
-     * Sets an attribute; a {@code null} value removes it.
+     * Sets an attribute; a {@code null} value removes it. The value is encoded at once; the session
+     * is unchanged when that fails.
      *
-     * @throws AttributeSerializationException when the value cannot be written as storable JSON
+     * @throws AttributeSerializationException when the value cannot be stored: see
+     *     {@link AttributeSerializationException#reason()}
      */
     public void set(String name, Object value) {
         check();
@@ -237,11 +330,55 @@ public final class Session {
             return;
         }
         SessionJson.validateName(name);
-        JsonNode node = SessionJson.toJson(name, value);
+        AttributeCodec.Encoded encoded = codec.encode(name, value);
+        if (!attributes.containsKey(name) && attributes.size() >= settings.maxAttributes()) {
+            throw new AttributeSerializationException(name, AttributeSerializationException.Reason.TOO_MANY_ATTRIBUTES,
+                    "attribute '" + name + "' would be attribute number " + (attributes.size() + 1) + " of the session, more"
+                            + " than " + SessionSettings.SESSION_MAX_ATTRIBUTES + " (" + settings.maxAttributes() + ")", null);
+        }
+        checkSessionSize(name, encoded.bytes());
+        JsonNode node = encoded.json();
         attributes.put(name, node);
         set.put(name, node);
+        sizes.put(name, encoded.bytes());
         removed.remove(name);
         increments.remove(name);
+        unreadable.remove(name);
+        live.put(name, new Live(value, node));
+    }
+
+    private void checkSessionSize(String name, int bytes) {
+        long total = bytes;
+        for (Map.Entry<String, JsonNode> entry : attributes.entrySet()) {
+            if (!entry.getKey().equals(name)) {
+                total += sizes.computeIfAbsent(entry.getKey(), k -> AttributeCodec.size(entry.getValue()));
+            }
+        }
+        if (total > settings.maxSessionBytes()) {
+            throw new AttributeSerializationException(name, AttributeSerializationException.Reason.SESSION_TOO_LARGE,
+                    "attribute '" + name + "' would make the session's attributes " + total + " bytes of JSON, more than "
+                            + SessionSettings.SESSION_MAX_SESSION_SIZE + " (" + settings.maxSessionBytes() + ")", null);
+        }
+    }
+
+    /** Decodes typed JSON and remembers it, or marks the attribute unreadable (one WARN) and returns null. */
+    private Object decode(String name, JsonNode node) {
+        try {
+            Object value = codec.decode(node);
+            remember(name, value, node);
+            return value;
+        } catch (AttributeCodec.Unreadable e) {
+            if (unreadable.add(name)) {
+                LOG.warn("sessionkit: attribute '{}' of session {}… holds {}, which cannot be read ({}); it is left out"
+                        + " of this request and kept in the store as it is", name, id.lookupKey().prefix(), e.typeName(),
+                        e.getMessage().substring(e.typeName().length() + 2));
+            }
+            return null;
+        }
+    }
+
+    private void remember(String name, Object value, JsonNode node) {
+        live.put(name, new Live(value, node));
     }
 
     /** Removes an attribute; nothing happens when it is absent. */
@@ -250,12 +387,15 @@ public final class Session {
         Objects.requireNonNull(name, "name");
         boolean had = attributes.remove(name) != null;
         boolean pending = set.remove(name) != null | increments.remove(name) != null;
+        live.remove(name);
+        unreadable.remove(name);
+        sizes.remove(name);
         if (had || pending) {
             removed.add(name);
         }
     }
 
-    /** Removes every attribute (the principal stays); for example when a different user signs in. */
+    /** Removes every attribute, unreadable ones too (the principal stays); for example when a different user signs in. */
     public void clear() {
         check();
         for (String name : Set.copyOf(attributes.keySet())) {
@@ -275,6 +415,9 @@ public final class Session {
         Objects.requireNonNull(name, "name");
         long value = SessionDelta.integerOrZero(attributes.get(name)) + by;
         attributes.put(name, SessionDelta.numberNode(value));
+        live.remove(name);
+        unreadable.remove(name);
+        sizes.remove(name);
         if (set.containsKey(name)) {
             set.put(name, attributes.get(name));
         } else {
@@ -341,6 +484,7 @@ public final class Session {
 
     /** The delta of this request; {@code now} fixes a restarted absolute lifetime. */
     SessionDelta delta(Instant now) {
+        saveChangedValues();
         if (absoluteChanged) {
             absoluteExpiresAt = now.plus(settings.absoluteTtl());
         }
@@ -350,6 +494,7 @@ public final class Session {
 
     /** The full snapshot to create, for a new session. */
     SessionData toNewData(Instant now) {
+        saveChangedValues();
         if (absoluteChanged) {
             absoluteExpiresAt = now.plus(settings.absoluteTtl());
         }
@@ -358,11 +503,49 @@ public final class Session {
                 idleTimeout, ip, userAgent, SessionStatus.ACTIVE, 0);
     }
 
+    /**
+     * Encodes again the mutable values this request holds (all of them with {@link SaveMode#ON_CHANGE},
+     * those it set with {@link SaveMode#ON_SET}) and records those whose JSON changed as set. A value
+     * that can no longer be stored is left as it was stored, with a WARN: the request goes on.
+     */
+    private void saveChangedValues() {
+        boolean all = settings.saveMode() == SaveMode.ON_CHANGE;
+        for (Map.Entry<String, Live> entry : live.entrySet()) {
+            String name = entry.getKey();
+            Live value = entry.getValue();
+            if (AttributeCodec.immutable(value.value()) || !(all || set.containsKey(name))) {
+                continue;
+            }
+            AttributeCodec.Encoded now;
+            try {
+                now = codec.encode(name, value.value());
+                if (AttributeCodec.sameJson(now.json(), value.json())) {
+                    continue;
+                }
+                checkSessionSize(name, now.bytes());
+            } catch (AttributeSerializationException e) {
+                LOG.warn("sessionkit: attribute '{}' changed in place but cannot be stored any more ({}); the stored value"
+                        + " is kept", name, e.reason());
+                continue;
+            }
+            attributes.put(name, now.json());
+            set.put(name, now.json());
+            sizes.put(name, now.bytes());
+            removed.remove(name);
+            increments.remove(name);
+            entry.setValue(new Live(value.value(), now.json()));
+        }
+    }
+
     /** After a successful write: the store's view becomes the base, pending changes are cleared. */
     void committed(SessionData newStored) {
         stored = newStored;
         attributes.clear();
         attributes.putAll(newStored.attributes());
+        // a value another request changed meanwhile is read again; the others stay the same instances
+        live.entrySet().removeIf(e -> !AttributeCodec.sameJson(attributes.get(e.getKey()), e.getValue().json()));
+        unreadable.retainAll(attributes.keySet());
+        sizes.clear();
         principal = newStored.principal();
         absoluteExpiresAt = newStored.absoluteExpiresAt();
         idleTimeout = newStored.idleTimeout();
@@ -379,5 +562,9 @@ public final class Session {
         if (invalidated) {
             throw new IllegalStateException("the session was invalidated");
         }
+    }
+
+    /** A Java value of this request and the JSON it was read from or last written as. */
+    private record Live(Object value, JsonNode json) {
     }
 }

@@ -23,6 +23,8 @@ public final class SessionContext {
     private Session session;
     private Session pendingEnd;
     private boolean clearCookie;
+    private boolean cookiePromised;
+    private java.util.function.Consumer<Session> onNewSession;
 
     SessionContext(SessionManager manager, RequestInfo request, boolean cookiePresent, SessionId requestedId,
             Session session, boolean reissueCookie, String clientIp, boolean secure) {
@@ -49,8 +51,21 @@ public final class SessionContext {
                 pendingEnd = session; // still to be ended at commit
             }
             session = manager.newSession(this);
+            cookiePromised = false;
+            if (onNewSession != null) {
+                onNewSession.accept(session);
+            }
         }
         return session;
+    }
+
+    /**
+     * Registers the adapter's callback for every session {@link #getOrCreate()} creates in this
+     * request, whoever calls it (so a framework's {@code sessionCreated} event fires for sessions
+     * created through the core API too). One callback per request; a later one replaces it.
+     */
+    public void onNewSession(java.util.function.Consumer<Session> callback) {
+        this.onNewSession = callback;
     }
 
     /**
@@ -95,6 +110,14 @@ public final class SessionContext {
 
     Session current() {
         return session;
+    }
+
+    void promiseCookie() {
+        cookiePromised = true;
+    }
+
+    boolean cookiePromised() {
+        return cookiePromised;
     }
 
     boolean takeClearCookie() {

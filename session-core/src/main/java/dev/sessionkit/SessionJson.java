@@ -68,8 +68,8 @@ public final class SessionJson {
      */
     public static void validate(String name, JsonNode node) {
         if (!storable(node)) {
-            throw new AttributeSerializationException(name, "attribute '" + name
-                    + "' holds a \\u0000 character or an unpaired surrogate, which session stores cannot keep", null);
+            throw new AttributeSerializationException(name, AttributeSerializationException.Reason.NOT_STORABLE,
+                    "attribute '" + name + "' holds a \\u0000 character or an unpaired surrogate, which session stores cannot keep", null);
         }
     }
 
@@ -80,7 +80,7 @@ public final class SessionJson {
      */
     public static void validateName(String name) {
         if (!storable(name)) {
-            throw new AttributeSerializationException(name,
+            throw new AttributeSerializationException(name, AttributeSerializationException.Reason.NOT_STORABLE,
                     "an attribute name holds a \\u0000 character or an unpaired surrogate", null);
         }
     }
@@ -117,6 +117,39 @@ public final class SessionJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree could not be written", e);
         }
+    }
+
+    /** The size of a tree written as JSON, in UTF-8 bytes. */
+    static int byteSize(JsonNode node) {
+        if (node.isTextual()) {
+            return utf8Length(node.textValue()) + 2;
+        }
+        if (node.isValueNode()) {
+            return node.asText().length();
+        }
+        try {
+            return MAPPER.writeValueAsBytes(node).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    private static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += c < 0x20 || c == '"' || c == '\\' ? 2 : 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** Writes one value as JSON text. */

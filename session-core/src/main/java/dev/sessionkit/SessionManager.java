@@ -49,6 +49,7 @@ public final class SessionManager implements AutoCloseable {
     private final CookiePolicy cookies;
     private final List<SessionListener> listeners;
     private final SessionSweeper sweeper;
+    private final AttributeCodec codec;
 
     private SessionManager(Builder b) {
         this.settings = b.settings;
@@ -56,6 +57,7 @@ public final class SessionManager implements AutoCloseable {
         this.ownsStore = b.ownsStore;
         this.clock = b.clock;
         this.cookies = CookiePolicy.from(settings);
+        this.codec = AttributeCodec.create(settings, b.modules, b.mixIns, b.attributeTypes);
         this.listeners = List.copyOf(b.listeners);
         this.sweeper = b.sweeper ? SessionSweeper.start(store, clock, settings.cleanupInterval(), this::fireExpired) : null;
         if (settings.secretGenerated()) {
@@ -129,7 +131,7 @@ public final class SessionManager implements AutoCloseable {
             LOG.debug("sessionkit: session {} is not live", id.lookupKey().prefix());
             return new SessionContext(this, request, true, id, null, false, ip, secure);
         }
-        Session session = new Session(settings, id, data.get());
+        Session session = new Session(settings, codec, id, data.get());
         return new SessionContext(this, request, true, id, session, !verified.get().currentSecret(), ip, secure);
     }
 
@@ -170,7 +172,7 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private String create(SessionContext context, Session session, Instant now, String cookie) {
-        if (!session.isModified() && !settings.saveUninitialized()) {
+        if (!session.isModified() && !settings.saveUninitialized() && !context.cookiePromised()) {
             LOG.debug("sessionkit: new session left empty; not stored");
             return cookie;
         }
@@ -290,8 +292,29 @@ public final class SessionManager implements AutoCloseable {
     }
 
     Session newSession(SessionContext context) {
-        return new Session(settings, SessionId.generate(), now(), truncate(context.clientIp().orElse(null), MAX_IP),
+        return new Session(settings, codec, SessionId.generate(), now(), truncate(context.clientIp().orElse(null), MAX_IP),
                 truncate(context.request().userAgent(), MAX_USER_AGENT));
+    }
+
+    /**
+     * The {@code Set-Cookie} for a session created during this request and not stored yet, for an
+     * adapter whose response is about to be committed before the session's first commit could send
+     * it (a body written before an attribute is set). The session is then stored at the next commit
+     * even when nothing was set in it, so the cookie never names a session that does not exist.
+     *
+     * @return empty when the request has no new, unstored session
+     */
+    public Optional<String> newSessionCookie(SessionContext context) {
+        Objects.requireNonNull(context, "context");
+        Session session = context.current();
+        if (session == null || session.isInvalidated() || session.stored() != null) {
+            return Optional.empty();
+        }
+        context.promiseCookie();
+        Instant now = now();
+        Duration maxAge = settings.rolling() ? session.idleTimeout() : Duration.between(now, session.absoluteExpiresAt());
+        return Optional.of(cookies.renderSet(session.id(), maxAge.isNegative() ? Duration.ZERO : maxAge,
+                cookieSecure(context)));
     }
 
     // ---- operations outside a request ----
@@ -404,8 +427,41 @@ public final class SessionManager implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private final List<SessionListener> listeners = new ArrayList<>();
         private boolean sweeper = true;
+        private final List<com.fasterxml.jackson.databind.Module> modules = new ArrayList<>();
+        private final java.util.Map<Class<?>, Class<?>> mixIns = new java.util.LinkedHashMap<>();
+        private final List<String> attributeTypes = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a Jackson module to the attribute codec (after the built-in {@code JavaTimeModule}),
+         * such as Kotlin's, Spring Security's, or the application's own. Classes a module gives a
+         * mix-in become allowed attribute types.
+         */
+        public Builder attributeModule(com.fasterxml.jackson.databind.Module value) {
+            modules.add(Objects.requireNonNull(value, "module"));
+            return this;
+        }
+
+        /** Adds a Jackson mix-in for an attribute class; the class becomes an allowed attribute type. */
+        public Builder attributeMixIn(Class<?> target, Class<?> mixIn) {
+            mixIns.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(mixIn, "mixIn"));
+            return this;
+        }
+
+        /**
+         * Allows more attribute types, beside the settings' {@code SESSION_ATTRIBUTE_TYPES}: package
+         * prefixes ending in {@code .} or class names.
+         *
+         * @throws SessionConfigurationException for an entry that is not a package or class name,
+         *     or a whole JDK package
+         */
+        public Builder allowAttributeTypes(String... namesOrPackages) {
+            for (String entry : namesOrPackages) {
+                attributeTypes.add(AttributeTypes.checkEntry(SessionSettings.SESSION_ATTRIBUTE_TYPES, entry));
+            }
+            return this;
         }
 
         /** The settings; required. */

@@ -55,9 +55,27 @@ public final class SessionSettings {
     public static final String SESSION_DB_STATEMENT_TIMEOUT = "SESSION_DB_STATEMENT_TIMEOUT";
     public static final String SESSION_AUDIT_RETENTION = "SESSION_AUDIT_RETENTION";
     public static final String SESSION_MEMORY_MAX_SESSIONS = "SESSION_MEMORY_MAX_SESSIONS";
+    public static final String SESSION_ATTRIBUTE_TYPES = "SESSION_ATTRIBUTE_TYPES";
+    public static final String SESSION_MAX_ATTRIBUTE_SIZE = "SESSION_MAX_ATTRIBUTE_SIZE";
+    public static final String SESSION_MAX_SESSION_SIZE = "SESSION_MAX_SESSION_SIZE";
+    public static final String SESSION_MAX_ATTRIBUTES = "SESSION_MAX_ATTRIBUTES";
+    public static final String SESSION_MAX_ATTRIBUTE_DEPTH = "SESSION_MAX_ATTRIBUTE_DEPTH";
+    public static final String SESSION_SAVE_MODE = "SESSION_SAVE_MODE";
 
     /** The default of {@code SESSION_MEMORY_MAX_SESSIONS}. */
     public static final long DEFAULT_MEMORY_MAX_SESSIONS = 100_000;
+
+    /** The default of {@code SESSION_MAX_ATTRIBUTE_SIZE}: 64 KiB of JSON. */
+    public static final int DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;
+
+    /** The default of {@code SESSION_MAX_SESSION_SIZE}: 256 KiB of JSON. */
+    public static final int DEFAULT_MAX_SESSION_BYTES = 256 * 1024;
+
+    /** The default of {@code SESSION_MAX_ATTRIBUTES}. */
+    public static final int DEFAULT_MAX_ATTRIBUTES = 256;
+
+    /** The default of {@code SESSION_MAX_ATTRIBUTE_DEPTH}. */
+    public static final int DEFAULT_MAX_ATTRIBUTE_DEPTH = 32;
 
     /** The shortest secret accepted in production, in UTF-8 bytes. */
     public static final int MIN_SECRET_BYTES = 32;
@@ -65,6 +83,9 @@ public final class SessionSettings {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,64}");
     private static final Duration MAX_DEFAULT_TOUCH = Duration.ofMinutes(5);
+    private static final int MAX_ATTRIBUTES_LIMIT = 100_000;
+    private static final int MIN_DEPTH = 2;
+    private static final int MAX_DEPTH = 500;
 
     private final AppEnvironment environment;
     private final StoreKind store;
@@ -93,6 +114,12 @@ public final class SessionSettings {
     private final Duration statementTimeout;
     private final Duration auditRetention;
     private final long memoryMaxSessions;
+    private final List<String> attributeTypes;
+    private final int maxAttributeBytes;
+    private final int maxSessionBytes;
+    private final int maxAttributes;
+    private final int maxAttributeDepth;
+    private final SaveMode saveMode;
     // what the user set explicitly, so newBuilder() derives the rest again
     private final Duration explicitTouchInterval;
     private final String explicitCookieName;
@@ -129,6 +156,12 @@ public final class SessionSettings {
         this.statementTimeout = b.statementTimeout;
         this.auditRetention = b.auditRetention;
         this.memoryMaxSessions = b.memoryMaxSessions;
+        this.attributeTypes = List.copyOf(b.attributeTypes);
+        this.maxAttributeBytes = b.maxAttributeBytes;
+        this.maxSessionBytes = b.maxSessionBytes;
+        this.maxAttributes = b.maxAttributes;
+        this.maxAttributeDepth = b.maxAttributeDepth;
+        this.saveMode = b.saveMode;
         this.explicitTouchInterval = b.touchInterval;
         this.explicitCookieName = b.cookieName;
         this.explicitCleanupInterval = b.cleanupInterval;
@@ -184,6 +217,12 @@ public final class SessionSettings {
         b.statementTimeout = statementTimeout;
         b.auditRetention = auditRetention;
         b.memoryMaxSessions = memoryMaxSessions;
+        b.attributeTypes = new ArrayList<>(attributeTypes);
+        b.maxAttributeBytes = maxAttributeBytes;
+        b.maxSessionBytes = maxSessionBytes;
+        b.maxAttributes = maxAttributes;
+        b.maxAttributeDepth = maxAttributeDepth;
+        b.saveMode = saveMode;
         return b;
     }
 
@@ -349,6 +388,40 @@ public final class SessionSettings {
         return memoryMaxSessions;
     }
 
+    /**
+     * {@code SESSION_ATTRIBUTE_TYPES}: the application's classes that attributes may hold, as
+     * package prefixes ending in {@code .} ({@code com.example.}) or exact class names. JDK value
+     * and collection types are always allowed; see the README's table.
+     */
+    public List<String> attributeTypes() {
+        return attributeTypes;
+    }
+
+    /** {@code SESSION_MAX_ATTRIBUTE_SIZE}: the largest JSON one attribute may take, in bytes. */
+    public int maxAttributeBytes() {
+        return maxAttributeBytes;
+    }
+
+    /** {@code SESSION_MAX_SESSION_SIZE}: the largest JSON all attributes of a session may take, in bytes. */
+    public int maxSessionBytes() {
+        return maxSessionBytes;
+    }
+
+    /** {@code SESSION_MAX_ATTRIBUTES}: how many attributes a session may hold. */
+    public int maxAttributes() {
+        return maxAttributes;
+    }
+
+    /** {@code SESSION_MAX_ATTRIBUTE_DEPTH}: how deeply an attribute's JSON may nest. */
+    public int maxAttributeDepth() {
+        return maxAttributeDepth;
+    }
+
+    /** {@code SESSION_SAVE_MODE}: whether values changed in place are saved. */
+    public SaveMode saveMode() {
+        return saveMode;
+    }
+
     @Override
     public String toString() {
         return "SessionSettings[environment=" + environment + ", store=" + store + ", databaseUrl="
@@ -392,6 +465,12 @@ public final class SessionSettings {
         private Duration statementTimeout = Duration.ofSeconds(5);
         private Duration auditRetention = Duration.ofDays(30);
         private long memoryMaxSessions = DEFAULT_MEMORY_MAX_SESSIONS;
+        private List<String> attributeTypes = new ArrayList<>();
+        private int maxAttributeBytes = DEFAULT_MAX_ATTRIBUTE_BYTES;
+        private int maxSessionBytes = DEFAULT_MAX_SESSION_BYTES;
+        private int maxAttributes = DEFAULT_MAX_ATTRIBUTES;
+        private int maxAttributeDepth = DEFAULT_MAX_ATTRIBUTE_DEPTH;
+        private SaveMode saveMode = SaveMode.ON_CHANGE;
 
         private Builder() {
         }
@@ -444,6 +523,15 @@ public final class SessionSettings {
             ifSet(get, SESSION_AUDIT_RETENTION, v -> auditRetention(Durations.parse(SESSION_AUDIT_RETENTION, v)));
             ifSet(get, SESSION_MEMORY_MAX_SESSIONS,
                     v -> memoryMaxSessions(parseLong(SESSION_MEMORY_MAX_SESSIONS, v, 1, Long.MAX_VALUE)));
+            ifSet(get, SESSION_ATTRIBUTE_TYPES, v -> attributeTypes(Arrays.stream(v.split(",", -1)).map(String::trim)
+                    .filter(t -> !t.isEmpty()).toList()));
+            ifSet(get, SESSION_MAX_ATTRIBUTE_SIZE, v -> maxAttributeBytes(ByteSizes.parse(SESSION_MAX_ATTRIBUTE_SIZE, v)));
+            ifSet(get, SESSION_MAX_SESSION_SIZE, v -> maxSessionBytes(ByteSizes.parse(SESSION_MAX_SESSION_SIZE, v)));
+            ifSet(get, SESSION_MAX_ATTRIBUTES, v -> maxAttributes((int) parseLong(SESSION_MAX_ATTRIBUTES, v, 1,
+                    MAX_ATTRIBUTES_LIMIT)));
+            ifSet(get, SESSION_MAX_ATTRIBUTE_DEPTH, v -> maxAttributeDepth((int) parseLong(SESSION_MAX_ATTRIBUTE_DEPTH, v,
+                    MIN_DEPTH, MAX_DEPTH)));
+            ifSet(get, SESSION_SAVE_MODE, v -> saveMode(SaveMode.parse(SESSION_SAVE_MODE, v)));
             return this;
         }
 
@@ -669,12 +757,77 @@ public final class SessionSettings {
         }
 
         /**
+         * {@code SESSION_ATTRIBUTE_TYPES}: the application classes attribute values may hold, as package
+         * prefixes ending in {@code .} (a trailing {@code .*} is accepted too) or exact class names;
+         * replaces the list. Whole JDK packages ({@code java.}, {@code javax.}, {@code jdk.},
+         * {@code sun.}, {@code com.sun.}) cannot be allowed as prefixes.
+         */
+        public Builder attributeTypes(List<String> value) {
+            List<String> checked = new ArrayList<>();
+            for (String entry : Objects.requireNonNull(value, SESSION_ATTRIBUTE_TYPES)) {
+                checked.add(AttributeTypes.checkEntry(SESSION_ATTRIBUTE_TYPES, entry));
+            }
+            this.attributeTypes = checked;
+            return this;
+        }
+
+        /** Adds to {@link #attributeTypes(List)}. */
+        public Builder allowAttributeTypes(String... value) {
+            List<String> all = new ArrayList<>(attributeTypes);
+            all.addAll(Arrays.asList(value));
+            return attributeTypes(all);
+        }
+
+        /** {@code SESSION_MAX_ATTRIBUTE_SIZE}, in bytes of JSON; default 64 KiB. */
+        public Builder maxAttributeBytes(int value) {
+            this.maxAttributeBytes = ByteSizes.check(SESSION_MAX_ATTRIBUTE_SIZE, value);
+            return this;
+        }
+
+        /** {@code SESSION_MAX_SESSION_SIZE}, in bytes of JSON; default 256 KiB. */
+        public Builder maxSessionBytes(int value) {
+            this.maxSessionBytes = ByteSizes.check(SESSION_MAX_SESSION_SIZE, value);
+            return this;
+        }
+
+        /** {@code SESSION_MAX_ATTRIBUTES}; default 256. */
+        public Builder maxAttributes(int value) {
+            if (value < 1 || value > MAX_ATTRIBUTES_LIMIT) {
+                throw new SessionConfigurationException(SESSION_MAX_ATTRIBUTES, SESSION_MAX_ATTRIBUTES
+                        + " must be a whole number from 1 to " + MAX_ATTRIBUTES_LIMIT + ", not " + value);
+            }
+            this.maxAttributes = value;
+            return this;
+        }
+
+        /** {@code SESSION_MAX_ATTRIBUTE_DEPTH}; default 32. */
+        public Builder maxAttributeDepth(int value) {
+            if (value < MIN_DEPTH || value > MAX_DEPTH) {
+                throw new SessionConfigurationException(SESSION_MAX_ATTRIBUTE_DEPTH, SESSION_MAX_ATTRIBUTE_DEPTH
+                        + " must be a whole number from " + MIN_DEPTH + " to " + MAX_DEPTH + ", not " + value);
+            }
+            this.maxAttributeDepth = value;
+            return this;
+        }
+
+        /** {@code SESSION_SAVE_MODE}; default {@link SaveMode#ON_CHANGE}. */
+        public Builder saveMode(SaveMode value) {
+            this.saveMode = Objects.requireNonNull(value, SESSION_SAVE_MODE);
+            return this;
+        }
+
+        /**
          * Checks the rules between settings and builds.
          *
          * @throws SessionConfigurationException naming the setting at fault
          */
         public SessionSettings build() {
             boolean production = environment == AppEnvironment.PRODUCTION;
+            if (maxSessionBytes < maxAttributeBytes) {
+                throw new SessionConfigurationException(SESSION_MAX_SESSION_SIZE, SESSION_MAX_SESSION_SIZE + " ("
+                        + maxSessionBytes + " bytes) must not be smaller than " + SESSION_MAX_ATTRIBUTE_SIZE + " ("
+                        + maxAttributeBytes + " bytes)");
+            }
             if (absoluteTtl.compareTo(ttl) < 0) {
                 throw new SessionConfigurationException(SESSION_ABSOLUTE_TTL, SESSION_ABSOLUTE_TTL + " ("
                         + Durations.format(absoluteTtl) + ") must not be shorter than " + SESSION_TTL + " ("

@@ -23,6 +23,18 @@ final class RecordingStore implements SessionStore {
         return "recording";
     }
 
+    /** Puts raw JSON under an attribute, as a store holding data of another deploy would. */
+    void replaceAttribute(LookupKey key, String name, com.fasterxml.jackson.databind.JsonNode json) {
+        SessionData current = sessions.get(key);
+        Map<String, com.fasterxml.jackson.databind.JsonNode> attributes = new java.util.HashMap<>(current.attributes());
+        attributes.put(name, json);
+        sessions.put(key, current.withAttributes(attributes));
+    }
+
+    com.fasterxml.jackson.databind.JsonNode attribute(LookupKey key, String name) {
+        return sessions.get(key).attributes().get(name);
+    }
+
     private void checkUp(String operation) {
         if (down) {
             throw new StoreUnavailableException(operation, "store is down (test)", null);

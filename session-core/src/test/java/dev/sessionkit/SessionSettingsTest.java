@@ -149,7 +149,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(26);
+        assertThat(declaredVariables()).hasSize(32);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -357,7 +357,20 @@ final class SessionSettingsTest {
                 good(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "1", devEnv(), SessionSettings::memoryMaxSessions,
                         1L),
                 good(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "5000000", devEnv(),
-                        SessionSettings::memoryMaxSessions, 5_000_000L));
+                        SessionSettings::memoryMaxSessions, 5_000_000L),
+                good(SessionSettings.SESSION_ATTRIBUTE_TYPES, "com.example., org.acme.Cart ,com.shop.*", devEnv(),
+                        SessionSettings::attributeTypes, List.of("com.example.", "org.acme.Cart", "com.shop.*")),
+                good(SessionSettings.SESSION_MAX_ATTRIBUTE_SIZE, "128KiB", devEnv(), SessionSettings::maxAttributeBytes,
+                        131072),
+                good(SessionSettings.SESSION_MAX_ATTRIBUTE_SIZE, "4096", devEnv(), SessionSettings::maxAttributeBytes,
+                        4096),
+                good(SessionSettings.SESSION_MAX_SESSION_SIZE, "1m", devEnv(), SessionSettings::maxSessionBytes,
+                        1048576),
+                good(SessionSettings.SESSION_MAX_ATTRIBUTES, "10", devEnv(), SessionSettings::maxAttributes, 10),
+                good(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "8", devEnv(), SessionSettings::maxAttributeDepth, 8),
+                good(SessionSettings.SESSION_SAVE_MODE, "on_set", devEnv(), SessionSettings::saveMode, SaveMode.ON_SET),
+                good(SessionSettings.SESSION_SAVE_MODE, "ON-CHANGE", devEnv(), SessionSettings::saveMode,
+                        SaveMode.ON_CHANGE));
     }
 
     private static Arguments good(String variable, String value, Map<String, String> base,
@@ -426,7 +439,19 @@ final class SessionSettingsTest {
                 bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "-5", "whole number from 1"),
                 bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "lots", "whole number from 1"),
                 bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "1e6", "whole number from 1"),
-                bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "99999999999999999999", "whole number from 1")));
+                bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "99999999999999999999", "whole number from 1"),
+                bad(SessionSettings.SESSION_ATTRIBUTE_TYPES, "java.", "JDK packages"),
+                bad(SessionSettings.SESSION_ATTRIBUTE_TYPES, "com.example.,java.util.*", "JDK packages"),
+                bad(SessionSettings.SESSION_ATTRIBUTE_TYPES, "com example", "package prefixes"),
+                bad(SessionSettings.SESSION_ATTRIBUTE_TYPES, "*", "package prefixes"),
+                bad(SessionSettings.SESSION_MAX_ATTRIBUTE_SIZE, "12", "1KiB to 64MiB"),
+                bad(SessionSettings.SESSION_MAX_ATTRIBUTE_SIZE, "lots", "1KiB to 64MiB"),
+                bad(SessionSettings.SESSION_MAX_SESSION_SIZE, "1g", "1KiB to 64MiB"),
+                bad(SessionSettings.SESSION_MAX_SESSION_SIZE, "2KiB", "must not be smaller than"),
+                bad(SessionSettings.SESSION_MAX_ATTRIBUTES, "0", "whole number from 1"),
+                bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1", "whole number from 2"),
+                bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1000", "whole number from 2"),
+                bad(SessionSettings.SESSION_SAVE_MODE, "always", "on_change or on_set")));
         for (String variable : BOOLEAN_VARIABLES) {
             cases.add(bad(variable, "maybe", "true or false"));
             cases.add(bad(variable, "2", "true or false"));

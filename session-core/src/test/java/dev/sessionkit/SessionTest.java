@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
 final class SessionTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-    private final SessionSettings settings = SessionSettings.builder().secrets("s".repeat(32)).build();
+    private static final java.util.function.Function<SessionSettings, AttributeCodec> CODEC_OF = AttributeCodecTest::codec;
+    private final SessionSettings settings = SessionSettings.builder().secrets("s".repeat(32))
+            .allowAttributeTypes("dev.sessionkit.SessionTest$Point").build();
 
     private Session fresh() {
-        return new Session(settings, SessionId.generate(), NOW, "127.0.0.1", "test");
+        return new Session(settings, CODEC_OF.apply(settings), SessionId.generate(), NOW, "127.0.0.1", "test");
     }
 
     record Point(int x, int y) {
@@ -47,7 +49,7 @@ final class SessionTest {
     void deltaRecordsOnlyWhatChanged() {
         SessionData stored = fresh().toNewData(NOW);
         stored = stored.withAttributes(Map.of("keep", SessionJson.toJson("keep", 1), "drop", SessionJson.toJson("drop", 2)));
-        Session session = new Session(settings, SessionId.generate(), stored);
+        Session session = new Session(settings, CODEC_OF.apply(settings), SessionId.generate(), stored);
 
         session.set("new", "x");
         session.remove("drop");
@@ -126,7 +128,7 @@ final class SessionTest {
     void clearRemovesEveryAttributeButKeepsThePrincipal() {
         SessionData stored = fresh().toNewData(NOW)
                 .withAttributes(Map.of("a", SessionJson.toJson("a", 1), "b", SessionJson.toJson("b", 2)));
-        Session session = new Session(settings, SessionId.generate(), stored);
+        Session session = new Session(settings, CODEC_OF.apply(settings), SessionId.generate(), stored);
         session.setPrincipal("alice");
         session.set("c", 3);
 

@@ -1,0 +1,5 @@
+package dev.sessionkit.codec;
+
+public enum Color {
+    RED, GREEN
+}

@@ -1,0 +1,23 @@
+package dev.sessionkit.gadget;
+
+/** Stands for a deserialization gadget: records whether it was ever initialized or instantiated. */
+public class Gadget {
+
+    static {
+        Marker.initialized = true;
+    }
+
+    public Gadget() {
+        Marker.instantiated = true;
+    }
+
+    public void setCommand(String command) {
+        Marker.instantiated = true;
+    }
+
+    /** Holds the flags outside Gadget, so reading them does not initialize Gadget. */
+    public static final class Marker {
+        public static volatile boolean initialized;
+        public static volatile boolean instantiated;
+    }
+}
