@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -69,7 +70,8 @@ final class Browser {
 
     /** Forgets the cookie {@code name}, as a browser does with a session cookie when it is closed. */
     void drop(String name) {
-        cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+        // getCookies() is a view of the store: copy it before removing
+        List.copyOf(cookies.getCookieStore().getCookies()).stream().filter(c -> c.getName().equals(name))
                 .forEach(c -> cookies.getCookieStore().remove(null, c));
         assertThat(cookie(name)).as("cookie %s dropped", name).isEmpty();
     }
