@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.type.WritableTypeId;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
@@ -108,8 +107,7 @@ final class FlashMapJacksonModule extends SimpleModule {
             }
             JsonNode attributes = node.get("attributes");
             if (attributes != null && !attributes.isNull()) {
-                ObjectReader reader = mapper.readerFor(Object.class);
-                Object entries = reader.readValue(attributes);
+                Object entries = mapper.readValue(mapper.treeAsTokens(attributes), Object.class);
                 if (entries instanceof Map<?, ?> m) {
                     m.forEach((k, v) -> map.put(String.valueOf(k), v));
                 }
