@@ -243,6 +243,22 @@ abstract class SessionFilterContract {
     }
 
     @Test
+    void unreadableStoredAttributeIsGoneOnceTheApplicationRemovesOrOverwritesIt() throws Exception {
+        HttpResponse<String> first = get("/app/set?name=user&value=alice");
+        String cookie = cookie(first);
+        LookupKey key = new LookupKey(body(first).get("id"));
+        stores.writeRawAttribute(store, key, "ghost", "{\"@class\": \"dev.sessionkit.servlet.app.RenamedCart\"}");
+        stores.writeRawAttribute(store, key, "gadget", "[\"dev.sessionkit.servlet.Gadget\", {}]");
+
+        assertThat(body(get("/app/remove?name=ghost", "Cookie", cookie))).containsEntry("removed", "ghost");
+        assertThat(body(get("/app/set?name=gadget&value=replaced", "Cookie", cookie))).containsEntry("new", "false");
+
+        assertThat(stores.readRawAttribute(store, key, "ghost")).as("removed from the store").isNull();
+        assertThat(stores.readRawAttribute(store, key, "gadget")).isEqualTo(SessionJson.parse("\"replaced\""));
+        assertThat(body(get("/app/get?name=user", "Cookie", cookie))).containsEntry("value", "alice");
+    }
+
+    @Test
     void valueJacksonCannotWriteFailsAtSetAttributeNamingAttributeAndType() throws Exception {
         HttpResponse<String> response = get("/app/bad");
 
@@ -345,6 +361,15 @@ abstract class SessionFilterContract {
     void newSessionsCookieGoesOutWhenABodyLargerThanTheBufferCommitsTheResponseBeforeTheFirstAttribute()
             throws Exception {
         assertAttributeSetAfterTheBodyReachesTheNextRequest("large");
+    }
+
+    @Test
+    void newSessionsCookieSentBeforeTheBodyNamesAStoredSessionEvenWhenNothingIsSetAfter() throws Exception {
+        HttpResponse<String> response = get("/app/early?mode=flush&set=false");
+
+        assertThat(body(response)).containsEntry("committedBeforeSet", "true");
+        assertThat(body(get("/app/peek", "Cookie", cookie(response)))).as("the cookie that went out names a session")
+                .containsEntry("valid", "true").doesNotContainEntry("session", "none");
     }
 
     private void assertAttributeSetAfterTheBodyReachesTheNextRequest(String mode) throws Exception {

@@ -43,6 +43,10 @@ final class TestServlet extends HttpServlet {
                 session.setAttribute(req.getParameter("name"), req.getParameter("value"));
                 lines(resp, "new", session.isNew(), "id", session.getId());
             }
+            case "/remove" -> {
+                req.getSession(false).removeAttribute(req.getParameter("name"));
+                lines(resp, "removed", req.getParameter("name"));
+            }
             case "/get" -> {
                 HttpSession session = req.getSession(false);
                 Object value = session == null ? null : session.getAttribute(req.getParameter("name"));
@@ -187,7 +191,8 @@ final class TestServlet extends HttpServlet {
 
     /**
      * A new session whose first attribute is set only after the body committed the response (as a
-     * {@code @ResponseBody} handler with {@code @SessionAttributes} does).
+     * {@code @ResponseBody} handler with {@code @SessionAttributes} does); with {@code set=false},
+     * nothing is set at all.
      */
     private static void early(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HttpSession session = req.getSession(true);
@@ -205,7 +210,9 @@ final class TestServlet extends HttpServlet {
             default -> throw new IllegalArgumentException(req.getParameter("mode"));
         }
         boolean committed = resp.isCommitted();
-        session.setAttribute("x", "v");
+        if (!"false".equals(req.getParameter("set"))) {
+            session.setAttribute("x", "v");
+        }
         writer.write("committedBeforeSet=" + committed + "\n");
     }
 
