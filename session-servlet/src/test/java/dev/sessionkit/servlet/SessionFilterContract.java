@@ -192,6 +192,14 @@ abstract class SessionFilterContract {
     }
 
     @Test
+    void valueChangedInPlaceAfterAFlushCommittedTheResponseIsSaved() throws Exception {
+        HttpResponse<String> response = get("/app/late-mutate");
+
+        assertThat(body(response)).containsEntry("items", "flushed");
+        assertThat(body(get("/app/cart?op=show", "Cookie", cookie(response)))).containsEntry("items", "[apple, pear]");
+    }
+
+    @Test
     void refusedValuesFailAtSetAttributeWithTheirReasonAndLeaveTheSessionAsItWas() throws Exception {
         HttpResponse<String> first = get("/app/set?name=kept&value=old");
         String cookie = cookie(first);
@@ -348,6 +356,21 @@ abstract class SessionFilterContract {
         assertThat(body(get("/app/core-then-servlet"))).containsEntry("sameSession", "true");
 
         assertThat(listener.events()).containsExactly("created", "added:via=both");
+    }
+
+    @Test
+    void sessionCreatedIsHeardForTheSessionThatReplacesAnInvalidatedOneInTheSameRequest() throws Exception {
+        String old = cookie(get("/app/set?name=user&value=bob"));
+        listener.clear();
+
+        HttpResponse<String> relogin = get("/app/relogin", "Cookie", old);
+
+        assertThat(body(relogin)).containsEntry("new", "true");
+        assertThat(listener.events()).containsExactly("destroyed:bob", "removed:user=bob", "created", "added:fresh=yes");
+        String fresh = cookie(relogin);
+        assertThat(fresh).isNotEqualTo(old);
+        assertThat(body(get("/app/get?name=fresh", "Cookie", fresh))).containsEntry("value", "yes");
+        assertThat(body(get("/app/get?name=user", "Cookie", old))).containsEntry("value", "null");
     }
 
     // ---- the cookie on committed responses ----

@@ -43,6 +43,20 @@ final class TestServlet extends HttpServlet {
                 session.setAttribute(req.getParameter("name"), req.getParameter("value"));
                 lines(resp, "new", session.isNew(), "id", session.getId());
             }
+            case "/relogin" -> { // a new session for a different user, in the request that ends the old one
+                req.getSession(false).invalidate();
+                HttpSession fresh = req.getSession(true);
+                fresh.setAttribute("fresh", "yes");
+                lines(resp, "new", fresh.isNew());
+            }
+            case "/late-mutate" -> { // a new cart, stored when the flush commits the response, then changed
+                Cart cart = new Cart();
+                cart.add("apple");
+                req.getSession(true).setAttribute("cart", cart);
+                resp.getWriter().write("items=flushed\n");
+                resp.flushBuffer();
+                cart.add("pear");
+            }
             case "/remove" -> {
                 req.getSession(false).removeAttribute(req.getParameter("name"));
                 lines(resp, "removed", req.getParameter("name"));
