@@ -116,7 +116,12 @@ final class ServletSession implements HttpSession {
     @Override
     public void removeAttribute(String name) {
         check();
-        if (name == null || !session.contains(name)) {
+        if (name == null) {
+            return;
+        }
+        if (!session.contains(name)) {
+            // absent, or stored but unreadable: the core removes the latter from the store; no value, no events
+            session.remove(name);
             return;
         }
         Object old = oldValue(name);
