@@ -65,8 +65,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Listeners.</b> The servlet API gives a filter no way to find the listeners declared to the
  * container, so {@link HttpSessionListener}, {@link HttpSessionAttributeListener} and
  * {@link HttpSessionIdListener} are handed to {@link Builder#listener(EventListener)}.
- * {@code HttpSessionBindingListener} values are told when they are bound and unbound within the
- * request that set them (later requests see their JSON form, which is no listener).
+ * {@code HttpSessionBindingListener} values are told when they are bound, replaced, removed or
+ * invalidated through this {@code HttpSession}; a session that ends by expiry or on another
+ * instance does not unbind them (they are rebuilt from JSON, not kept alive between requests).
  * {@code sessionCreated} is sent for every session a request creates, through {@code getSession}
  * or the core API; {@code sessionDestroyed} when
  * {@code invalidate()} is called (expiry by time is reported to {@link dev.sessionkit.SessionListener}).
