@@ -162,6 +162,27 @@ final class AttributeCodec {
         return new Encoded(tree, bytes);
     }
 
+    /**
+     * The JSON {@code value} would be stored as, without the checks of {@link #encode}: cheap enough
+     * to ask at every commit whether a value read in the request changed in place.
+     *
+     * @return the tree, or null when the value cannot be written (then {@link #encode} says why)
+     */
+    JsonNode snapshot(Object value) {
+        try {
+            if (value instanceof JsonNode given) {
+                return escapeIfNeeded(given);
+            }
+            if (natural(value, 0)) {
+                return escapeIfNeeded(naturalTree(value));
+            }
+            // through text, as the store holds it: a float field must compare as the store reads it back
+            return mapper.readTree(writer.writeValueAsBytes(value));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private Encoded encodeTyped(String name, Object value) {
         byte[] bytes;
         try {
