@@ -150,9 +150,8 @@ final class AttributeCodec {
         } else if (value instanceof Double d) {
             // Jackson never types a Double; its exponent form would come back from PostgreSQL as an integer
             tree = NODES.arrayNode().add("java.lang.Double").add(Double.toString(d));
-        } else if (value instanceof Map<?, ?> map && KEYED_MAP_CLASSES.contains(map.getClass().getName())
-                && map.keySet().stream().anyMatch(k -> !(k instanceof String))) {
-            return encodeKeyedMap(name, map);
+        } else if (keyedMap(value)) {
+            return encodeKeyedMap(name, (Map<?, ?>) value);
         } else {
             return encodeTyped(name, value);
         }
@@ -176,11 +175,19 @@ final class AttributeCodec {
             if (natural(value, 0)) {
                 return escapeIfNeeded(naturalTree(value));
             }
+            if (value instanceof Double || keyedMap(value)) {
+                return encode("", value).json(); // their own forms; rare enough for the full path
+            }
             // through text, as the store holds it: a float field must compare as the store reads it back
             return mapper.readTree(writer.writeValueAsBytes(value));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static boolean keyedMap(Object value) {
+        return value instanceof Map<?, ?> map && KEYED_MAP_CLASSES.contains(map.getClass().getName())
+                && map.keySet().stream().anyMatch(k -> !(k instanceof String));
     }
 
     private Encoded encodeTyped(String name, Object value) {
