@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -83,7 +82,6 @@ final class AttributeCodec {
 
     private final ObjectMapper mapper;
     private final ObjectWriter writer;
-    private final ObjectReader reader;
     private final AttributeTypes types;
     private final int maxBytes;
     private final int maxDepth;
@@ -91,7 +89,6 @@ final class AttributeCodec {
     private AttributeCodec(ObjectMapper mapper, AttributeTypes types, int maxBytes, int maxDepth) {
         this.mapper = mapper;
         this.writer = mapper.writerFor(Object.class);
-        this.reader = mapper.readerFor(Object.class);
         this.types = types;
         this.maxBytes = maxBytes;
         this.maxDepth = maxDepth;
@@ -153,9 +150,8 @@ final class AttributeCodec {
         } else if (value instanceof Double d) {
             // Jackson never types a Double; its exponent form would come back from PostgreSQL as an integer
             tree = NODES.arrayNode().add("java.lang.Double").add(Double.toString(d));
-        } else if (value instanceof Map<?, ?> map && KEYED_MAP_CLASSES.contains(map.getClass().getName())
-                && map.keySet().stream().anyMatch(k -> !(k instanceof String))) {
-            return encodeKeyedMap(name, map);
+        } else if (keyedMap(value)) {
+            return encodeKeyedMap(name, (Map<?, ?>) value);
         } else {
             return encodeTyped(name, value);
         }
@@ -163,6 +159,35 @@ final class AttributeCodec {
         int bytes = SessionJson.byteSize(tree);
         limit(name, value, bytes);
         return new Encoded(tree, bytes);
+    }
+
+    /**
+     * The JSON {@code value} would be stored as, without the checks of {@link #encode}: cheap enough
+     * to ask at every commit whether a value read in the request changed in place.
+     *
+     * @return the tree, or null when the value cannot be written (then {@link #encode} says why)
+     */
+    JsonNode snapshot(Object value) {
+        try {
+            if (value instanceof JsonNode given) {
+                return escapeIfNeeded(given);
+            }
+            if (natural(value, 0)) {
+                return escapeIfNeeded(naturalTree(value));
+            }
+            if (value instanceof Double || keyedMap(value)) {
+                return encode("", value).json(); // their own forms; rare enough for the full path
+            }
+            // through text, as the store holds it: a float field must compare as the store reads it back
+            return mapper.readTree(writer.writeValueAsBytes(value));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean keyedMap(Object value) {
+        return value instanceof Map<?, ?> map && KEYED_MAP_CLASSES.contains(map.getClass().getName())
+                && map.keySet().stream().anyMatch(k -> !(k instanceof String));
     }
 
     private Encoded encodeTyped(String name, Object value) {
@@ -177,7 +202,7 @@ final class AttributeCodec {
         Object back;
         try {
             tree = mapper.readTree(bytes);
-            back = reader.readValue(tree);
+            back = read(tree);
         } catch (IOException | RuntimeException e) {
             throw new AttributeSerializationException(name, AttributeSerializationException.Reason.NOT_SERIALIZABLE,
                     "attribute '" + name + "' of type " + value.getClass().getName() + " cannot be read back from JSON ("
@@ -265,7 +290,7 @@ final class AttributeCodec {
             if (!simpleKey(keyType)) {
                 throw new Unreadable(keyClass, "not a key type");
             }
-            Object values = reader.readValue(tree.get(3));
+            Object values = read(tree.get(3));
             for (Map.Entry<?, ?> entry : ((Map<?, ?>) values).entrySet()) {
                 map.put(mapper.convertValue(entry.getKey(), keyType), entry.getValue());
             }
@@ -512,7 +537,7 @@ final class AttributeCodec {
             throw new Unreadable(type, "not an allowed attribute type");
         }
         try {
-            Object value = reader.readValue(tree);
+            Object value = read(tree);
             if (value == null) {
                 throw new Unreadable(type, "read as null");
             }
@@ -589,6 +614,14 @@ final class AttributeCodec {
             return type.cast(value);
         }
         return mapper.convertValue(value, type);
+    }
+
+    /**
+     * Reads typed JSON through the mapper itself, not an {@code ObjectReader}: modules' deserializers
+     * (Spring Security's) cast the parser's codec to {@code ObjectMapper}.
+     */
+    private Object read(JsonNode tree) throws IOException {
+        return mapper.readValue(mapper.treeAsTokens(tree), Object.class);
     }
 
     /** True for values that cannot change in place, so a commit never needs to look at them again. */

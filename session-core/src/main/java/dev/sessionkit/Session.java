@@ -516,12 +516,12 @@ public final class Session {
             if (AttributeCodec.immutable(value.value()) || !(all || set.containsKey(name))) {
                 continue;
             }
+            if (AttributeCodec.sameJson(codec.snapshot(value.value()), value.json())) {
+                continue; // unchanged: the common case, decided without the checks of a set
+            }
             AttributeCodec.Encoded now;
             try {
                 now = codec.encode(name, value.value());
-                if (AttributeCodec.sameJson(now.json(), value.json())) {
-                    continue;
-                }
                 checkSessionSize(name, now.bytes());
             } catch (AttributeSerializationException e) {
                 LOG.warn("sessionkit: attribute '{}' changed in place but cannot be stored any more ({}); the stored value"

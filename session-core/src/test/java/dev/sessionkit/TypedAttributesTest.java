@@ -170,7 +170,13 @@ final class TypedAttributesTest {
     void aMapWithNumberKeysAnswersGetWithANumber() {
         SessionManager manager = manager(settings());
         Map<Integer, String> byId = new HashMap<>(Map.of(7, "seven"));
-        String cookie = establish(manager, s -> s.set("byId", byId));
+        String cookie = establish(manager, s -> {
+            s.set("byId", byId);
+            s.set("ratio", 1.0e10);
+            s.set("set", new HashSet<>(Set.of(1L)));
+        });
+        request(manager, cookie, c -> List.of("byId", "ratio", "set").forEach(n -> c.session().orElseThrow().value(n)));
+        assertThat(store.writes).as("values of every form read and not changed are not written").isEmpty();
         @SuppressWarnings("unchecked")
         Map<Integer, String> back = (Map<Integer, String>) session(manager, cookie).value("byId");
         assertThat(back.get(7)).isEqualTo("seven");

@@ -401,6 +401,31 @@ abstract class PortalContract {
         assertThat(device.get("/api/session").json().get("prefs").get("big").textValue()).hasSize(8 * 1024 - 2);
     }
 
+    @Test
+    void prefsAreCappedAndTooDeepValuesArePayloadTooLargeWithoutExceptionText() {
+        Client device = device("api");
+        for (int i = 0; i < 32; i++) {
+            assertThat(device.putJson("/api/session/prefs/p" + i, "\"v\"").status()).as("pref %d", i).isEqualTo(204);
+        }
+        Client.Response oneTooMany = device.putJson("/api/session/prefs/p32", "\"v\"");
+        assertThat(oneTooMany.status()).isEqualTo(413);
+        assertThat(oneTooMany.error()).isEqualTo("payload_too_large");
+        assertThat(device.putJson("/api/session/prefs/p3", "\"replaced\"").status()).isEqualTo(204);
+
+        Client other = device("api");
+        String deep = "[".repeat(40) + "1" + "]".repeat(40);
+        Client.Response tooDeep = other.putJson("/api/session/prefs/deep", deep);
+        assertThat(tooDeep.status()).isEqualTo(413);
+        assertThat(tooDeep.error()).isEqualTo("payload_too_large");
+        String veryDeep = "[".repeat(1001) + "1" + "]".repeat(1001);
+        Client.Response parseLimit = other.putJson("/api/session/prefs/deep", veryDeep);
+        assertThat(parseLimit.status()).isBetween(400, 413);
+        for (Client.Response r : java.util.List.of(oneTooMany, tooDeep, parseLimit)) {
+            assertThat(r.body()).doesNotContain("Exception").doesNotContain("jackson").doesNotContain("\tat ");
+        }
+        assertThat(device.get("/api/session").json().get("prefs").size()).isEqualTo(32);
+    }
+
     // ---- my sessions ----
 
     @Test

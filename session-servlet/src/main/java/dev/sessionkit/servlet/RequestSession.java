@@ -50,6 +50,12 @@ final class RequestSession {
         this.listeners = listeners;
         this.servletContext = servletContext;
         this.response = response;
+        // every session created in this request is announced, whoever creates it (getSession, or
+        // the core API through SessionFilter.context, as framework integrations do)
+        context.onNewSession(session -> {
+            httpSession = new ServletSession(this, session);
+            listeners.created(httpSession);
+        });
     }
 
     SessionContext context() {
@@ -117,8 +123,10 @@ final class RequestSession {
             // the servlet specification's rule: the cookie of a new session could not be sent
             throw new IllegalStateException("cannot create a session after the response has been committed");
         }
-        httpSession = new ServletSession(this, context.getOrCreate());
-        listeners.created(httpSession);
+        Session created = context.getOrCreate(); // the callback above wraps it and tells the listeners
+        if (httpSession == null || !httpSession.backs(created)) {
+            httpSession = new ServletSession(this, created);
+        }
         return httpSession;
     }
 
@@ -162,7 +170,21 @@ final class RequestSession {
         result.setCookie().ifPresent(cookie -> send(cookie, result.noStore()));
     }
 
+    /**
+     * The response is about to be committed: write what changed, and when this request created a
+     * session that is not stored yet (nothing set so far), send its cookie now, as a container does
+     * when it creates a session; the session is stored at the next commit, so attributes set after
+     * the body reach the client's next request.
+     */
+    synchronized void commitBeforeResponse() {
+        commit();
+        manager.newSessionCookie(context).ifPresent(cookie -> send(cookie, true));
+    }
+
     private void send(String cookie, boolean noStore) {
+        if (sentCookie != null && cookieValue(sentCookie).equals(cookieValue(cookie))) {
+            return; // this very cookie went out already (before the body, for a new session)
+        }
         if (response.isCommitted()) {
             if (sentCookie == null || !cookieValue(sentCookie).equals(cookieValue(cookie))) {
                 LOG.warn("sessionkit: the response was committed before the session cookie could be sent; the client"

@@ -1,34 +1,25 @@
 package dev.sessionkit.servlet;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionkit.Session;
-import dev.sessionkit.SessionJson;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * The {@link HttpSession} a {@link SessionRequest} hands out: a view of one core {@link Session}
  * for one request.
  *
- * <p>Values are stored as JSON. {@link #getAttribute} returns, within one request, the same
- * instance for the same stored JSON: the object that was set, or the plain Java form of the JSON
- * ({@code String}, {@code Boolean}, {@code Integer}/{@code Long}/{@code BigInteger},
- * {@code Double}, {@code List}, {@code Map}) read back once. When the JSON under a name changes by
- * another path (the core API's {@code increment}, a commit that merged other requests' writes),
- * the value is read again.
+ * <p>Values are stored as JSON through the core's attribute codec and come back as the class that
+ * was set; within one request {@link #getAttribute} returns the same instance, and a value changed
+ * in place is saved at commit (see {@link Session}).
  */
 final class ServletSession implements HttpSession {
 
     private final RequestSession owner;
     private final Session session;
-    private final Map<String, Bound> values = new HashMap<>();
     private boolean invalidated;
 
     ServletSession(RequestSession owner, Session session) {
@@ -78,24 +69,14 @@ final class ServletSession implements HttpSession {
         return (int) Math.min(Integer.MAX_VALUE, session.idleTimeout().toSeconds());
     }
 
+    /**
+     * The value as it was set, of the class that was set (for allowed attribute types); within one
+     * request the same instance. An attribute whose stored JSON cannot be read is absent (null).
+     */
     @Override
     public Object getAttribute(String name) {
         check();
-        if (name == null) {
-            return null;
-        }
-        Optional<JsonNode> json = session.getJson(name);
-        if (json.isEmpty()) {
-            values.remove(name);
-            return null;
-        }
-        Bound bound = values.get(name);
-        if (bound != null && bound.json().equals(json.get())) {
-            return bound.value();
-        }
-        Object value = SessionJson.fromJson(name, json.get(), Object.class);
-        values.put(name, new Bound(value, json.get()));
-        return value;
+        return name == null ? null : session.value(name);
     }
 
     @Override
@@ -105,8 +86,8 @@ final class ServletSession implements HttpSession {
     }
 
     /**
-     * @throws dev.sessionkit.AttributeSerializationException when the value cannot be stored as JSON;
-     *     the session is unchanged
+     * @throws dev.sessionkit.AttributeSerializationException when the value cannot be stored (not an
+     *     allowed type, too large, cannot be read back); the session is unchanged
      */
     @Override
     public void setAttribute(String name, Object value) {
@@ -118,10 +99,9 @@ final class ServletSession implements HttpSession {
             removeAttribute(name);
             return;
         }
-        boolean existed = session.attributeNames().contains(name);
+        boolean existed = session.contains(name);
         Object old = existed ? oldValue(name) : null;
         session.set(name, value); // converts to JSON, or throws naming the attribute and the type
-        values.put(name, new Bound(value, session.getJson(name).orElseThrow()));
         if (old != value) {
             ServletListeners.bound(this, name, value);
             ServletListeners.unbound(this, name, old);
@@ -136,12 +116,16 @@ final class ServletSession implements HttpSession {
     @Override
     public void removeAttribute(String name) {
         check();
-        if (name == null || !session.attributeNames().contains(name)) {
+        if (name == null) {
+            return;
+        }
+        if (!session.contains(name)) {
+            // absent, or stored but unreadable: the core removes the latter from the store; no value, no events
+            session.remove(name);
             return;
         }
         Object old = oldValue(name);
         session.remove(name);
-        values.remove(name);
         ServletListeners.unbound(this, name, old);
         owner.listeners().removed(this, name, old);
     }
@@ -157,15 +141,13 @@ final class ServletSession implements HttpSession {
         Set<String> names = session.attributeNames();
         boolean events = owner.listeners().wantsAttributeEvents();
         for (String name : names) {
-            Bound bound = values.get(name);
-            if (bound != null || events) {
-                Object old = oldValue(name);
+            Object old = oldValue(name);
+            if (old instanceof jakarta.servlet.http.HttpSessionBindingListener || events) {
                 ServletListeners.unbound(this, name, old);
                 owner.listeners().removed(this, name, old);
             }
         }
         invalidated = true;
-        values.clear();
         owner.context().invalidate();
     }
 
@@ -184,13 +166,9 @@ final class ServletSession implements HttpSession {
         return session.handle();
     }
 
-    /** The value under {@code name} for events: the instance bound in this request, else the JSON read back. */
+    /** The value under {@code name} for events. */
     private Object oldValue(String name) {
-        Bound bound = values.get(name);
-        if (bound != null) {
-            return bound.value();
-        }
-        return owner.listeners().wantsAttributeEvents() ? getAttribute(name) : null;
+        return session.value(name);
     }
 
     private void check() {
@@ -202,9 +180,5 @@ final class ServletSession implements HttpSession {
     @Override
     public String toString() {
         return "ServletSession[" + session + "]";
-    }
-
-    /** A Java value and the JSON it was stored as. */
-    private record Bound(Object value, JsonNode json) {
     }
 }

@@ -54,21 +54,22 @@ import org.slf4j.LoggerFactory;
  * 503; an exception of the application's own is left to the container (the session is still
  * committed first).
  *
- * <p><b>Attribute values.</b> {@code setAttribute} converts the value to JSON at once, so a value
- * Jackson cannot write fails there with {@link dev.sessionkit.AttributeSerializationException},
- * naming the attribute and its type. Within the request that set it, {@code getAttribute} returns
- * the very instance that was set (changing that instance afterwards is not saved: set it again).
- * In later requests, values come back as plain JSON types: {@code String}, {@code Boolean},
- * {@code Integer} (or {@code Long}, {@code BigInteger} when too large), {@code Double},
- * {@code List} and {@code Map<String, Object>}; so read numbers as {@link Number}, and read a bean
- * back with {@link dev.sessionkit.Session#get(String, Class)} through {@link #context(ServletRequest)}.
+ * <p><b>Attribute values.</b> {@code getAttribute} returns the class that was set, in this request
+ * and in later ones, for the allowed attribute types: JDK values and collections, the
+ * application's packages named in {@code SESSION_ATTRIBUTE_TYPES}, and types of Jackson modules
+ * registered with the manager. {@code setAttribute} converts the value to JSON at once, so a value
+ * that cannot be stored fails there with {@link dev.sessionkit.AttributeSerializationException}
+ * naming the attribute, the class and the reason (not allowed, too large, cannot be read back).
+ * Within a request the same instance comes back, and a value changed in place is saved at commit.
  *
  * <p><b>Listeners.</b> The servlet API gives a filter no way to find the listeners declared to the
  * container, so {@link HttpSessionListener}, {@link HttpSessionAttributeListener} and
  * {@link HttpSessionIdListener} are handed to {@link Builder#listener(EventListener)}.
- * {@code HttpSessionBindingListener} values are told when they are bound and unbound within the
- * request that set them (later requests see their JSON form, which is no listener).
- * {@code sessionCreated} is sent when a request creates a session; {@code sessionDestroyed} when
+ * {@code HttpSessionBindingListener} values are told when they are bound, replaced, removed or
+ * invalidated through this {@code HttpSession}; a session that ends by expiry or on another
+ * instance does not unbind them (they are rebuilt from JSON, not kept alive between requests).
+ * {@code sessionCreated} is sent for every session a request creates, through {@code getSession}
+ * or the core API; {@code sessionDestroyed} when
  * {@code invalidate()} is called (expiry by time is reported to {@link dev.sessionkit.SessionListener}).
  *
  * <p>Map it first, to {@code /*}, for the {@code REQUEST}, {@code ASYNC}, {@code ERROR},

@@ -39,7 +39,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
     /** Commits the session unless the response is already committed (then it is too late, and done). */
     void commitSession() {
         if (!isCommitted()) {
-            state.commit();
+            state.commitBeforeResponse();
         }
     }
 
@@ -54,7 +54,7 @@ final class SessionResponse extends HttpServletResponseWrapper {
             limit = contentLength;
         }
         if (written >= limit) {
-            state.commit();
+            state.commitBeforeResponse();
         }
     }
 

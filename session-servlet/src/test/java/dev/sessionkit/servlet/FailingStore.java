@@ -11,15 +11,19 @@ import dev.sessionkit.Touch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wraps a real store; while {@link #down} is set, every call fails the way an unreachable backend
- * does, at once, with {@link StoreUnavailableException}.
+ * does, at once, with {@link StoreUnavailableException}. Counts the writes that reach the store
+ * ({@code create}, {@code apply}, {@code changeKey}, {@code touch}, {@code end},
+ * {@code endByPrincipal}), so a test can check that a request wrote nothing.
  */
 final class FailingStore implements SessionStore {
 
     private final SessionStore delegate;
     private volatile boolean down;
+    private final AtomicInteger writes = new AtomicInteger();
 
     FailingStore(SessionStore delegate) {
         this.delegate = delegate;
@@ -27,6 +31,17 @@ final class FailingStore implements SessionStore {
 
     void down(boolean value) {
         this.down = value;
+    }
+
+    /** How many writes reached the store so far. */
+    int writes() {
+        return writes.get();
+    }
+
+    private SessionStore writing(String operation) {
+        SessionStore store = live(operation);
+        writes.incrementAndGet();
+        return store;
     }
 
     private SessionStore live(String operation) {
@@ -48,27 +63,27 @@ final class FailingStore implements SessionStore {
 
     @Override
     public boolean create(SessionData session) {
-        return live("create").create(session);
+        return writing("create").create(session);
     }
 
     @Override
     public Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now) {
-        return live("apply").apply(key, delta, now);
+        return writing("apply").apply(key, delta, now);
     }
 
     @Override
     public Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now) {
-        return live("changeKey").changeKey(oldKey, newKey, delta, now);
+        return writing("changeKey").changeKey(oldKey, newKey, delta, now);
     }
 
     @Override
     public boolean touch(LookupKey key, Touch touch, Instant now) {
-        return live("touch").touch(key, touch, now);
+        return writing("touch").touch(key, touch, now);
     }
 
     @Override
     public boolean end(LookupKey key, SessionStatus reason, Instant now) {
-        return live("end").end(key, reason, now);
+        return writing("end").end(key, reason, now);
     }
 
     @Override
@@ -78,7 +93,7 @@ final class FailingStore implements SessionStore {
 
     @Override
     public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
-        return live("endByPrincipal").endByPrincipal(principal, reason, now);
+        return writing("endByPrincipal").endByPrincipal(principal, reason, now);
     }
 
     @Override

@@ -1,9 +1,13 @@
 package dev.sessionkit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
+import dev.sessionkit.servlet.app.Exploding;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +38,7 @@ abstract class SessionFilterContract {
     private final ServletContainer container;
     private final StoreKit stores;
     private final RecordingListener listener = new RecordingListener();
+    private SessionSettings settings;
     private FailingStore store;
     private SessionManager manager;
     private URI base;
@@ -47,29 +52,43 @@ abstract class SessionFilterContract {
 
     @BeforeAll
     void start() throws Exception {
-        SessionSettings settings = SessionSettings.builder().secrets(SECRET).trustProxy(true).build();
-        store = new FailingStore(stores.open(settings, Clock.systemUTC()));
-        manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
+        // the test application's classes are allowed attribute types; dev.sessionkit.servlet's own are not
+        settings = SessionSettings.builder().secrets(SECRET).trustProxy(true)
+                .allowAttributeTypes("dev.sessionkit.servlet.app.").build();
         cookieName = settings.cookieName();
-        SessionFilter filter = SessionFilter.builder(manager).listener(listener).build();
-        base = container.start(new TestServlet(), context -> SessionFilter.register(context, filter));
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+        startApplication();
     }
 
-    @AfterAll
-    void stop() throws Exception {
+    /** A store, a manager over it and the container, as an application starts them. */
+    private void startApplication() throws Exception {
+        store = new FailingStore(stores.open(settings, Clock.systemUTC()));
+        manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
+        SessionFilter filter = SessionFilter.builder(manager).listener(listener).build();
+        base = container.start(new TestServlet(), context -> SessionFilter.register(context, filter));
+    }
+
+    private void stopApplication() throws Exception {
         // the store first, as an application does in contextDestroyed: its pool threads may have been
         // started on request threads, and Tomcat reports threads still running when the context stops
         try {
             manager.close();
             store.close();
-            stores.close();
         } finally {
             container.close();
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            stopApplication();
+        } finally {
+            stores.close();
         }
     }
 
@@ -125,17 +144,126 @@ abstract class SessionFilterContract {
     }
 
     @Test
-    void attributesComeBackAsPlainJsonTypesAndTheSetInstanceWithinItsRequest() throws Exception {
-        HttpResponse<String> set = get("/app/types");
-        assertThat(body(set)).containsEntry("sameInstance", "true")
-                .containsEntry("listSeen", "[a, b, mutated-after-set]");
+    void everyAttributeTypeComesBackAsTheClassThatWasSetInItsRequestAndTheNext() throws Exception {
+        HttpResponse<String> set = get("/app/table-set");
+        Map<String, String> inRequest = body(set);
+        assertTable(inRequest);
+        for (String name : AttributeTable.CLASSES.keySet()) {
+            assertThat(inRequest).as("within its request, the instance that was set").containsEntry(name + ".same", "true");
+        }
 
-        String read = get("/app/types-read", "Cookie", cookie(set)).body();
+        int writes = store.writes();
+        assertTable(body(get("/app/table-read", "Cookie", cookie(set))));
+        assertThat(store.writes()).as("values read and not changed are not written").isEqualTo(writes);
+    }
 
-        assertThat(read).contains("string=text (String)", "int=42 (Integer)", "long=1099511627776 (Long)",
-                "double=2.5 (Double)", "bool=true (Boolean)", "list=[a, b] (ArrayList)", "map={k=1} (LinkedHashMap)",
-                "bean={id=c-1, items=3} (LinkedHashMap)", "sameInstanceWithinRequest=true",
-                "names=[bean, bool, double, int, list, long, map, string]");
+    @Test
+    void everyAttributeTypeSurvivesARestartOverTheSameDatabaseAndSecret() throws Exception {
+        assumeTrue(stores.persistent(), "the " + stores + " store keeps nothing across a restart");
+        String cookie = cookie(get("/app/table-set"));
+
+        stopApplication();
+        startApplication(); // a new store, manager and container; the same database and secret
+
+        assertTable(body(get("/app/table-read", "Cookie", cookie)));
+    }
+
+    /** Each attribute of {@link AttributeTable}: its class, equal to what was set, the same instance when read twice. */
+    private static void assertTable(Map<String, String> report) {
+        AttributeTable.CLASSES.forEach((name, type) -> {
+            assertThat(report).as(name).containsEntry(name + ".class", type).containsEntry(name + ".equal", "true")
+                    .containsEntry(name + ".sameAgain", "true");
+        });
+        assertThat(report).containsEntry("intKeys.get7", "seven").containsEntry("decimal.text", "10.00")
+                .containsEntry("names", AttributeTable.CLASSES.keySet().stream().sorted().toList().toString());
+    }
+
+    @Test
+    void valueChangedInPlaceIsSavedAndOneOnlyReadIsNotWritten() throws Exception {
+        HttpResponse<String> first = get("/app/cart?op=new&item=apple");
+        assertThat(body(first)).containsEntry("items", "[apple]");
+        String cookie = cookie(first);
+
+        assertThat(body(get("/app/cart?op=add&item=pear", "Cookie", cookie))).containsEntry("items", "[apple, pear]");
+
+        int writes = store.writes();
+        assertThat(body(get("/app/cart?op=show", "Cookie", cookie))).containsEntry("items", "[apple, pear]");
+        assertThat(store.writes()).as("a cart read and not changed is not written").isEqualTo(writes);
+    }
+
+    @Test
+    void valueChangedInPlaceAfterAFlushCommittedTheResponseIsSaved() throws Exception {
+        HttpResponse<String> response = get("/app/late-mutate");
+
+        assertThat(body(response)).containsEntry("items", "flushed");
+        assertThat(body(get("/app/cart?op=show", "Cookie", cookie(response)))).containsEntry("items", "[apple, pear]");
+    }
+
+    @Test
+    void refusedValuesFailAtSetAttributeWithTheirReasonAndLeaveTheSessionAsItWas() throws Exception {
+        HttpResponse<String> first = get("/app/set?name=kept&value=old");
+        String cookie = cookie(first);
+        LookupKey key = new LookupKey(body(first).get("id"));
+        int max = settings.maxAttributeBytes();
+
+        HttpResponse<String> response = get("/app/refuse?maxBytes=" + max, "Cookie", cookie);
+
+        Map<String, String> result = body(response);
+        for (String attempt : List.of("direct", "nested")) {
+            assertThat(result).as(attempt).containsEntry(attempt + ".thrown", "true")
+                    .containsEntry(attempt + ".reason", "TYPE_NOT_ALLOWED").containsEntry(attempt + ".attribute", "kept")
+                    .containsEntry(attempt + ".namesClass", "true").containsEntry(attempt + ".namesTypesSetting", "true")
+                    .containsEntry(attempt + ".after", "old");
+        }
+        for (String attempt : List.of("bigString", "bigBean")) {
+            assertThat(result).as(attempt).containsEntry(attempt + ".thrown", "true")
+                    .containsEntry(attempt + ".reason", "ATTRIBUTE_TOO_LARGE").containsEntry(attempt + ".attribute", "kept")
+                    .containsEntry(attempt + ".namesSizeSetting", "true").containsEntry(attempt + ".after", "old");
+        }
+        assertThat(result).as("a value of exactly the limit is stored").containsEntry("fits", Integer.toString(max - 2))
+                .containsEntry("names", "[fits, kept]");
+        assertNoErrorText(response);
+        assertThat(stores.readRawAttribute(store, key, "kept")).isEqualTo(SessionJson.parse("\"old\""));
+        assertThat(body(get("/app/get?name=kept", "Cookie", cookie))).containsEntry("value", "old");
+    }
+
+    @Test
+    void unreadableStoredAttributesAreAbsentTheRestWorksAndTheirJsonStaysAsItWas() throws Exception {
+        HttpResponse<String> first = get("/app/set?name=user&value=alice");
+        String cookie = cookie(first);
+        LookupKey key = new LookupKey(body(first).get("id"));
+        // a class renamed by a deploy, inside the allowed package; and a class outside the allow-list
+        String ghost = "{\"@class\": \"dev.sessionkit.servlet.app.RenamedCart\", \"items\": [\"apple\"]}";
+        String gadget = "[\"dev.sessionkit.servlet.Gadget\", {\"command\": \"rm -rf /\"}]";
+        stores.writeRawAttribute(store, key, "ghost", ghost);
+        stores.writeRawAttribute(store, key, "gadget", gadget);
+
+        HttpResponse<String> response = get("/app/unreadable", "Cookie", cookie);
+
+        assertThat(body(response)).containsEntry("ghost", "null").containsEntry("gadget", "null")
+                .containsEntry("names", "[user]").containsEntry("user", "alice")
+                .containsEntry("gadgetInitialized", "false").containsEntry("gadgetInstantiated", "false");
+        assertNoErrorText(response);
+        assertThat(stores.readRawAttribute(store, key, "ghost")).isEqualTo(SessionJson.parse(ghost));
+        assertThat(stores.readRawAttribute(store, key, "gadget")).isEqualTo(SessionJson.parse(gadget));
+        assertThat(body(get("/app/get?name=after", "Cookie", cookie))).as("the write beside them was saved")
+                .containsEntry("value", "written");
+    }
+
+    @Test
+    void unreadableStoredAttributeIsGoneOnceTheApplicationRemovesOrOverwritesIt() throws Exception {
+        HttpResponse<String> first = get("/app/set?name=user&value=alice");
+        String cookie = cookie(first);
+        LookupKey key = new LookupKey(body(first).get("id"));
+        stores.writeRawAttribute(store, key, "ghost", "{\"@class\": \"dev.sessionkit.servlet.app.RenamedCart\"}");
+        stores.writeRawAttribute(store, key, "gadget", "[\"dev.sessionkit.servlet.Gadget\", {}]");
+
+        assertThat(body(get("/app/remove?name=ghost", "Cookie", cookie))).containsEntry("removed", "ghost");
+        assertThat(body(get("/app/set?name=gadget&value=replaced", "Cookie", cookie))).containsEntry("new", "false");
+
+        assertThat(stores.readRawAttribute(store, key, "ghost")).as("removed from the store").isNull();
+        assertThat(stores.readRawAttribute(store, key, "gadget")).isEqualTo(SessionJson.parse("\"replaced\""));
+        assertThat(body(get("/app/get?name=user", "Cookie", cookie))).containsEntry("value", "alice");
     }
 
     @Test
@@ -143,9 +271,9 @@ abstract class SessionFilterContract {
         HttpResponse<String> response = get("/app/bad");
 
         Map<String, String> result = body(response);
-        assertThat(result).containsEntry("thrown", "true").containsEntry("attribute", "widget")
-                .containsEntry("after", "null");
-        assertThat(result.get("message")).contains("widget").contains(TestServlet.Exploding.class.getName());
+        assertThat(result).containsEntry("thrown", "true").containsEntry("reason", "NOT_SERIALIZABLE")
+                .containsEntry("attribute", "widget").containsEntry("after", "null");
+        assertThat(result.get("message")).contains("widget").contains(Exploding.class.getName());
         assertThat(body(get("/app/get?name=ok", "Cookie", cookie(response)))).containsEntry("value", "fine");
     }
 
@@ -214,7 +342,67 @@ abstract class SessionFilterContract {
         assertThat(listener.events()).containsExactly("created", "added:color=red", "replaced:color=red");
     }
 
+    @Test
+    void sessionCreatedIsHeardOnceForASessionTheCoreApiCreates() throws Exception {
+        String cookie = cookie(get("/app/core-create"));
+        assertThat(listener.events()).containsExactly("created");
+
+        get("/app/core-create", "Cookie", cookie);
+        assertThat(listener.events()).as("the session exists: nothing is created").containsExactly("created");
+    }
+
+    @Test
+    void sessionCreatedIsHeardOnceWhenTheCoreApiAndGetSessionShareTheNewSession() throws Exception {
+        assertThat(body(get("/app/core-then-servlet"))).containsEntry("sameSession", "true");
+
+        assertThat(listener.events()).containsExactly("created", "added:via=both");
+    }
+
+    @Test
+    void sessionCreatedIsHeardForTheSessionThatReplacesAnInvalidatedOneInTheSameRequest() throws Exception {
+        String old = cookie(get("/app/set?name=user&value=bob"));
+        listener.clear();
+
+        HttpResponse<String> relogin = get("/app/relogin", "Cookie", old);
+
+        assertThat(body(relogin)).containsEntry("new", "true");
+        assertThat(listener.events()).containsExactly("destroyed:bob", "removed:user=bob", "created", "added:fresh=yes");
+        String fresh = cookie(relogin);
+        assertThat(fresh).isNotEqualTo(old);
+        assertThat(body(get("/app/get?name=fresh", "Cookie", fresh))).containsEntry("value", "yes");
+        assertThat(body(get("/app/get?name=user", "Cookie", old))).containsEntry("value", "null");
+    }
+
     // ---- the cookie on committed responses ----
+
+    @Test
+    void newSessionsCookieGoesOutWhenAFlushCommitsTheResponseBeforeTheFirstAttribute() throws Exception {
+        assertAttributeSetAfterTheBodyReachesTheNextRequest("flush");
+    }
+
+    @Test
+    void newSessionsCookieGoesOutWhenABodyLargerThanTheBufferCommitsTheResponseBeforeTheFirstAttribute()
+            throws Exception {
+        assertAttributeSetAfterTheBodyReachesTheNextRequest("large");
+    }
+
+    @Test
+    void newSessionsCookieSentBeforeTheBodyNamesAStoredSessionEvenWhenNothingIsSetAfter() throws Exception {
+        HttpResponse<String> response = get("/app/early?mode=flush&set=false");
+
+        assertThat(body(response)).containsEntry("committedBeforeSet", "true");
+        assertThat(body(get("/app/peek", "Cookie", cookie(response)))).as("the cookie that went out names a session")
+                .containsEntry("valid", "true").doesNotContainEntry("session", "none");
+    }
+
+    private void assertAttributeSetAfterTheBodyReachesTheNextRequest(String mode) throws Exception {
+        HttpResponse<String> response = get("/app/early?mode=" + mode);
+
+        assertThat(body(response)).containsEntry("body", "first").containsEntry("committedBeforeSet", "true");
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(listener.events()).containsExactly("created", "added:x=v");
+        assertThat(body(get("/app/get?name=x", "Cookie", cookie(response)))).containsEntry("value", "v");
+    }
 
     @Test
     void flushedWriterResponseKeepsTheCookie() throws Exception {
@@ -436,6 +624,12 @@ abstract class SessionFilterContract {
         String header = setCookie(response).orElseThrow(() -> new AssertionError(
                 "no session cookie on " + response.statusCode() + " " + response.uri() + ": " + response.headers().map()));
         return header.substring(0, header.indexOf(';'));
+    }
+
+    /** The servlet reports the failures it expects itself: no stack trace or exception text reaches the client. */
+    private static void assertNoErrorText(HttpResponse<String> response) {
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("Caused by")
+                .doesNotContainPattern("\\sat [\\w.$]+\\(").doesNotContainPattern("\\.java:\\d+");
     }
 
     private static Map<String, String> body(HttpResponse<String> response) {

@@ -1,7 +1,12 @@
 package dev.sessionkit.servlet;
 
 import dev.sessionkit.AttributeSerializationException;
+import dev.sessionkit.Session;
 import dev.sessionkit.SessionContext;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.servlet.app.Cart;
+import dev.sessionkit.servlet.app.Exploding;
+import dev.sessionkit.servlet.app.Profile;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -16,10 +21,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The application the tests drive: plain servlet code that knows only {@code HttpSession}, plus
- * one endpoint that uses the core API for the atomic increment. Answers {@code key=value} lines.
+ * endpoints that use the core API (the atomic increment, sessions created through
+ * {@link SessionFilter#context}). Answers {@code key=value} lines; failures it expects are caught
+ * and reported as such lines, never as exception text.
  */
 final class TestServlet extends HttpServlet {
 
@@ -35,14 +43,47 @@ final class TestServlet extends HttpServlet {
                 session.setAttribute(req.getParameter("name"), req.getParameter("value"));
                 lines(resp, "new", session.isNew(), "id", session.getId());
             }
+            case "/relogin" -> { // a new session for a different user, in the request that ends the old one
+                req.getSession(false).invalidate();
+                HttpSession fresh = req.getSession(true);
+                fresh.setAttribute("fresh", "yes");
+                lines(resp, "new", fresh.isNew());
+            }
+            case "/late-mutate" -> { // a new cart, stored when the flush commits the response, then changed
+                Cart cart = new Cart();
+                cart.add("apple");
+                req.getSession(true).setAttribute("cart", cart);
+                resp.getWriter().write("items=flushed\n");
+                resp.flushBuffer();
+                cart.add("pear");
+            }
+            case "/remove" -> {
+                req.getSession(false).removeAttribute(req.getParameter("name"));
+                lines(resp, "removed", req.getParameter("name"));
+            }
             case "/get" -> {
                 HttpSession session = req.getSession(false);
                 Object value = session == null ? null : session.getAttribute(req.getParameter("name"));
                 lines(resp, "value", value, "type", value == null ? null : value.getClass().getSimpleName(),
                         "id", session == null ? null : session.getId());
             }
-            case "/types" -> types(req, resp);
-            case "/types-read" -> typesRead(req, resp);
+            case "/table-set" -> tableSet(req, resp);
+            case "/table-read" -> tableRead(req, resp);
+            case "/cart" -> cart(req, resp);
+            case "/early" -> early(req, resp);
+            case "/core-create" -> {
+                Session session = SessionFilter.context(req).orElseThrow().getOrCreate();
+                session.set("via", "core");
+                lines(resp, "handle", session.handle());
+            }
+            case "/core-then-servlet" -> {
+                Session session = SessionFilter.context(req).orElseThrow().getOrCreate();
+                HttpSession httpSession = req.getSession(true);
+                httpSession.setAttribute("via", "both");
+                lines(resp, "sameSession", session.handle().equals(httpSession.getId()));
+            }
+            case "/refuse" -> refuse(req, resp);
+            case "/unreadable" -> unreadable(req, resp);
             case "/bad" -> bad(req, resp);
             case "/login" -> {
                 HttpSession session = req.getSession();
@@ -103,36 +144,132 @@ final class TestServlet extends HttpServlet {
                 "fromUrl", req.isRequestedSessionIdFromURL());
     }
 
-    private static void types(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    /** Sets every value of the attribute table, then reads each back within the same request. */
+    private static void tableSet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HttpSession session = req.getSession();
-        List<String> list = new ArrayList<>(List.of("a", "b"));
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("k", 1);
-        session.setAttribute("string", "text");
-        session.setAttribute("int", 42);
-        session.setAttribute("long", 1L << 40);
-        session.setAttribute("double", 2.5);
-        session.setAttribute("bool", true);
-        session.setAttribute("list", list);
-        session.setAttribute("map", map);
-        session.setAttribute("bean", new Cart("c-1", 3));
-        list.add("mutated-after-set");
-        lines(resp, "sameInstance", session.getAttribute("list") == list && session.getAttribute("map") == map,
-                "listSeen", session.getAttribute("list"));
+        Map<String, Object> set = AttributeTable.values();
+        set.forEach(session::setAttribute);
+        List<Object> report = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : set.entrySet()) {
+            Object value = session.getAttribute(entry.getKey());
+            report.addAll(List.of(entry.getKey() + ".same", value == entry.getValue()));
+        }
+        describeTable(session, report);
+        lines(resp, report.toArray());
     }
 
-    private static void typesRead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    /** Reads every value of the attribute table in a later request. */
+    private static void tableRead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HttpSession session = req.getSession(false);
-        StringBuilder out = new StringBuilder();
-        for (String name : List.of("string", "int", "long", "double", "bool", "list", "map", "bean")) {
-            Object value = session.getAttribute(name);
-            out.append(name).append('=').append(value).append(" (").append(value.getClass().getSimpleName())
-                    .append(")\n");
+        List<Object> report = new ArrayList<>();
+        describeTable(session, report);
+        lines(resp, report.toArray());
+    }
+
+    /**
+     * For every attribute of the table: the class {@code getAttribute} returned, whether it equals
+     * a fresh instance of what was set, and whether a second call returns the same instance.
+     */
+    private static void describeTable(HttpSession session, List<Object> report) {
+        Map<String, Object> expected = AttributeTable.values();
+        for (Map.Entry<String, Object> entry : expected.entrySet()) {
+            Object value = session.getAttribute(entry.getKey());
+            report.addAll(List.of(entry.getKey() + ".class", value == null ? "null" : value.getClass().getName(),
+                    entry.getKey() + ".equal", Objects.deepEquals(value, entry.getValue()),
+                    entry.getKey() + ".sameAgain", value != null && value == session.getAttribute(entry.getKey())));
         }
-        Object first = session.getAttribute("map");
-        out.append("sameInstanceWithinRequest=").append(first == session.getAttribute("map")).append('\n');
-        out.append("names=").append(sorted(session.getAttributeNames())).append('\n');
-        resp.getWriter().write(out.toString());
+        Object intKeys = session.getAttribute("intKeys");
+        report.addAll(List.of("intKeys.get7", intKeys instanceof Map<?, ?> map ? map.get(7) : "not a map",
+                "decimal.text", String.valueOf(session.getAttribute("decimal")),
+                "names", sorted(session.getAttributeNames())));
+    }
+
+    /** A cart changed in place: {@code new} sets it, {@code add} changes the instance read back, {@code show} only reads. */
+    private static void cart(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        HttpSession session = req.getSession();
+        switch (req.getParameter("op")) {
+            case "new" -> {
+                Cart cart = new Cart();
+                cart.add(req.getParameter("item"));
+                session.setAttribute("cart", cart);
+            }
+            case "add" -> ((Cart) session.getAttribute("cart")).add(req.getParameter("item"));
+            case "show" -> {
+                // read only
+            }
+            default -> throw new IllegalArgumentException(req.getParameter("op"));
+        }
+        Cart cart = (Cart) session.getAttribute("cart");
+        lines(resp, "items", cart == null ? null : cart.getItems());
+    }
+
+    /**
+     * A new session whose first attribute is set only after the body committed the response (as a
+     * {@code @ResponseBody} handler with {@code @SessionAttributes} does); with {@code set=false},
+     * nothing is set at all.
+     */
+    private static void early(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        HttpSession session = req.getSession(true);
+        PrintWriter writer = resp.getWriter();
+        switch (req.getParameter("mode")) {
+            case "flush" -> {
+                writer.write("body=first\n");
+                resp.flushBuffer();
+            }
+            case "large" -> {
+                writer.write("body=first\n");
+                writeChars(writer, resp.getBufferSize() * 2);
+                writer.write("\n");
+            }
+            default -> throw new IllegalArgumentException(req.getParameter("mode"));
+        }
+        boolean committed = resp.isCommitted();
+        if (!"false".equals(req.getParameter("set"))) {
+            session.setAttribute("x", "v");
+        }
+        writer.write("committedBeforeSet=" + committed + "\n");
+    }
+
+    /** Values outside the allow-list, and too large ones, are refused at setAttribute; the session keeps what it had. */
+    private static void refuse(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        HttpSession session = req.getSession(false);
+        List<Object> report = new ArrayList<>();
+        int max = Integer.parseInt(req.getParameter("maxBytes"));
+        Map<String, Object> attempts = new LinkedHashMap<>();
+        attempts.put("direct", new Unlisted());
+        attempts.put("nested", new ArrayList<>(List.of(new Profile("ok", 1), new Unlisted())));
+        attempts.put("bigString", "x".repeat(max - 1)); // with its quotes, one byte over the limit
+        attempts.put("bigBean", new Profile("x".repeat(max), 1));
+        for (Map.Entry<String, Object> attempt : attempts.entrySet()) {
+            String key = attempt.getKey();
+            try {
+                session.setAttribute("kept", attempt.getValue());
+                report.addAll(List.of(key + ".thrown", false));
+            } catch (AttributeSerializationException e) {
+                report.addAll(List.of(key + ".thrown", true, key + ".reason", e.reason(),
+                        key + ".attribute", e.attributeName(),
+                        key + ".namesClass", e.getMessage().contains(Unlisted.class.getName()),
+                        key + ".namesTypesSetting", e.getMessage().contains(SessionSettings.SESSION_ATTRIBUTE_TYPES),
+                        key + ".namesSizeSetting", e.getMessage().contains(SessionSettings.SESSION_MAX_ATTRIBUTE_SIZE)));
+            }
+            report.addAll(List.of(key + ".after", session.getAttribute("kept")));
+        }
+        session.setAttribute("fits", "x".repeat(max - 2)); // exactly the limit, with its quotes
+        report.addAll(List.of("fits", ((String) session.getAttribute("fits")).length(),
+                "names", sorted(session.getAttributeNames())));
+        lines(resp, report.toArray());
+    }
+
+    /** A session holding attributes whose stored JSON cannot be read: the rest works, and one more is written. */
+    private static void unreadable(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        HttpSession session = req.getSession(false);
+        Object ghost = session.getAttribute("ghost");
+        Object gadget = session.getAttribute("gadget");
+        String names = sorted(session.getAttributeNames()).toString();
+        Object user = session.getAttribute("user");
+        session.setAttribute("after", "written");
+        lines(resp, "ghost", ghost, "gadget", gadget, "names", names, "user", user,
+                "gadgetInitialized", Gadget.Marker.initialized, "gadgetInstantiated", Gadget.Marker.instantiated);
     }
 
     private static void bad(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -142,7 +279,7 @@ final class TestServlet extends HttpServlet {
             session.setAttribute("widget", new Exploding());
             lines(resp, "thrown", false);
         } catch (AttributeSerializationException e) {
-            lines(resp, "thrown", true, "attribute", e.attributeName(), "message", e.getMessage(),
+            lines(resp, "thrown", true, "reason", e.reason(), "attribute", e.attributeName(), "message", e.getMessage(),
                     "after", session.getAttribute("widget"));
         }
     }
@@ -221,14 +358,10 @@ final class TestServlet extends HttpServlet {
         resp.getWriter().write(out.toString());
     }
 
-    /** A bean: stored as a JSON object, read back as a Map by HttpSession, as a Cart through the core API. */
-    public record Cart(String id, int items) {
-    }
-
-    /** A value Jackson cannot write: its only property throws. */
-    public static final class Exploding {
+    /** An application class outside the allowed attribute types (only {@code dev.sessionkit.servlet.app.} is allowed). */
+    public static final class Unlisted {
         public String getValue() {
-            throw new UnsupportedOperationException("no value");
+            return "unlisted";
         }
     }
 }

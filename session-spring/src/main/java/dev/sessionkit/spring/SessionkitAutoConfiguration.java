@@ -16,7 +16,10 @@ import java.util.EnumSet;
 import java.util.EventListener;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import com.fasterxml.jackson.databind.Module;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,6 +36,11 @@ import org.springframework.core.env.Environment;
  * {@link SessionFilter} that serves {@code HttpSession} from it, registered ahead of Spring
  * Security's filter chain. The store comes from {@link SessionkitJdbcStoreAutoConfiguration} or
  * {@link SessionkitMemoryStoreAutoConfiguration}, which run first.
+ *
+ * <p>Attribute types: the application's packages (those of its {@code @SpringBootApplication}) are
+ * allowed attribute types, its Jackson {@code Module} beans are registered with the attribute
+ * codec, and Spring MVC's {@code FlashMap} keeps its type; {@code sessionkit.attribute-types} adds
+ * more.
  *
  * <p>Every bean backs off when the application defines its own. Customise the manager with
  * {@link SessionManagerCustomizer} beans; {@link SessionListener} beans are registered with it.
@@ -51,9 +59,17 @@ public final class SessionkitAutoConfiguration {
     @ConditionalOnMissingBean
     SessionManager sessionkitManager(SessionSettings settings, ObjectProvider<SessionStore> stores,
             ObjectProvider<Clock> clocks, ObjectProvider<SessionListener> listeners,
-            ObjectProvider<SessionManagerCustomizer> customizers) {
+            ObjectProvider<SessionManagerCustomizer> customizers, ObjectProvider<Module> jacksonModules,
+            BeanFactory beanFactory) {
         Clock clock = Clocks.of(clocks);
         SessionManager.Builder builder = SessionManager.builder().settings(settings).clock(clock);
+        // attributes of the application's own classes (@SessionAttributes beans, @SessionScope beans,
+        // its UserDetails) keep their types with no configuration, and its Jackson modules apply
+        if (AutoConfigurationPackages.has(beanFactory)) {
+            AutoConfigurationPackages.get(beanFactory).stream().filter(p -> !p.isEmpty())
+                    .forEach(p -> builder.allowAttributeTypes(p + "."));
+        }
+        jacksonModules.orderedStream().forEach(builder::attributeModule);
         SessionStore store = stores.getIfUnique();
         if (store != null) {
             builder.store(store);
@@ -64,6 +80,18 @@ public final class SessionkitAutoConfiguration {
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
+    }
+
+    /** Spring MVC's flash attributes (a {@code FlashMap} list) keep their type across the redirect. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.FlashMap")
+    static class FlashMapConfiguration {
+
+        @Bean
+        SessionManagerCustomizer sessionkitFlashMapTypes() {
+            return builder -> builder.attributeModule(new FlashMapJacksonModule())
+                    .allowAttributeTypes(FlashMapJacksonModule.TYPES.toArray(String[]::new));
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

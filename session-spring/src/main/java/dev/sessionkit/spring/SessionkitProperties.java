@@ -58,6 +58,17 @@ public class SessionkitProperties {
     /** How often expired sessions are purged. Env: SESSION_CLEANUP_INTERVAL. */
     private Duration cleanupInterval;
 
+    /**
+     * Packages (ending in {@code .}) and classes attributes may hold, beside the application's own
+     * packages, which are allowed automatically. Env: SESSION_ATTRIBUTE_TYPES.
+     */
+    private List<String> attributeTypes;
+
+    /** Whether values changed in place are saved: on_change or on_set. Env: SESSION_SAVE_MODE. */
+    private dev.sessionkit.SaveMode saveMode;
+
+    private final Limits limits = new Limits();
+
     private final Cookie cookie = new Cookie();
 
     private final Jdbc jdbc = new Jdbc();
@@ -160,6 +171,74 @@ public class SessionkitProperties {
 
     public void setCleanupInterval(Duration cleanupInterval) {
         this.cleanupInterval = cleanupInterval;
+    }
+
+    public List<String> getAttributeTypes() {
+        return attributeTypes;
+    }
+
+    public void setAttributeTypes(List<String> attributeTypes) {
+        this.attributeTypes = attributeTypes;
+    }
+
+    public dev.sessionkit.SaveMode getSaveMode() {
+        return saveMode;
+    }
+
+    public void setSaveMode(dev.sessionkit.SaveMode saveMode) {
+        this.saveMode = saveMode;
+    }
+
+    public Limits getLimits() {
+        return limits;
+    }
+
+    /** Limits checked when an attribute is set. */
+    public static class Limits {
+
+        /** Largest JSON of one attribute. Env: SESSION_MAX_ATTRIBUTE_SIZE. */
+        private org.springframework.util.unit.DataSize attributeSize;
+
+        /** Largest JSON of all attributes of a session. Env: SESSION_MAX_SESSION_SIZE. */
+        private org.springframework.util.unit.DataSize sessionSize;
+
+        /** Most attributes a session may hold. Env: SESSION_MAX_ATTRIBUTES. */
+        private Integer attributes;
+
+        /** Deepest nesting of an attribute's JSON. Env: SESSION_MAX_ATTRIBUTE_DEPTH. */
+        private Integer depth;
+
+        public org.springframework.util.unit.DataSize getAttributeSize() {
+            return attributeSize;
+        }
+
+        public void setAttributeSize(org.springframework.util.unit.DataSize attributeSize) {
+            this.attributeSize = attributeSize;
+        }
+
+        public org.springframework.util.unit.DataSize getSessionSize() {
+            return sessionSize;
+        }
+
+        public void setSessionSize(org.springframework.util.unit.DataSize sessionSize) {
+            this.sessionSize = sessionSize;
+        }
+
+        public Integer getAttributes() {
+            return attributes;
+        }
+
+        public void setAttributes(Integer attributes) {
+            this.attributes = attributes;
+        }
+
+        public Integer getDepth() {
+            return depth;
+        }
+
+        public void setDepth(Integer depth) {
+            this.depth = depth;
+        }
     }
 
     public Cookie getCookie() {

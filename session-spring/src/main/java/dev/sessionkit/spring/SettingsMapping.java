@@ -83,6 +83,13 @@ final class SettingsMapping {
         set(jdbc.getStatementTimeout(), b::statementTimeout);
         set(jdbc.getAuditRetention(), b::auditRetention);
         set(props.getMemory().getMaxSessions(), b::memoryMaxSessions);
+        set(props.getAttributeTypes(), b::attributeTypes);
+        set(props.getSaveMode(), b::saveMode);
+        SessionkitProperties.Limits limits = props.getLimits();
+        set(limits.getAttributeSize(), size -> b.maxAttributeBytes((int) Math.min(Integer.MAX_VALUE, size.toBytes())));
+        set(limits.getSessionSize(), size -> b.maxSessionBytes((int) Math.min(Integer.MAX_VALUE, size.toBytes())));
+        set(limits.getAttributes(), b::maxAttributes);
+        set(limits.getDepth(), b::maxAttributeDepth);
 
         StoreSelection selection = StoreSelection.of(environment);
         if (selection.viaSpringDataSource()) {
@@ -167,6 +174,12 @@ final class SettingsMapping {
         m.put(SESSION_DB_STATEMENT_TIMEOUT, "sessionkit.jdbc.statement-timeout");
         m.put(SESSION_AUDIT_RETENTION, "sessionkit.jdbc.audit-retention");
         m.put(SESSION_MEMORY_MAX_SESSIONS, "sessionkit.memory.max-sessions");
+        m.put(SESSION_ATTRIBUTE_TYPES, "sessionkit.attribute-types");
+        m.put(SESSION_SAVE_MODE, "sessionkit.save-mode");
+        m.put(SESSION_MAX_ATTRIBUTE_SIZE, "sessionkit.limits.attribute-size");
+        m.put(SESSION_MAX_SESSION_SIZE, "sessionkit.limits.session-size");
+        m.put(SESSION_MAX_ATTRIBUTES, "sessionkit.limits.attributes");
+        m.put(SESSION_MAX_ATTRIBUTE_DEPTH, "sessionkit.limits.depth");
         return Map.copyOf(m);
     }
 }

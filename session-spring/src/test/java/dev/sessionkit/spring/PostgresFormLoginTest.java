@@ -30,8 +30,8 @@ final class PostgresFormLoginTest extends AbstractFormLoginTest {
     @Test
     void runsOnPostgresWithTheApplicationsPool() throws Exception {
         assertThat(manager.store().name()).isEqualTo("postgres");
-        Browser browser = new Browser();
-        browser.loginAs("frank");
+        Browser browser = browser();
+        loginAs(browser, "frank");
         try (var connection = dataSource.getConnection();
                 var statement = connection.createStatement();
                 var rows = statement.executeQuery("select count(*) from sessions where principal = 'frank'")) {

@@ -37,6 +37,8 @@ public final class Portal {
     static final String VISITS = "visits";
     /** Preferences are attributes of their own, so concurrent writes of different names merge. */
     static final String PREF_PREFIX = "pref.";
+    /** How many preferences one session may keep: one anonymous client cannot grow a session without bound. */
+    static final int MAX_PREFS = 32;
 
     /**
      * Headers for the HTML pages: never cached (they show the session), and a policy that allows
@@ -149,16 +151,23 @@ public final class Portal {
      * {@code PUT /api/session/prefs/{name}}: stores a JSON value under a preference name.
      *
      * @throws PortalException {@code bad_request} for a bad name, malformed JSON or a value no
-     *     store can hold; {@code payload_too_large} for a body over {@link Bodies#MAX_BYTES}
+     *     store can hold; {@code payload_too_large} for a body over {@link Bodies#MAX_BYTES}, a
+     *     {@link #MAX_PREFS}th-plus preference, or a value over the session's size or depth limits
      */
     public void putPref(SessionContext context, String name, InputStream body, long declaredLength)
             throws IOException {
         checkPrefName(name);
         JsonNode value = Json.parse(Bodies.read(body, declaredLength));
+        Session session = context.getOrCreate();
+        boolean added = !session.contains(PREF_PREFIX + name);
+        if (added && session.attributeNames().stream().filter(n -> n.startsWith(PREF_PREFIX)).count() >= MAX_PREFS) {
+            throw PortalException.payloadTooLarge();
+        }
         try {
-            context.getOrCreate().set(PREF_PREFIX + name, value);
+            session.set(PREF_PREFIX + name, value);
         } catch (AttributeSerializationException e) {
-            throw PortalException.badRequest();
+            // too big or too deep for the session's limits: the client sent too much
+            throw e.isLimit() ? PortalException.payloadTooLarge() : PortalException.badRequest();
         }
     }
 

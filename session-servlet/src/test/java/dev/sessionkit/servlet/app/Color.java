@@ -1,0 +1,6 @@
+package dev.sessionkit.servlet.app;
+
+/** An enum attribute. */
+public enum Color {
+    RED, GREEN, BLUE
+}
