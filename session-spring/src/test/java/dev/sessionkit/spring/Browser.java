@@ -47,6 +47,11 @@ final class Browser {
         return send(request(path).GET().build());
     }
 
+    /** A GET of a full address: another server the application sends the browser to (an identity provider). */
+    HttpResponse<String> get(URI address) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(address).GET().build());
+    }
+
     /** A form POST; {@code form} is already encoded (see {@link #form}). */
     HttpResponse<String> post(String path, String form) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")

@@ -9,7 +9,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -25,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-class OidcLoginApp {
+public class OidcLoginApp {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
@@ -55,7 +54,8 @@ class OidcLoginApp {
             page.put("idTokenIssuedAt", user.getIdToken().getIssuedAt().toString());
             page.put("idTokenExpiresAt", user.getIdToken().getExpiresAt().toString());
             page.put("userInfoEmail", user.getUserInfo() == null ? null : user.getUserInfo().getEmail());
-            page.put("authorities", authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).sorted().toList());
+            page.put("authorities", authentication.getAuthorities().stream()
+                    .map(a -> a.getAuthority() + " " + a.getClass().getName()).sorted().toList());
             return page;
         }
 

@@ -1,4 +1,4 @@
-package dev.sessionkit.spring.oidc;
+package dev.sessionkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

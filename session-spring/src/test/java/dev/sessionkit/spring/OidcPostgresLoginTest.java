@@ -1,4 +1,4 @@
-package dev.sessionkit.spring.oidc;
+package dev.sessionkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,24 +28,22 @@ final class OidcPostgresLoginTest extends AbstractOidcLoginTest {
     @Test
     void aRestartDuringTheRedirectAndAfterTheLoginLosesNothing() throws Exception {
         Person carol = new Person("carol-sub", "carol@example.test", "Carol Danvers", "starforce", List.of("pilots"));
-        Browser browser = new Browser();
+        Browser browser = browser();
         Redirect toProvider = beginLogin(browser);
 
-        restartApplication(); // while the browser is at the provider
-        browser.reconnect();
+        restart(); // while the browser is at the provider
         finishLogin(browser, toProvider, carol);
-        assertThat(browser.cookie(cookieName())).as("the session id rotates at login").isNotEqualTo(toProvider.sessionCookie());
+        assertThat(sessionCookie(browser)).as("the session id rotates at login").isNotEqualTo(toProvider.sessionCookie());
         Map<String, Object> before = me(browser);
         assertShowsTheOidcUser(before, carol);
 
-        restartApplication();
-        browser.reconnect();
+        restart();
         Map<String, Object> after = me(browser);
         assertShowsTheOidcUser(after, carol);
         assertThat(after).as("the same login, claims and ID token after the restart").isEqualTo(before);
 
         logout(browser);
         assertThat(manager().sessionsOf(carol.subject())).isEmpty();
-        assertRedirectsToTheLoginFlow(browser.get(app("/me")));
+        assertRedirectsToTheLoginFlow(browser.get("/me"));
     }
 }

@@ -1,19 +1,16 @@
-package dev.sessionkit.spring.oidc;
+package dev.sessionkit.spring;
 
+import static dev.sessionkit.spring.Browser.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sessionkit.SessionManager;
+import dev.sessionkit.spring.oidc.OidcLoginApp;
 import java.io.IOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
-import java.net.HttpCookie;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,10 +29,12 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * OpenID Connect login with stock Spring Security ({@code oauth2Login()}) on sessionkit, against a
- * real identity provider running in the test JVM ({@code mock-oauth2-server}), through a real
- * server and a real HTTP client that keeps its cookies and steps through every redirect itself.
- * Each subclass runs it on one store.
+ * OpenID Connect login with stock Spring Security ({@link OidcLoginApp}: {@code oauth2Login()},
+ * {@code logout()}) on sessionkit, against a real identity provider running in the test JVM
+ * ({@code mock-oauth2-server} on a loopback port), through a real server and a {@link Browser}
+ * that keeps its cookies and steps through every redirect itself: the protected page, the app's
+ * authorization endpoint, the provider's authorize endpoint, the app's callback. Each subclass
+ * runs it on one store.
  *
  * <p>What has to survive in the session: the {@code OAuth2AuthorizationRequest} across the trip to
  * the provider, then the {@code OAuth2AuthenticationToken} with its {@code DefaultOidcUser}.
@@ -43,34 +42,38 @@ import org.springframework.context.ConfigurableApplicationContext;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractOidcLoginTest {
 
-    static final String REGISTRATION = "mock";
+    static final String REGISTRATION = "idp";
     static final String CLIENT_ID = "sessionkit-test-client";
-    static final String ISSUER_ID = "idp";
-    /** The same SESSION_SECRET for every application context of a class, as for a restarted process. */
+    static final String ISSUER_ID = "issuer1";
+    /** One SESSION_SECRET for every application context of a class, as for a restarted process. */
     static final String SESSION_SECRET = "oidc-login-test-secret-0123456789abcdefghij";
-    static final String TOKEN_TOKEN = "org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken";
-    static final String OIDC_USER = "org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser";
+    static final String AUTHENTICATION_CLASS = "org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken";
+    static final String PRINCIPAL_CLASS = "org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser";
+    static final String OIDC_USER_AUTHORITY_CLASS = "org.springframework.security.oauth2.core.oidc.user.OidcUserAuthority";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     MockOAuth2Server provider;
     ConfigurableApplicationContext app;
-    /** One port for every application context of a class, so a restart keeps the registered redirect URI. */
+    /**
+     * One port for every application context of a class: the redirect URI in a stored authorization
+     * request names it, so a restart between the redirect and the callback keeps it.
+     */
     int port;
 
     /** The store's part of the application's configuration, as {@code --name=value} arguments. */
     abstract List<String> storeArguments();
 
     @BeforeAll
-    void startProviderAndApplication() {
+    void startTheProviderAndTheApplication() {
         provider = new MockOAuth2Server();
         provider.start(InetAddress.getLoopbackAddress(), 0);
         port = loopbackPortBelow32768();
-        app = startApplication();
+        app = launch();
     }
 
     @AfterAll
-    void stopApplicationAndProvider() {
+    void stopTheApplicationAndTheProvider() {
         if (app != null) {
             app.close();
         }
@@ -79,10 +82,17 @@ abstract class AbstractOidcLoginTest {
         }
     }
 
-    ConfigurableApplicationContext startApplication() {
+    /** Closes the application context and starts a new one on the same port, store and secret. */
+    void restart() {
+        app.close();
+        app = launch();
+    }
+
+    private ConfigurableApplicationContext launch() {
         List<String> arguments = new ArrayList<>(List.of(
                 "--server.address=127.0.0.1",
                 "--server.port=" + port,
+                "--spring.main.banner-mode=off",
                 "--sessionkit.secrets=" + SESSION_SECRET,
                 "--spring.security.oauth2.client.registration." + REGISTRATION + ".client-id=" + CLIENT_ID,
                 "--spring.security.oauth2.client.registration." + REGISTRATION + ".client-secret=client-secret",
@@ -92,53 +102,48 @@ abstract class AbstractOidcLoginTest {
         return new SpringApplicationBuilder(OidcLoginApp.class).run(arguments.toArray(String[]::new));
     }
 
-    /** Closes the application context and starts a new one on the same port, store and secret. */
-    void restartApplication() {
-        app.close();
-        app = startApplication();
-    }
-
     @Test
     void loginKeepsTheAuthorizationRequestRotatesTheIdAndShowsTheOidcUser() throws Exception {
         Person alice = new Person("alice-sub", "alice@example.test", "Alice Liddell", "wonderland", List.of("admins", "staff"));
-        Browser browser = new Browser();
+        Browser browser = browser();
 
         Redirect toProvider = beginLogin(browser);
-        String preLogin = toProvider.sessionCookie();
         finishLogin(browser, toProvider, alice);
 
-        assertThat(browser.cookie(cookieName())).as("the session id rotates at login").isNotNull().isNotEqualTo(preLogin);
+        assertThat(sessionCookie(browser)).as("the session id rotates at login").isNotEqualTo(toProvider.sessionCookie());
         assertShowsTheOidcUser(me(browser), alice);
         assertShowsTheOidcUser(me(browser), alice); // and on every later request
-        assertThat(manager().sessionsOf(alice.subject())).as("the principal index names the login")
+        assertThat(manager().sessionsOf(alice.subject())).as("the session's principal is the OIDC subject")
                 .singleElement().satisfies(s -> assertThat(s.principal()).isEqualTo(alice.subject()));
 
-        Browser attacker = Browser.withCookie(app(""), cookieName(), preLogin);
-        assertThat(attacker.get(app("/me")).statusCode()).as("the pre-login id no longer works").isEqualTo(302);
+        Browser attacker = browser();
+        attacker.cookie(cookieName(), toProvider.sessionCookie());
+        assertRedirectsToTheLoginFlow(attacker.get("/me")); // the pre-login id no longer works
     }
 
     @Test
     void logoutWithTheCsrfTokenEndsTheSession() throws Exception {
         Person bob = new Person("bob-sub", "bob@example.test", "Bob Builder", "acme", List.of("staff"));
-        Browser browser = new Browser();
+        Browser browser = browser();
         finishLogin(browser, beginLogin(browser), bob);
         assertShowsTheOidcUser(me(browser), bob);
-        String loggedIn = browser.cookie(cookieName());
+        String loggedIn = sessionCookie(browser);
 
-        assertThat(browser.post(app("/logout"), "").statusCode()).as("logout without the CSRF token").isEqualTo(403);
+        assertThat(browser.post("/logout", "").statusCode()).as("logout without the CSRF token").isEqualTo(403);
         assertShowsTheOidcUser(me(browser), bob);
 
         logout(browser);
 
         assertThat(manager().sessionsOf(bob.subject())).as("no live session of the user after logout").isEmpty();
-        assertRedirectsToTheLoginFlow(browser.get(app("/me")));
-        assertRedirectsToTheLoginFlow(Browser.withCookie(app(""), cookieName(), loggedIn).get(app("/me")));
+        assertRedirectsToTheLoginFlow(browser.get("/me"));
+        Browser replay = browser();
+        replay.cookie(cookieName(), loggedIn);
+        assertRedirectsToTheLoginFlow(replay.get("/me")); // the logged-out session is dead
     }
 
     @Test
-    void aPublicPageNeedsNoLogin() throws Exception {
-        Browser browser = new Browser();
-        HttpResponse<String> page = browser.get(app("/public"));
+    void publicPageNeedsNoLogin() throws Exception {
+        HttpResponse<String> page = browser().get("/public");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).isEqualTo("open");
     }
@@ -149,23 +154,23 @@ abstract class AbstractOidcLoginTest {
      * the provider.
      */
     Redirect beginLogin(Browser browser) throws IOException, InterruptedException {
-        HttpResponse<String> denied = browser.get(app("/me"));
+        HttpResponse<String> denied = browser.get("/me");
         assertRedirectsToTheLoginFlow(denied);
 
         HttpResponse<String> toProvider = browser.get(location(denied));
-        assertThat(toProvider.statusCode()).as("the app's authorization endpoint: %s", toProvider.body()).isEqualTo(302);
+        assertThat(toProvider.statusCode()).as("the app's authorization endpoint: %s %s", toProvider.headers().map(),
+                toProvider.body()).isEqualTo(302);
         URI authorize = location(toProvider);
         assertThat(authorize.toString()).startsWith(issuer() + "/authorize?");
         assertThat(query(authorize, "state")).isNotBlank();
         assertThat(query(authorize, "nonce")).as("an OIDC request carries a nonce").isNotBlank();
-        String cookie = browser.cookie(cookieName());
-        assertThat(cookie).as("the authorization request lives in a session").isNotNull();
-        return new Redirect(authorize, cookie);
+        assertThat(query(authorize, "redirect_uri")).isEqualTo(app("/login/oauth2/code/" + REGISTRATION).toString());
+        return new Redirect(authorize, sessionCookie(browser));
     }
 
     /**
-     * The second half: the provider signs the person in and sends the browser back to the app's
-     * callback, which must find the authorization request again, log in and return to /me.
+     * The second half: the provider signs {@code person} in and sends the browser back to the
+     * app's callback, which must find the authorization request again, log in and return to /me.
      */
     void finishLogin(Browser browser, Redirect toProvider, Person person) throws IOException, InterruptedException {
         provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, person.subject(), "JWT", List.of(CLIENT_ID),
@@ -179,21 +184,21 @@ abstract class AbstractOidcLoginTest {
 
         HttpResponse<String> loggedIn = browser.get(callback);
         assertThat(loggedIn.statusCode()).as("the callback: %s %s", loggedIn.headers().map(), loggedIn.body()).isEqualTo(302);
-        assertThat(location(loggedIn).toString()).as("the callback found the authorization request and logged in")
+        assertThat(location(loggedIn).toString()).as("the callback found the authorization request, logged in and returned")
                 .doesNotContain("error")
                 .isEqualTo(app("/me?continue").toString());
     }
 
     void logout(Browser browser) throws IOException, InterruptedException {
-        HttpResponse<String> csrf = browser.get(app("/csrf"));
+        HttpResponse<String> csrf = browser.get("/csrf");
         assertThat(csrf.statusCode()).isEqualTo(200);
-        HttpResponse<String> logout = browser.post(app("/logout"), "_csrf=" + URLEncoder.encode(csrf.body(), StandardCharsets.UTF_8));
+        HttpResponse<String> logout = browser.post("/logout", form("_csrf", csrf.body()));
         assertThat(logout.statusCode()).isEqualTo(302);
-        assertThat(location(logout).toString()).isEqualTo(app("/login?logout").toString());
+        assertThat(location(logout)).isEqualTo(app("/login?logout"));
     }
 
     Map<String, Object> me(Browser browser) throws IOException, InterruptedException {
-        HttpResponse<String> page = browser.get(app("/me"));
+        HttpResponse<String> page = browser.get("/me");
         assertThat(page.statusCode()).as("/me: %s %s", page.headers().map(), page.body()).isEqualTo(200);
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = JSON.readValue(page.body(), Map.class);
@@ -201,8 +206,8 @@ abstract class AbstractOidcLoginTest {
     }
 
     void assertShowsTheOidcUser(Map<String, Object> me, Person person) {
-        assertThat(me).containsEntry("authentication", TOKEN_TOKEN)
-                .containsEntry("principal", OIDC_USER)
+        assertThat(me).containsEntry("authentication", AUTHENTICATION_CLASS)
+                .containsEntry("principal", PRINCIPAL_CLASS)
                 .containsEntry("registration", REGISTRATION)
                 .containsEntry("name", person.subject())
                 .containsEntry("subject", person.subject())
@@ -212,16 +217,24 @@ abstract class AbstractOidcLoginTest {
                 .containsEntry("groups", person.groups())
                 .containsEntry("issuer", issuer())
                 .containsEntry("userInfoEmail", person.email());
-        assertThat(Instant.parse((String) me.get("idTokenIssuedAt"))).isBetween(Instant.now().minus(Duration.ofMinutes(5)), Instant.now());
-        assertThat(Instant.parse((String) me.get("idTokenExpiresAt"))).isAfter(Instant.now());
-        @SuppressWarnings("unchecked")
-        List<String> authorities = (List<String>) me.get("authorities");
-        assertThat(authorities).contains("OIDC_USER", "SCOPE_openid", "SCOPE_email", "SCOPE_profile");
+        Instant now = Instant.now();
+        assertThat(Instant.parse((String) me.get("idTokenIssuedAt"))).isBetween(now.minus(Duration.ofMinutes(5)), now);
+        assertThat(Instant.parse((String) me.get("idTokenExpiresAt"))).isAfter(now);
+        assertThat(me.get("authorities")).as("what OidcUserService grants, with its own class")
+                .isEqualTo(List.of("OIDC_USER " + OIDC_USER_AUTHORITY_CLASS));
     }
 
     void assertRedirectsToTheLoginFlow(HttpResponse<String> response) {
         assertThat(response.statusCode()).as("a protected page without a login").isEqualTo(302);
-        assertThat(location(response).toString()).isEqualTo(app("/oauth2/authorization/" + REGISTRATION).toString());
+        assertThat(location(response)).isEqualTo(app("/oauth2/authorization/" + REGISTRATION));
+    }
+
+    Browser browser() {
+        return new Browser(() -> port);
+    }
+
+    String sessionCookie(Browser browser) {
+        return browser.cookie(cookieName()).orElseThrow(() -> new AssertionError("no session cookie"));
     }
 
     SessionManager manager() {
@@ -246,11 +259,12 @@ abstract class AbstractOidcLoginTest {
         return response.request().uri().resolve(location);
     }
 
-    static String query(URI uri, String name) {
-        for (String pair : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
-            String[] kv = pair.split("=", 2);
-            if (kv[0].equals(name)) {
-                return kv.length == 1 ? "" : java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
+    static String query(URI address, String name) {
+        String query = address.getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            String[] nameAndValue = pair.split("=", 2);
+            if (nameAndValue[0].equals(name)) {
+                return nameAndValue.length == 1 ? "" : URLDecoder.decode(nameAndValue[1], StandardCharsets.UTF_8);
             }
         }
         return null;
@@ -261,9 +275,9 @@ abstract class AbstractOidcLoginTest {
         for (int attempt = 0; attempt < 100; attempt++) {
             int candidate = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
             try (ServerSocket probe = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                return candidate;
+                return probe.getLocalPort();
             } catch (IOException taken) {
-                // try another
+                // another one
             }
         }
         throw new IllegalStateException("no free loopback port between 20000 and 32000");
@@ -277,50 +291,7 @@ abstract class AbstractOidcLoginTest {
         }
     }
 
-    /** The app's redirect to the provider, and the session cookie the browser had then. */
+    /** The app's redirect to the provider, and the session cookie the browser held then. */
     record Redirect(URI location, String sessionCookie) {
-    }
-
-    /** One browser: a cookie jar for every host it talks to, and no redirect followed by itself. */
-    static final class Browser {
-
-        private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-        private HttpClient http = client();
-
-        static Browser withCookie(URI site, String name, String value) {
-            Browser browser = new Browser();
-            HttpCookie cookie = new HttpCookie(name, value);
-            cookie.setPath("/");
-            cookie.setVersion(0);
-            browser.cookies.getCookieStore().add(site, cookie);
-            return browser;
-        }
-
-        HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(URI uri, String form) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        /** The value of the cookie of that name the browser holds, or null. */
-        String cookie(String name) {
-            return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
-                    .map(HttpCookie::getValue).findFirst().orElse(null);
-        }
-
-        /** New connections, the same cookies: as a browser after the server went away. */
-        void reconnect() {
-            http = client();
-        }
-
-        private HttpClient client() {
-            return HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-        }
     }
 }
