@@ -42,7 +42,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractOidcLoginTest {
 
-    static final String REGISTRATION = "idp";
+    static final String REGISTRATION = OidcLoginApp.REGISTRATION;
     static final String CLIENT_ID = "sessionkit-test-client";
     static final String ISSUER_ID = "issuer1";
     /** One SESSION_SECRET for every application context of a class, as for a restarted process. */
