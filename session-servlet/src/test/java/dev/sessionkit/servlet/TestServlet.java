@@ -161,6 +161,10 @@ final class TestServlet extends HttpServlet {
     /** Reads every value of the attribute table in a later request. */
     private static void tableRead(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HttpSession session = req.getSession(false);
+        if (session == null) {
+            lines(resp, "session", "none");
+            return;
+        }
         List<Object> report = new ArrayList<>();
         describeTable(session, report);
         lines(resp, report.toArray());
