@@ -308,12 +308,43 @@ final class AttributeCodec {
         return loader != null ? loader : AttributeCodec.class.getClassLoader();
     }
 
+    /**
+     * True when {@code back}, read from the JSON of {@code value}, is the same value: {@code equals}
+     * where the class has it; maps and lists entry by entry (so a key that came back as a string
+     * is caught); other objects by their JSON (a module's class without {@code equals}, such as
+     * Spring Security's {@code OAuth2AuthorizedClient}).
+     */
     private boolean sameValue(Object value, Object back) {
-        if (back == null) {
-            return false;
+        if (value == null || back == null) {
+            return value == back;
         }
-        if (overridesEquals(value.getClass())) {
-            return value.equals(back);
+        if (overridesEquals(value.getClass()) && value.equals(back)) {
+            return true;
+        }
+        if (value instanceof Map<?, ?> a && back instanceof Map<?, ?> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (Map.Entry<?, ?> entry : a.entrySet()) {
+                if (!b.containsKey(entry.getKey()) || !sameValue(entry.getValue(), b.get(entry.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof List<?> a && back instanceof List<?> b) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!sameValue(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (overridesEquals(value.getClass()) && !(value instanceof Collection<?>)) {
+            return false; // it has equals, and equals says no
         }
         try {
             return sameJson(mapper.readTree(writer.writeValueAsBytes(value)), mapper.readTree(writer.writeValueAsBytes(back)));

@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * The allow-list of classes an attribute's JSON may name: JDK value and collection types, the
- * application's packages and classes ({@code SESSION_ATTRIBUTE_TYPES}), and classes that a
- * registered Jackson module gave a mix-in (Spring Security's modules do so for their types).
+ * application's packages and classes ({@code SESSION_ATTRIBUTE_TYPES}), classes that a
+ * registered Jackson module gave a mix-in (Spring Security's modules do so for their types), and
+ * the nested classes of allowed classes outside the JDK (a module's deserializer for
+ * {@code ClientRegistration} reads its {@code ProviderDetails}).
  *
  * <p>Names are judged before a class is loaded; a name outside the JDK list and the application's
  * entries is loaded without initialization (no static initializer runs) only to look for a mix-in.
@@ -122,6 +124,12 @@ final class AttributeTypes extends PolymorphicTypeValidator.Base {
         }
         if (refused.contains(name)) {
             return false;
+        }
+        int nested = name.indexOf('$');
+        if (nested > 0 && JDK_PREFIXES.stream().noneMatch(name::startsWith) && allows(name.substring(0, nested))) {
+            // a nested class of an allowed or module-declared class (ClientRegistration$ProviderDetails)
+            withMixIn.add(name);
+            return true;
         }
         if (hasMixIn(name)) {
             withMixIn.add(name);

@@ -211,6 +211,22 @@ final class AttributeCodecTest {
     }
 
     @Test
+    void collectionsOfBeansWithoutEqualsAreComparedByTheirJson() {
+        Map<String, Object> notes = new HashMap<>(Map.of("a", new dev.sessionkit.codec.Note("hello")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> back = (Map<String, Object>) roundTrip(notes);
+        assertThat(((dev.sessionkit.codec.Note) back.get("a")).getText()).isEqualTo("hello");
+    }
+
+    @Test
+    void aMapWithNumberKeysInsideAnUntypedListIsRefusedNotChanged() {
+        List<Object> list = new ArrayList<>();
+        list.add(new HashMap<>(Map.of(7, "seven")));
+        assertThatThrownBy(() -> CODEC.encode("x", list)).isInstanceOfSatisfying(AttributeSerializationException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.NOT_SERIALIZABLE));
+    }
+
+    @Test
     void limitsAreCheckedAtEncode() {
         AttributeCodec small = codec(SessionSettings.builder().maxAttributeBytes(1024).maxAttributeDepth(4).build());
         assertThatThrownBy(() -> small.encode("big", "x".repeat(2000)))
