@@ -127,11 +127,6 @@ final class AttributeCodec {
         return new AttributeCodec(mapper, types, settings.maxAttributeBytes(), settings.maxAttributeDepth());
     }
 
-    /** The typed mapper; for tests and for adapters' diagnostics only. */
-    ObjectMapper mapper() {
-        return mapper;
-    }
-
     /** An attribute's JSON and its size in bytes. */
     record Encoded(JsonNode json, int bytes) {
     }
@@ -636,15 +631,11 @@ final class AttributeCodec {
     }
 
     /**
-     * Reads typed JSON as {@code type} with the typed mapper (for a type other than the stored one,
-     * such as an interface it implements).
+     * A decoded value as {@code type}, converted by the typed mapper when it is not one already (the
+     * stored class is a different bean of the same shape, say).
      */
-    <T> T convert(JsonNode tree, Class<T> type) throws IOException {
-        Object value = decode(tree);
-        if (type.isInstance(value)) {
-            return type.cast(value);
-        }
-        return mapper.convertValue(value, type);
+    <T> T convert(Object value, Class<T> type) {
+        return type.isInstance(value) ? type.cast(value) : mapper.convertValue(value, type);
     }
 
     /**
@@ -664,11 +655,6 @@ final class AttributeCodec {
     /** True when two trees hold the same JSON (numbers compared by value). */
     static boolean sameJson(JsonNode a, JsonNode b) {
         return a == b || (a != null && b != null && a.equals(SAME_LEAF, b));
-    }
-
-    /** The size of a stored tree in bytes of JSON. */
-    static int size(JsonNode tree) {
-        return SessionJson.byteSize(tree);
     }
 
     /** Typed JSON that cannot be read back: the class is not allowed, gone, or no longer fits. */

@@ -245,8 +245,8 @@ public final class Session {
                 return Optional.of(type.cast(value));
             }
             try {
-                return Optional.ofNullable(codec.convert(node, type));
-            } catch (java.io.IOException | RuntimeException e) {
+                return Optional.ofNullable(codec.convert(value, type));
+            } catch (RuntimeException e) {
                 throw new IllegalArgumentException("attribute '" + name + "' holds " + value.getClass().getName()
                         + ", which cannot be read as " + type.getName(), e);
             }
@@ -351,7 +351,7 @@ public final class Session {
         long total = bytes;
         for (Map.Entry<String, JsonNode> entry : attributes.entrySet()) {
             if (!entry.getKey().equals(name)) {
-                total += sizes.computeIfAbsent(entry.getKey(), k -> AttributeCodec.size(entry.getValue()));
+                total += sizes.computeIfAbsent(entry.getKey(), k -> SessionJson.byteSize(entry.getValue()));
             }
         }
         if (total > settings.maxSessionBytes()) {
