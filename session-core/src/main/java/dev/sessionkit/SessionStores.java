@@ -38,7 +38,7 @@ public final class SessionStores {
                 return store;
             }
         }
-        String module = kind == StoreKind.JDBC ? "session-jdbc" : "session-memory";
+        String module = kind == StoreKind.JDBC ? "session-postgres" : "session-memory";
         throw new SessionConfigurationException(SessionSettings.SESSION_STORE, "the "
                 + kind.name().toLowerCase(Locale.ROOT) + " store was selected (" + settings.storeReason()
                 + ") but no provider for it is on the class path: add the dev.sessionkit:" + module + " dependency");

@@ -6,6 +6,6 @@ public enum StoreKind {
     AUTO,
     /** The in-memory Caffeine store ({@code session-memory}). */
     MEMORY,
-    /** The PostgreSQL store ({@code session-jdbc}). */
+    /** The PostgreSQL store ({@code session-postgres}). */
     JDBC
 }

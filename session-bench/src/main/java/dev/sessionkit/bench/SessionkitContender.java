@@ -7,7 +7,7 @@ import dev.sessionkit.Session;
 import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
-import dev.sessionkit.jdbc.PostgresSessionStore;
+import dev.sessionkit.postgres.PostgresSessionStore;
 import dev.sessionkit.testkit.CountingDataSource;
 import java.nio.file.Path;
 import java.time.Clock;

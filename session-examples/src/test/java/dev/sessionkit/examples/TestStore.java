@@ -2,7 +2,7 @@ package dev.sessionkit.examples;
 
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.jdbc.PostgresFixture;
+import dev.sessionkit.postgres.PostgresFixture;
 import dev.sessionkit.memory.CaffeineSessionStore;
 import java.time.Clock;
 import java.util.Map;

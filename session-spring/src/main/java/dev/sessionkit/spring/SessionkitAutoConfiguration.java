@@ -34,7 +34,7 @@ import org.springframework.core.env.Environment;
 /**
  * sessionkit's settings, its {@link SessionManager} and, in a servlet web application, the
  * {@link SessionFilter} that serves {@code HttpSession} from it, registered ahead of Spring
- * Security's filter chain. The store comes from {@link SessionkitJdbcStoreAutoConfiguration} or
+ * Security's filter chain. The store comes from {@link SessionkitPostgresStoreAutoConfiguration} or
  * {@link SessionkitMemoryStoreAutoConfiguration}, which run first.
  *
  * <p>Attribute types: the application's packages (those of its {@code @SpringBootApplication}) are

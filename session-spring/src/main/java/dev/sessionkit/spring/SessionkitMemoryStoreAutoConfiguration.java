@@ -14,14 +14,14 @@ import org.springframework.context.annotation.Bean;
 /**
  * The fallback store: whatever the settings select, opened through the core's
  * {@link SessionStores} (the in-memory store when no database is configured). It runs after
- * {@link SessionkitJdbcStoreAutoConfiguration} and backs off when a store bean exists.
+ * {@link SessionkitPostgresStoreAutoConfiguration} and backs off when a store bean exists.
  *
  * <p>Going through {@link SessionStores} rather than building the memory store directly means a
- * selection the class path cannot honour (a database URL without {@code session-jdbc}, production
+ * selection the class path cannot honour (a database URL without {@code session-postgres}, production
  * without a database) fails start-up with the core's message instead of falling back to memory
  * silently.
  */
-@AutoConfiguration(after = SessionkitJdbcStoreAutoConfiguration.class, before = SessionkitAutoConfiguration.class)
+@AutoConfiguration(after = SessionkitPostgresStoreAutoConfiguration.class, before = SessionkitAutoConfiguration.class)
 @ConditionalOnClass(CaffeineSessionStore.class)
 public final class SessionkitMemoryStoreAutoConfiguration {
 

@@ -1,6 +1,6 @@
 package dev.sessionkit.spring;
 
-import dev.sessionkit.jdbc.PostgresFixture;
+import dev.sessionkit.postgres.PostgresFixture;
 import java.util.Map;
 
 /**

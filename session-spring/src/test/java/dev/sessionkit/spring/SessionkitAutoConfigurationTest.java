@@ -38,7 +38,7 @@ final class SessionkitAutoConfigurationTest {
     static final String OTHER_SECRET = "an-older-secret-that-still-verifies-0123456789";
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(SessionkitJdbcStoreAutoConfiguration.class,
+            .withConfiguration(AutoConfigurations.of(SessionkitPostgresStoreAutoConfiguration.class,
                     SessionkitMemoryStoreAutoConfiguration.class, SessionkitAutoConfiguration.class));
 
     @Test
@@ -307,7 +307,7 @@ final class SessionkitAutoConfigurationTest {
 
     private WebApplicationContextRunner webRunner() {
         return new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
-                SessionkitJdbcStoreAutoConfiguration.class, SessionkitMemoryStoreAutoConfiguration.class,
+                SessionkitPostgresStoreAutoConfiguration.class, SessionkitMemoryStoreAutoConfiguration.class,
                 SessionkitAutoConfiguration.class));
     }
 

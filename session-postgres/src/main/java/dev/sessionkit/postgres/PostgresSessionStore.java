@@ -1,0 +1,653 @@
+package dev.sessionkit.postgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionConfigurationException;
+import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionJson;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.SessionStats;
+import dev.sessionkit.SessionStatus;
+import dev.sessionkit.SessionStore;
+import dev.sessionkit.StoreUnavailableException;
+import dev.sessionkit.Touch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL {@link SessionStore}: one row per session in a table with the attributes in a
+ * {@code jsonb} column, and exactly one statement per operation.
+ *
+ * <ul>
+ *   <li>{@code load}: one {@code SELECT} by primary key, guarded by status and expiry;</li>
+ *   <li>{@code create}: one {@code INSERT … ON CONFLICT DO NOTHING};</li>
+ *   <li>{@code apply}: one {@code UPDATE … RETURNING} that merges the delta inside PostgreSQL
+ *       ({@code data - removed || set}, increments from the stored value), so concurrent requests
+ *       that change different attributes or increment the same counter never lose writes;</li>
+ *   <li>{@code changeKey}: the same {@code UPDATE}, also moving the row to the new key;</li>
+ *   <li>{@code touch}, {@code end}, {@code endByPrincipal}: one {@code UPDATE} each; access time
+ *       and idle expiry only move forward ({@code GREATEST}); ended sessions keep their row, with
+ *       status and {@code logged_out_at}, as an audit trail;</li>
+ *   <li>{@code purgeExpired}: one statement deleting a bounded batch of expired sessions
+ *       ({@code FOR UPDATE SKIP LOCKED}, so several instances can sweep at once) and a batch of
+ *       audit rows older than {@link SessionSettings#auditRetention()}.</li>
+ * </ul>
+ *
+ * <p>Every write applies only to a live session, so a request finishing after a logout cannot
+ * revive it. Times are those passed by the caller, never the database's clock. Instants are kept
+ * to the microsecond, PostgreSQL's precision.
+ *
+ * <p>Connections come from a {@link DataSource} the application hands in (it stays the
+ * application's: {@link #close()} leaves it open), or from a HikariCP pool this store builds from
+ * {@link SessionSettings#databaseUrl()} with the pool size, connect timeout and statement timeout
+ * of the settings. Any database failure surfaces as {@link StoreUnavailableException}; with the
+ * store's own pool, an unreachable database fails within the connect timeout, and the store
+ * recovers by itself when it returns.
+ *
+ * <p>Thread-safe. Build with {@link #builder()}.
+ */
+public final class PostgresSessionStore implements SessionStore {
+
+    /** Ended audit rows deleted per purge call, as a multiple of the caller's limit. */
+    static final int AUDIT_BATCH_FACTOR = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSessionStore.class);
+    private static final String NAME = "postgres";
+    private static final String[] NO_KEYS = new String[0];
+    private static final String EMPTY_OBJECT = "{}";
+
+    private final SessionTable table;
+    private final SessionRows rows;
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final Duration auditRetention;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PostgresSessionStore(SessionTable table, DataSource dataSource, HikariDataSource ownedPool,
+            Duration auditRetention) {
+        this.table = table;
+        this.rows = new SessionRows(table.qualifiedName());
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.auditRetention = auditRetention;
+    }
+
+    /** A builder; give it settings and, optionally, the application's {@link DataSource}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Optional<SessionData> load(LookupKey key, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(now, "now");
+        Sql sql = table.load;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            setInstant(ps, sql.at("now"), now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rows.read(rs) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public boolean create(SessionData session) {
+        Objects.requireNonNull(session, "session");
+        session.attributes().forEach(PostgresSessionStore::validateAttribute);
+        requireStorable("principal", session.principal());
+        Sql sql = table.create;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(session.key()));
+            ps.setString(sql.at("data"), SessionJson.writeAttributes(session.attributes()));
+            ps.setString(sql.at("principal"), session.principal());
+            setInstant(ps, sql.at("createdAt"), session.createdAt());
+            setInstant(ps, sql.at("lastAccessedAt"), session.lastAccessedAt());
+            setInstant(ps, sql.at("idleExpiresAt"), session.idleExpiresAt());
+            setInstant(ps, sql.at("absoluteExpiresAt"), session.absoluteExpiresAt());
+            ps.setLong(sql.at("idleTimeoutMs"), session.idleTimeout().toMillis());
+            ps.setString(sql.at("ip"), clientText(session.ip()));
+            ps.setString(sql.at("userAgent"), clientText(session.userAgent()));
+            ps.setString(sql.at("status"), session.status().code());
+            ps.setLong(sql.at("version"), session.version());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(delta, "delta");
+        Objects.requireNonNull(now, "now");
+        DeltaBinding binding = DeltaBinding.of(delta);
+        Sql sql = binding.mergesAttributes() ? table.applyMerge : table.applyMeta;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            binding.bind(connection, ps, sql);
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            setInstant(ps, sql.at("now"), now);
+            return single(ps);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now) {
+        Objects.requireNonNull(oldKey, "oldKey");
+        Objects.requireNonNull(newKey, "newKey");
+        Objects.requireNonNull(delta, "delta");
+        Objects.requireNonNull(now, "now");
+        if (oldKey.equals(newKey)) {
+            // the new key is taken: by this very session
+            return Optional.empty();
+        }
+        DeltaBinding binding = DeltaBinding.of(delta);
+        Sql sql = binding.mergesAttributes() ? table.changeKeyMerge : table.changeKeyMeta;
+        byte[] target = SessionRows.keyBytes(newKey);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            binding.bind(connection, ps, sql);
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(oldKey));
+            ps.setBytes(sql.at("newKey"), target);
+            ps.setBytes(sql.at("newKeyTaken"), target);
+            setInstant(ps, sql.at("now"), now);
+            return single(ps);
+        } catch (SQLException e) {
+            if (SqlFailures.isUniqueViolation(e)) {
+                // a concurrent create or change took the key after the NOT EXISTS check
+                LOG.debug("[{}] changeKey lost a race for key {}…", table.qualifiedName(), newKey.prefix());
+                return Optional.empty();
+            }
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public boolean touch(LookupKey key, Touch touch, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(touch, "touch");
+        Objects.requireNonNull(now, "now");
+        Sql sql = table.touch;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            setInstant(ps, sql.at("lastAccessedAt"), touch.lastAccessedAt());
+            setInstant(ps, sql.at("idleExpiresAt"), touch.idleExpiresAt());
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            setInstant(ps, sql.at("now"), now);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public boolean end(LookupKey key, SessionStatus reason, Instant now) {
+        Objects.requireNonNull(key, "key");
+        requireEnding(reason);
+        Objects.requireNonNull(now, "now");
+        Sql sql = table.end;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            ps.setString(sql.at("status"), reason.code());
+            setInstant(ps, sql.at("loggedOutAt"), now);
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            setInstant(ps, sql.at("now"), now);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public List<SessionData> findByPrincipal(String principal, Instant now) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(now, "now");
+        if (!SessionJson.isStorable(principal)) {
+            return List.of();
+        }
+        Sql sql = table.findByPrincipal;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            ps.setString(sql.at("principal"), principal);
+            setInstant(ps, sql.at("now"), now);
+            return list(ps);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
+        Objects.requireNonNull(principal, "principal");
+        requireEnding(reason);
+        Objects.requireNonNull(now, "now");
+        if (!SessionJson.isStorable(principal)) {
+            return 0;
+        }
+        Sql sql = table.endByPrincipal;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            ps.setString(sql.at("status"), reason.code());
+            setInstant(ps, sql.at("loggedOutAt"), now);
+            ps.setString(sql.at("principal"), principal);
+            setInstant(ps, sql.at("now"), now);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public List<SessionData> findLive(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        requirePositive(limit);
+        Sql sql = table.findLive;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            setInstant(ps, sql.at("now"), now);
+            ps.setInt(sql.at("limit"), limit);
+            return list(ps);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public List<LookupKey> purgeExpired(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        requirePositive(limit);
+        Sql sql = table.purge;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            setInstant(ps, sql.at("now"), now);
+            ps.setInt(sql.at("limit"), limit);
+            setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
+            // audit rows are not returned, so the caller's loop does not see them: take a larger
+            // batch of them per call so they keep pace even when few sessions expire
+            ps.setInt(sql.at("auditLimit"), (int) Math.min(Integer.MAX_VALUE, limit * (long) AUDIT_BATCH_FACTOR));
+            List<LookupKey> keys = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(SessionRows.key(rs.getBytes(1)));
+                }
+            }
+            if (!keys.isEmpty()) {
+                LOG.debug("[{}] purged {} expired sessions", table.qualifiedName(), keys.size());
+            }
+            return keys;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    @Override
+    public SessionStats stats(Instant now) {
+        Objects.requireNonNull(now, "now");
+        Sql sql = table.stats;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            setInstant(ps, sql.at("nowLive"), now);
+            setInstant(ps, sql.at("nowExpired"), now);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new SessionStats(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /** Closes the pool this store built; a {@link DataSource} handed in stays open. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownedPool != null) {
+            ownedPool.close();
+            LOG.info("[{}] postgres session store closed its pool", table.qualifiedName());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresSessionStore[" + table.qualifiedName() + (ownedPool != null ? ", own pool" : ", given DataSource")
+                + "]";
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Optional<SessionData> single(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rows.read(rs) : Optional.empty();
+        }
+    }
+
+    private List<SessionData> list(PreparedStatement ps) throws SQLException {
+        List<SessionData> sessions = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.read(rs).ifPresent(sessions::add);
+            }
+        }
+        return sessions;
+    }
+
+    private StoreUnavailableException failure(Sql sql, SQLException e) {
+        StoreUnavailableException failure = SqlFailures.unavailable(sql.name(), e);
+        LOG.debug("[{}] {}", table.qualifiedName(), failure.getMessage());
+        return failure;
+    }
+
+    static void setInstant(PreparedStatement ps, int position, Instant instant) throws SQLException {
+        if (instant == null) {
+            ps.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(position, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+        }
+    }
+
+    private static void requireEnding(SessionStatus reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (reason == SessionStatus.ACTIVE) {
+            throw new IllegalArgumentException("a session cannot end with status ACTIVE");
+        }
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+    }
+
+    /** Checks the name and the value of an attribute before any statement runs. */
+    static void validateAttribute(String name, JsonNode value) {
+        SessionJson.validateName(name);
+        SessionJson.validate(name, value);
+    }
+
+
+    private static void requireStorable(String what, String text) {
+        if (text != null && !SessionJson.isStorable(text)) {
+            throw new IllegalArgumentException(what + " holds a \\u0000 character or an unpaired surrogate");
+        }
+    }
+
+    /**
+     * Client metadata (address, user agent) is informational: characters PostgreSQL cannot hold
+     * are replaced rather than failing the request.
+     */
+    private static String clientText(String text) {
+        if (text == null || SessionJson.isStorable(text)) {
+            return text;
+        }
+        StringBuilder clean = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                clean.append(c).append(text.charAt(++i));
+            } else if (c == '\u0000' || Character.isSurrogate(c)) {
+                clean.append('\uFFFD');
+            } else {
+                clean.append(c);
+            }
+        }
+        return clean.toString();
+    }
+
+    /**
+     * A delta made ready to bind, checked before anything is sent. Increments of keys that the
+     * delta also sets or removes are folded into the set values here (their base is known), so the
+     * SQL can read the base of every other increment from the stored data.
+     */
+    private record DeltaBinding(SessionDelta delta, String[] removed, String set, String increments) {
+
+        static DeltaBinding of(SessionDelta delta) {
+            delta.set().forEach(PostgresSessionStore::validateAttribute);
+            delta.removed().forEach(SessionJson::validateName);
+            delta.increments().keySet().forEach(SessionJson::validateName);
+            if (delta.principalChanged()) {
+                requireStorable("principal", delta.principal());
+            }
+            if (!delta.changesAttributes()) {
+                return new DeltaBinding(delta, NO_KEYS, EMPTY_OBJECT, EMPTY_OBJECT);
+            }
+            Map<String, JsonNode> set = delta.set();
+            Map<String, JsonNode> folded = new HashMap<>(set);
+            ObjectNode increments = JsonNodeFactory.instance.objectNode();
+            delta.increments().forEach((name, by) -> {
+                if (set.containsKey(name) || delta.removed().contains(name)) {
+                    long base = SessionDelta.integerOrZero(set.get(name));
+                    folded.put(name, JsonNodeFactory.instance.numberNode(base + by));
+                } else {
+                    increments.put(name, by);
+                }
+            });
+            return new DeltaBinding(delta, delta.removed().toArray(NO_KEYS), SessionJson.writeAttributes(folded),
+                    increments.isEmpty() ? EMPTY_OBJECT : SessionJson.write(increments));
+        }
+
+        boolean mergesAttributes() {
+            return delta.changesAttributes();
+        }
+
+        void bind(Connection connection, PreparedStatement ps, Sql sql) throws SQLException {
+            if (mergesAttributes()) {
+                ps.setArray(sql.at("removed"), connection.createArrayOf("text", removed));
+                ps.setString(sql.at("set"), set);
+                ps.setString(sql.at("increments"), increments);
+            }
+            ps.setBoolean(sql.at("principalChanged"), delta.principalChanged());
+            ps.setString(sql.at("principal"), delta.principal());
+            setInstant(ps, sql.at("absoluteExpiresAt"), delta.absoluteExpiresAt());
+            if (delta.idleTimeout() == null) {
+                ps.setNull(sql.at("idleTimeoutMs"), Types.BIGINT);
+            } else {
+                ps.setLong(sql.at("idleTimeoutMs"), delta.idleTimeout().toMillis());
+            }
+            Touch touch = delta.touch();
+            setInstant(ps, sql.at("lastAccessedAt"), touch == null ? null : touch.lastAccessedAt());
+            setInstant(ps, sql.at("idleExpiresAt"), touch == null ? null : touch.idleExpiresAt());
+            boolean idleReset = delta.idleTimeout() != null && touch != null;
+            ps.setBoolean(sql.at("idleReset"), idleReset);
+            setInstant(ps, sql.at("idleExpiresAtReset"), idleReset ? touch.idleExpiresAt() : null);
+        }
+    }
+
+    /**
+     * Builds a {@link PostgresSessionStore}. Setters check their argument at once and refuse to be
+     * called twice; {@link #build()} connects, and creates or checks the table.
+     */
+    public static final class Builder {
+
+        private SessionSettings settings;
+        private DataSource dataSource;
+        private Clock clock;
+
+        private Builder() {
+        }
+
+        /**
+         * The settings: table, schema, {@code SESSION_SCHEMA_AUTO}, audit retention and, without a
+         * {@link #dataSource(DataSource)}, the database URL and pool settings.
+         *
+         * @throws NullPointerException if {@code settings} is null
+         * @throws IllegalStateException if called twice
+         */
+        public Builder settings(SessionSettings settings) {
+            Objects.requireNonNull(settings, "settings");
+            if (this.settings != null) {
+                throw new IllegalStateException("settings were already set");
+            }
+            this.settings = settings;
+            return this;
+        }
+
+        /**
+         * The application's own {@link DataSource} (a Spring pool, say), used instead of building a
+         * pool from {@code DATABASE_URL}, so one database never gets two pools. The store does not
+         * close it. Its timeouts are the application's: configure a connection timeout on it.
+         *
+         * @throws NullPointerException if {@code dataSource} is null
+         * @throws IllegalStateException if called twice
+         */
+        public Builder dataSource(DataSource dataSource) {
+            Objects.requireNonNull(dataSource, "dataSource");
+            if (this.dataSource != null) {
+                throw new IllegalStateException("a DataSource was already set");
+            }
+            this.dataSource = dataSource;
+            return this;
+        }
+
+        /**
+         * The clock for the store's own bookkeeping (start-up timing); session times always come
+         * from the caller. Default: the system clock in UTC.
+         *
+         * @throws NullPointerException if {@code clock} is null
+         * @throws IllegalStateException if called twice
+         */
+        public Builder clock(Clock clock) {
+            Objects.requireNonNull(clock, "clock");
+            if (this.clock != null) {
+                throw new IllegalStateException("a clock was already set");
+            }
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Connects, creates the table when {@link SessionSettings#schemaAuto()} is on (under an
+         * advisory lock) or checks that it exists when it is off, and returns the store.
+         *
+         * @throws IllegalStateException if no settings were given
+         * @throws SessionConfigurationException when neither a DataSource nor a database URL is
+         *     given, the URL is invalid, or the table is missing or not a sessions table
+         * @throws StoreUnavailableException when the database cannot be reached
+         */
+        public PostgresSessionStore build() {
+            if (settings == null) {
+                throw new IllegalStateException("settings are required");
+            }
+            Clock effectiveClock = clock != null ? clock : Clock.systemUTC();
+            SessionTable table = new SessionTable(settings.schema(), settings.table());
+            HikariDataSource pool = null;
+            DataSource source = dataSource;
+            if (source == null) {
+                if (settings.databaseUrl() == null) {
+                    throw new SessionConfigurationException(SessionSettings.DATABASE_URL, "the postgres store needs "
+                            + SessionSettings.DATABASE_URL + " (postgres://user:password@host:5432/database) or a"
+                            + " DataSource");
+                }
+                pool = Pools.create(DatabaseUrl.parse(settings.databaseUrl()), settings);
+                source = pool;
+            }
+            try {
+                SchemaMigrator migrator = new SchemaMigrator(table, effectiveClock);
+                if (settings.schemaAuto()) {
+                    migrator.migrate(source);
+                } else {
+                    migrator.verify(source);
+                }
+            } catch (SQLException e) {
+                closeQuietly(pool);
+                throw SqlFailures.unavailable("open", e);
+            } catch (RuntimeException e) {
+                closeQuietly(pool);
+                throw e;
+            }
+            LOG.info("[{}] postgres session store ready ({})", table.qualifiedName(),
+                    pool != null ? "pool " + pool.getPoolName() + " of " + pool.getMaximumPoolSize() + " connections"
+                            : "application DataSource");
+            return new PostgresSessionStore(table, source, pool, settings.auditRetention());
+        }
+
+        private static void closeQuietly(HikariDataSource pool) {
+            if (pool != null) {
+                pool.close();
+            }
+        }
+    }
+
+    /** The pool this store builds when no DataSource is given. */
+    static final class Pools {
+
+        private Pools() {
+        }
+
+        static HikariDataSource create(DatabaseUrl url, SessionSettings settings) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("sessionkit");
+            config.setJdbcUrl(url.jdbcUrl());
+            if (url.user() != null) {
+                config.setUsername(url.user());
+            }
+            if (url.password() != null) {
+                config.setPassword(url.password());
+            }
+            long connectMillis = settings.connectTimeout().toMillis();
+            long statementMillis = settings.statementTimeout().toMillis();
+            config.setMaximumPoolSize(settings.poolSize());
+            config.setConnectionTimeout(connectMillis);
+            config.setValidationTimeout(Math.min(connectMillis, 1_000));
+            // the store checks the database itself and reports StoreUnavailableException
+            config.setInitializationFailTimeout(-1);
+            url.properties().forEach(config::addDataSourceProperty);
+            Map<String, String> defaults = new HashMap<>();
+            defaults.put("connectTimeout", Long.toString(ceilSeconds(connectMillis)));
+            defaults.put("loginTimeout", Long.toString(ceilSeconds(connectMillis)));
+            // a safety net for a vanished host: PostgreSQL ends statements itself at statement_timeout
+            defaults.put("socketTimeout", Long.toString(ceilSeconds(statementMillis + connectMillis)));
+            defaults.put("tcpKeepAlive", "true");
+            defaults.put("ApplicationName", "sessionkit");
+            // server messages can quote bound values; keep them out of exceptions
+            defaults.put("logServerErrorDetail", "false");
+            defaults.forEach((name, value) -> {
+                if (!url.properties().containsKey(name)) {
+                    config.addDataSourceProperty(name, value);
+                }
+            });
+            String options = url.properties().get("options");
+            String timeout = "-c statement_timeout=" + statementMillis;
+            config.addDataSourceProperty("options", options == null || options.isBlank() ? timeout
+                    : options + " " + timeout);
+            return new HikariDataSource(config);
+        }
+
+        private static long ceilSeconds(long millis) {
+            return Math.max(1, (millis + 999) / 1000);
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package dev.sessionkit.postgres;
+
+import static org.jooq.impl.DSL.condition;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.function;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.param;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.CommonTableExpression;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Name;
+import org.jooq.Param;
+import org.jooq.Query;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.Table;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.conf.StatementType;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The sessions table: its quoted names, its DDL, and every statement the store runs, each built
+ * with the jOOQ DSL once per store and rendered to SQL text (see {@link Sql}).
+ *
+ * <p>The table and schema names come from validated settings and reach SQL only as quoted
+ * {@link DSL#name(String...)} parts. A few PostgreSQL operators that jOOQ does not model
+ * ({@code jsonb - text[]}, {@code ||}, {@code ->}) are written as constant jOOQ templates whose
+ * placeholders are query parts; no text from settings or from callers is ever part of SQL.
+ */
+final class SessionTable {
+
+    /** The schema version this code writes; stored as the table comment. */
+    static final int SCHEMA_VERSION = 1;
+    static final String SCHEMA_MARKER = "sessionkit schema " + SCHEMA_VERSION;
+    static final String MARKER_PREFIX = "sessionkit schema ";
+
+    static final String ACTIVE = "active";
+    static final int FILLFACTOR = 85;
+
+    static final DataType<OffsetDateTime> TIMESTAMPTZ = SQLDataType.TIMESTAMPWITHTIMEZONE;
+    static final DataType<String> TEXT = SQLDataType.CLOB;
+
+    static final Field<byte[]> KEY = field(name("key"), SQLDataType.BLOB);
+    static final Field<String> PRINCIPAL = field(name("principal"), TEXT);
+    static final Field<JSONB> DATA = field(name("data"), SQLDataType.JSONB);
+    static final Field<OffsetDateTime> CREATED_AT = field(name("created_at"), TIMESTAMPTZ);
+    static final Field<OffsetDateTime> LAST_ACCESSED_AT = field(name("last_accessed_at"), TIMESTAMPTZ);
+    static final Field<OffsetDateTime> IDLE_EXPIRES_AT = field(name("idle_expires_at"), TIMESTAMPTZ);
+    static final Field<OffsetDateTime> ABSOLUTE_EXPIRES_AT = field(name("absolute_expires_at"), TIMESTAMPTZ);
+    static final Field<OffsetDateTime> EXPIRES_AT = field(name("expires_at"), TIMESTAMPTZ);
+    static final Field<Long> IDLE_TIMEOUT_MS = field(name("idle_timeout_ms"), SQLDataType.BIGINT);
+    static final Field<String> IP = field(name("ip"), TEXT);
+    static final Field<String> USER_AGENT = field(name("user_agent"), TEXT);
+    static final Field<String> STATUS = field(name("status"), TEXT);
+    static final Field<OffsetDateTime> LOGGED_OUT_AT = field(name("logged_out_at"), TIMESTAMPTZ);
+    static final Field<Long> VERSION = field(name("version"), SQLDataType.BIGINT);
+    /** PostgreSQL's physical row address, for deleting rows a sub-select has locked. */
+    private static final Field<Object> CTID = field(name("ctid"), SQLDataType.OTHER);
+
+    /** What every reading statement returns, in the order {@link SessionRows} reads it. */
+    static final List<Field<?>> COLUMNS = List.of(KEY, DATA, PRINCIPAL, CREATED_AT, LAST_ACCESSED_AT,
+            IDLE_EXPIRES_AT, ABSOLUTE_EXPIRES_AT, IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION);
+
+    /** The columns a sessionkit table must have; checked when a table exists without our marker. */
+    static final List<String> REQUIRED_COLUMNS = List.of("key", "principal", "data", "created_at",
+            "last_accessed_at", "idle_expires_at", "absolute_expires_at", "expires_at", "idle_timeout_ms", "ip",
+            "user_agent", "status", "logged_out_at", "version");
+
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final int MAX_IDENTIFIER = 63;
+
+    private final DSLContext dsl;
+    private final String schema;
+    private final String tableName;
+    private final Table<?> table;
+    private final String qualifiedName;
+
+    final Sql load;
+    final Sql create;
+    final Sql applyMeta;
+    final Sql applyMerge;
+    final Sql changeKeyMeta;
+    final Sql changeKeyMerge;
+    final Sql touch;
+    final Sql end;
+    final Sql findByPrincipal;
+    final Sql endByPrincipal;
+    final Sql findLive;
+    final Sql purge;
+    final Sql stats;
+
+    /**
+     * @param schema    a validated identifier, or null for the search path
+     * @param tableName a validated identifier
+     */
+    SessionTable(String schema, String tableName) {
+        this.dsl = DSL.using(SQLDialect.POSTGRES, new Settings()
+                .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED)
+                .withStatementType(StatementType.PREPARED_STATEMENT)
+                .withRenderFormatted(false)
+                .withRenderSchema(true));
+        this.schema = schema;
+        this.tableName = tableName;
+        this.table = DSL.table(schema == null ? name(tableName) : name(schema, tableName));
+        this.qualifiedName = dsl.render(table);
+
+        this.load = Sql.render("load", dsl, dsl.select(COLUMNS).from(table)
+                .where(KEY.eq(param("key", KEY.getDataType())))
+                .and(live(param("now", TIMESTAMPTZ))));
+        this.create = Sql.render("create", dsl, dsl.insertInto(table)
+                .columns(KEY, DATA, PRINCIPAL, CREATED_AT, LAST_ACCESSED_AT, IDLE_EXPIRES_AT, ABSOLUTE_EXPIRES_AT,
+                        IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION)
+                .values(param("key", KEY.getDataType()), param("data", DATA.getDataType()),
+                        param("principal", TEXT), param("createdAt", TIMESTAMPTZ),
+                        param("lastAccessedAt", TIMESTAMPTZ), param("idleExpiresAt", TIMESTAMPTZ),
+                        param("absoluteExpiresAt", TIMESTAMPTZ), param("idleTimeoutMs", SQLDataType.BIGINT),
+                        param("ip", TEXT), param("userAgent", TEXT), param("status", TEXT),
+                        param("version", SQLDataType.BIGINT))
+                .onConflict(KEY).doNothing());
+        this.applyMeta = Sql.render("apply", dsl, deltaUpdate(false, false));
+        this.applyMerge = Sql.render("apply", dsl, deltaUpdate(true, false));
+        this.changeKeyMeta = Sql.render("changeKey", dsl, deltaUpdate(false, true));
+        this.changeKeyMerge = Sql.render("changeKey", dsl, deltaUpdate(true, true));
+        this.touch = Sql.render("touch", dsl, dsl.update(table)
+                .set(LAST_ACCESSED_AT, DSL.greatest(LAST_ACCESSED_AT, param("lastAccessedAt", TIMESTAMPTZ)))
+                .set(IDLE_EXPIRES_AT, DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ)))
+                .set(VERSION, VERSION.plus(inline(1L)))
+                .where(KEY.eq(param("key", KEY.getDataType())))
+                .and(live(param("now", TIMESTAMPTZ))));
+        this.end = Sql.render("end", dsl, dsl.update(table)
+                .set(STATUS, param("status", TEXT))
+                .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
+                .set(VERSION, VERSION.plus(inline(1L)))
+                .where(KEY.eq(param("key", KEY.getDataType())))
+                .and(live(param("now", TIMESTAMPTZ))));
+        this.findByPrincipal = Sql.render("findByPrincipal", dsl, dsl.select(COLUMNS).from(table)
+                .where(PRINCIPAL.eq(param("principal", TEXT)))
+                .and(live(param("now", TIMESTAMPTZ)))
+                .orderBy(CREATED_AT, KEY));
+        this.endByPrincipal = Sql.render("endByPrincipal", dsl, dsl.update(table)
+                .set(STATUS, param("status", TEXT))
+                .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
+                .set(VERSION, VERSION.plus(inline(1L)))
+                .where(PRINCIPAL.eq(param("principal", TEXT)))
+                .and(live(param("now", TIMESTAMPTZ))));
+        this.findLive = Sql.render("findLive", dsl, dsl.select(COLUMNS).from(table)
+                .where(live(param("now", TIMESTAMPTZ)))
+                .orderBy(CREATED_AT, KEY)
+                .limit(param("limit", SQLDataType.INTEGER)));
+        this.purge = Sql.render("purgeExpired", dsl, purgeQuery());
+        this.stats = Sql.render("stats", dsl, dsl.select(
+                        DSL.count(),
+                        DSL.count().filterWhere(live(param("nowLive", TIMESTAMPTZ))),
+                        DSL.count().filterWhere(STATUS.eq(inline(ACTIVE))
+                                .and(EXPIRES_AT.le(param("nowExpired", TIMESTAMPTZ)))))
+                .from(table));
+    }
+
+    /** {@code "schema"."table"} or {@code "table"}, as SQL; also the argument of {@code to_regclass}. */
+    String qualifiedName() {
+        return qualifiedName;
+    }
+
+    /** The schema, or null for the search path. */
+    String schema() {
+        return schema;
+    }
+
+    /** The unqualified table name. */
+    String tableName() {
+        return tableName;
+    }
+
+    /** Live: active, and {@code now} before both expiries ({@code expires_at} is their minimum). */
+    private static Condition live(Param<OffsetDateTime> now) {
+        return STATUS.eq(inline(ACTIVE)).and(EXPIRES_AT.gt(now));
+    }
+
+    /**
+     * The one UPDATE of {@code apply} and {@code changeKey}. Touch columns go through
+     * {@code GREATEST}, which ignores a NULL bind, so a delta without a touch leaves them as they
+     * are; an unchanged value keeps the update HOT. Increments read the stored {@code data}; the
+     * store folds increments of keys the delta also sets or removes into the set values, so the
+     * stored value is the right base for the rest and the documented order holds.
+     */
+    private Query deltaUpdate(boolean mergeAttributes, boolean moveKey) {
+        Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
+        if (moveKey) {
+            assignments.put(KEY, param("newKey", KEY.getDataType()));
+        }
+        if (mergeAttributes) {
+            assignments.put(DATA, mergedData());
+        }
+        assignments.put(PRINCIPAL, DSL.when(condition(param("principalChanged", SQLDataType.BOOLEAN)),
+                param("principal", TEXT)).otherwise(PRINCIPAL));
+        assignments.put(ABSOLUTE_EXPIRES_AT, DSL.coalesce(param("absoluteExpiresAt", TIMESTAMPTZ),
+                ABSOLUTE_EXPIRES_AT));
+        assignments.put(IDLE_TIMEOUT_MS, DSL.coalesce(param("idleTimeoutMs", SQLDataType.BIGINT), IDLE_TIMEOUT_MS));
+        assignments.put(LAST_ACCESSED_AT, DSL.greatest(LAST_ACCESSED_AT, param("lastAccessedAt", TIMESTAMPTZ)));
+        // forward only, except that a new idle timeout (which may be shorter) sets it outright
+        assignments.put(IDLE_EXPIRES_AT, DSL.when(condition(param("idleReset", SQLDataType.BOOLEAN)),
+                        DSL.coalesce(param("idleExpiresAtReset", TIMESTAMPTZ), IDLE_EXPIRES_AT))
+                .otherwise(DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ))));
+        assignments.put(VERSION, VERSION.plus(inline(1L)));
+
+        Condition where = KEY.eq(param("key", KEY.getDataType()))
+                .and(live(param("now", TIMESTAMPTZ)))
+                .and(jsonbTypeof(DATA).eq(inline("object")));
+        if (moveKey) {
+            Table<?> taken = table.as(name("taken"));
+            where = where.andNotExists(dsl.selectOne().from(taken)
+                    .where(field(name("taken", "key"), SQLDataType.BLOB).eq(param("newKeyTaken", KEY.getDataType()))));
+        }
+        return dsl.update(table).set(assignments).where(where).returning(COLUMNS);
+    }
+
+    /** {@code (data - removed) || set || increments}, the increments read from the stored data. */
+    private Field<JSONB> mergedData() {
+        Param<String[]> removed = param("removed", TEXT.array());
+        Param<JSONB> set = param("set", SQLDataType.JSONB);
+        Param<JSONB> increments = param("increments", SQLDataType.JSONB);
+
+        Table<?> each = DSL.table("jsonb_each_text({0})", increments).as(name("inc"), name("k"), name("v"));
+        Field<String> incKey = field(name("inc", "k"), TEXT);
+        Field<String> incBy = field(name("inc", "v"), TEXT);
+        Field<JSONB> current = field("({0} -> {1})", SQLDataType.JSONB, DATA, incKey);
+        Field<String> currentText = field("({0} ->> {1})", TEXT, DATA, incKey);
+        // Jackson's isIntegralNumber(): an integer literal that fits a long; anything else is 0
+        Field<Long> base = DSL.when(jsonbTypeof(current).eq(inline("number")),
+                        DSL.when(currentText.likeRegex(inline("^-?[0-9]+$"))
+                                        .and(currentText.cast(SQLDataType.NUMERIC).between(inline(LONG_MIN), inline(LONG_MAX))),
+                                currentText.cast(SQLDataType.BIGINT))
+                                .otherwise(inline(0L)))
+                .otherwise(inline(0L));
+        Field<JSONB> incremented = function(name("to_jsonb"), SQLDataType.JSONB, base.plus(incBy.cast(SQLDataType.BIGINT)));
+        Field<JSONB> incrementObject = field(dsl.select(DSL.jsonbObjectAgg(incKey, incremented)).from(each));
+        return field("(({0} - {1}) || {2} || coalesce({3}, {4}))", SQLDataType.JSONB,
+                DATA, removed, set, incrementObject, DSL.inline(JSONB.valueOf("{}")));
+    }
+
+    /**
+     * One statement for a sweep: expired active sessions (returned), and ended audit rows past the
+     * retention (not returned), each in a bounded batch that skips rows other transactions hold.
+     */
+    private Query purgeQuery() {
+        // "ctid = any(array(select ctid … for update skip locked))": the locked rows are found through
+        // the partial expiry index and deleted by their physical address. The obvious
+        // "key in (select key …)" is planned as a semi-join over the whole table, once per batch
+        // (measured: 2.9 s against 0.7 s for 100,000 expired rows among 110,000). The rows are locked
+        // by the sub-select, so their ctid cannot change before the delete.
+        Name expiredName = name("expired");
+        CommonTableExpression<?> expired = expiredName.as(dsl.deleteFrom(table)
+                .where(byCtid(dsl.select(CTID).from(table)
+                        .where(STATUS.eq(inline(ACTIVE)))
+                        .and(EXPIRES_AT.le(param("now", TIMESTAMPTZ)))
+                        .limit(param("limit", SQLDataType.INTEGER))
+                        .forUpdate().skipLocked()))
+                .returning(KEY));
+        CommonTableExpression<?> ended = name("ended").as(dsl.deleteFrom(table)
+                .where(byCtid(dsl.select(CTID).from(table)
+                        .where(STATUS.ne(inline(ACTIVE)))
+                        .and(LOGGED_OUT_AT.lt(param("auditCutoff", TIMESTAMPTZ)))
+                        .limit(param("auditLimit", SQLDataType.INTEGER))
+                        .forUpdate().skipLocked()))
+                .returning(KEY));
+        return dsl.with(expired, ended).select(field(name("expired", "key"), SQLDataType.BLOB)).from(expired);
+    }
+
+    private static Condition byCtid(Select<?> lockedRows) {
+        return DSL.condition("{0} = any(array({1}))", CTID, lockedRows);
+    }
+
+    private static Field<String> jsonbTypeof(Field<JSONB> value) {
+        return function(name("jsonb_typeof"), TEXT, value);
+    }
+
+    // ---------------------------------------------------------------- DDL
+
+    /** The DDL of schema version 1, rendered with inlined constants, in order. */
+    List<String> createStatements() {
+        List<Query> ddl = new ArrayList<>();
+        if (schema != null) {
+            ddl.add(dsl.createSchemaIfNotExists(name(schema)));
+        }
+        ddl.add(dsl.createTableIfNotExists(table)
+                .column(KEY, SQLDataType.BLOB.nullable(false))
+                .column(PRINCIPAL, TEXT.nullable(true))
+                .column(DATA, SQLDataType.JSONB.nullable(false).defaultValue(DSL.inline(JSONB.valueOf("{}"))))
+                .column(CREATED_AT, TIMESTAMPTZ.nullable(false))
+                .column(LAST_ACCESSED_AT, TIMESTAMPTZ.nullable(false))
+                .column(IDLE_EXPIRES_AT, TIMESTAMPTZ.nullable(false))
+                .column(ABSOLUTE_EXPIRES_AT, TIMESTAMPTZ.nullable(false))
+                .column(IDLE_TIMEOUT_MS, SQLDataType.BIGINT.nullable(false))
+                .column(IP, TEXT.nullable(true))
+                .column(USER_AGENT, TEXT.nullable(true))
+                .column(STATUS, TEXT.nullable(false).defaultValue(inline(ACTIVE)))
+                .column(LOGGED_OUT_AT, TIMESTAMPTZ.nullable(true))
+                .column(VERSION, SQLDataType.BIGINT.nullable(false).defaultValue(inline(0L)))
+                .constraints(
+                        DSL.primaryKey(KEY),
+                        DSL.check(function(name("octet_length"), SQLDataType.INTEGER, KEY).eq(inline(32))),
+                        DSL.check(STATUS.in(inline("active"), inline("logged_out"), inline("expired"),
+                                inline("revoked"))),
+                        DSL.check(IDLE_TIMEOUT_MS.gt(inline(0L))))
+                .storage(DSL.sql("with (fillfactor = " + FILLFACTOR + ")")));
+        // jOOQ's open-source edition renders no generated columns, hence a constant template;
+        // generated, the earlier expiry can never disagree with the two it is made of
+        ddl.add(dsl.query("alter table {0} add column if not exists {1} timestamp with time zone not null"
+                + " generated always as (least({2}, {3})) stored", table, EXPIRES_AT, IDLE_EXPIRES_AT,
+                ABSOLUTE_EXPIRES_AT));
+        // the sweeper's scan: only active rows, by expiry
+        ddl.add(dsl.createIndexIfNotExists(indexName("_expires_idx")).on(table, EXPIRES_AT)
+                .where(STATUS.eq(inline(ACTIVE))));
+        // "sessions of user X" and "log out everywhere"; anonymous sessions (most creates) stay out of
+        // it, which saves an index insertion per new session ("principal = ?" implies not null)
+        ddl.add(dsl.createIndexIfNotExists(indexName("_principal_idx")).on(table, PRINCIPAL, STATUS)
+                .where(PRINCIPAL.isNotNull()));
+        // audit retention: only ended rows
+        ddl.add(dsl.createIndexIfNotExists(indexName("_ended_idx")).on(table, LOGGED_OUT_AT)
+                .where(STATUS.ne(inline(ACTIVE))));
+        ddl.add(dsl.commentOnTable(table).is(SCHEMA_MARKER));
+        List<String> rendered = new ArrayList<>();
+        for (Query query : ddl) {
+            rendered.add(dsl.renderInlined(query));
+        }
+        return rendered;
+    }
+
+    /**
+     * An index name that stays unique when the table name is long: PostgreSQL cuts identifiers at
+     * 63 bytes, which would make every suffix collide, so the table part is cut instead.
+     */
+    private Name indexName(String suffix) {
+        String base = tableName.length() + suffix.length() > MAX_IDENTIFIER
+                ? tableName.substring(0, MAX_IDENTIFIER - suffix.length()) : tableName;
+        return schema == null ? name(base + suffix) : name(schema, base + suffix);
+    }
+
+    DSLContext dsl() {
+        return dsl;
+    }
+
+    /** Used by tests: the SQL of every statement. */
+    List<Sql> statements() {
+        return List.of(load, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, touch, end,
+                findByPrincipal, endByPrincipal, findLive, purge, stats);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sessionkit.postgres;
+
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.SessionStore;
+import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.SessionStoreContract;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The store contract suite against a real PostgreSQL. */
+final class PostgresSessionStoreContractTest extends SessionStoreContract {
+
+    private static final String TABLE = "contract_sessions";
+    private static PostgresFixture.Database database;
+
+    @BeforeAll
+    static void openDatabase() {
+        database = PostgresFixture.freshDatabase();
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        database.close();
+    }
+
+    @Override
+    protected SessionStore newStore(MutableClock clock) {
+        PostgresSessionStore store = PostgresSessionStore.builder()
+                .settings(SessionSettings.builder().table(TABLE).build())
+                .dataSource(database.dataSource())
+                .clock(clock)
+                .build();
+        database.execute("truncate table \"" + TABLE + "\"");
+        return store;
+    }
+
+    @Override
+    protected void corrupt(SessionStore store, LookupKey key) {
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement ps = connection.prepareStatement(
+                        "update \"" + TABLE + "\" set data = '[1, 2, 3]'::jsonb where key = ?")) {
+            ps.setBytes(1, SessionRows.keyBytes(key));
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("no row to corrupt");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

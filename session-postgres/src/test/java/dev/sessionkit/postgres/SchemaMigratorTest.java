@@ -1,0 +1,244 @@
+package dev.sessionkit.postgres;
+
+import static dev.sessionkit.postgres.Sessions.T0;
+import static dev.sessionkit.postgres.Sessions.json;
+import static dev.sessionkit.postgres.Sessions.session;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sessionkit.SessionConfigurationException;
+import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+
+final class SchemaMigratorTest {
+
+    private static final String SCRIPT = "/db/sessionkit/V1__create_sessions.sql";
+    private static PostgresFixture.Database database;
+    private static PostgresFixture.Database scripted;
+
+    @BeforeAll
+    static void start() {
+        database = PostgresFixture.freshDatabase();
+        scripted = PostgresFixture.freshDatabase();
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+        scripted.close();
+    }
+
+    @Test
+    void principalLookupsUseThePartialPrincipalIndex() {
+        SessionSettings settings = SessionSettings.builder().table("by_principal").build();
+        try (PostgresSessionStore store = build(settings, database.dataSource())) {
+            store.create(session(Map.of()));
+        }
+        // one connection, so the planner setting applies to the EXPLAIN
+        List<String> plan = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("set enable_seqscan = off");
+            try (ResultSet rs = statement.executeQuery("explain select * from by_principal"
+                    + " where principal = 'alice' and status = 'active'")) {
+                while (rs.next()) {
+                    plan.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        assertThat(String.join("\n", plan)).contains("by_principal_principal_idx");
+    }
+
+    @Test
+    void migratingTwiceLeavesOneWorkingTable() {
+        SessionSettings settings = SessionSettings.builder().table("twice").build();
+        SessionData created = session(Map.of("a", json("1")));
+        try (PostgresSessionStore first = build(settings, database.dataSource())) {
+            first.create(created);
+        }
+        try (PostgresSessionStore second = build(settings, database.dataSource())) {
+            assertThat(second.load(created.key(), T0)).contains(created);
+        }
+        assertThat(query(database.dataSource(), "select count(*) from pg_class where relname = 'twice'")).containsExactly("1");
+    }
+
+    @RepeatedTest(5)
+    void tenInstancesStartingTogetherCreateTheTableOnce(RepetitionInfo repetition) throws Exception {
+        String schema = "parallel_" + repetition.getCurrentRepetition();
+        SessionSettings settings = SessionSettings.builder().schema(schema).table("sessions").build();
+        int instances = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(instances);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<PostgresSessionStore>> started = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                started.add(pool.submit(() -> {
+                    go.await();
+                    return build(settings, database.dataSource());
+                }));
+            }
+            go.countDown();
+            for (Future<PostgresSessionStore> store : started) {
+                store.get(60, TimeUnit.SECONDS).close();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(query(database.dataSource(), "select indexname from pg_indexes where schemaname = '" + schema + "' order by 1"))
+                .containsExactly("sessions_ended_idx", "sessions_expires_idx", "sessions_pkey", "sessions_principal_idx");
+    }
+
+    @Test
+    void shippedScriptMakesTheSameTableAsTheStore() throws IOException {
+        scripted.execute(script());
+        try (PostgresSessionStore store = build(SessionSettings.builder().build(), database.dataSource())) {
+            assertThat(store.name()).isEqualTo("postgres");
+        }
+
+        List<String> fromScript = describe(scripted.dataSource());
+        assertThat(fromScript).hasSize(14 + 4 + 4 + 1);
+        assertThat(fromScript).isEqualTo(describe(database.dataSource()));
+    }
+
+    @Test
+    void storeWithSchemaAutoOffUsesATableMadeByTheScript() throws IOException {
+        PostgresFixture.Database own = PostgresFixture.freshDatabase();
+        try (own) {
+            own.execute(script());
+            SessionData created = session(Map.of("a", json("1")));
+            try (PostgresSessionStore store = build(SessionSettings.builder().schemaAuto(false).build(), own.dataSource())) {
+                assertThat(store.create(created)).isTrue();
+                assertThat(store.load(created.key(), T0)).contains(created);
+            }
+        }
+    }
+
+    @Test
+    void schemaAutoOffWithoutTableFailsNamingTheSetting() {
+        SessionSettings settings = SessionSettings.builder().table("never_made").schemaAuto(false).build();
+
+        assertThatThrownBy(() -> build(settings, database.dataSource()))
+                .isInstanceOfSatisfying(SessionConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_SCHEMA_AUTO));
+        assertThat(query(database.dataSource(), "select count(*) from pg_class where relname = 'never_made'"))
+                .containsExactly("0");
+    }
+
+    @Test
+    void someoneElsesTableOfThatNameFailsNamingTheTableSetting() {
+        // connect-pg-simple's table, say
+        database.execute("create table \"session\" (sid varchar primary key, sess json not null, expire timestamp(6) not null)");
+        SessionSettings settings = SessionSettings.builder().table("session").build();
+
+        assertThatThrownBy(() -> build(settings, database.dataSource()))
+                .isInstanceOfSatisfying(SessionConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_TABLE));
+    }
+
+    @Test
+    void reservedWordsAndMixedCaseNamesWorkBecauseEveryNameIsQuoted() {
+        SessionSettings settings = SessionSettings.builder().schema("select").table("Order").build();
+        SessionData created = session(Map.of("a", json("1")));
+
+        try (PostgresSessionStore store = build(settings, database.dataSource())) {
+            assertThat(store.create(created)).isTrue();
+            assertThat(store.load(created.key(), T0)).contains(created);
+        }
+        assertThat(query(database.dataSource(), "select count(*) from \"select\".\"Order\"")).containsExactly("1");
+    }
+
+    @Test
+    void tableIsCreatedWithFillfactorBelowOneHundred() {
+        try (PostgresSessionStore store = build(SessionSettings.builder().table("filled").build(), database.dataSource())) {
+            assertThat(store).isNotNull();
+        }
+
+        assertThat(query(database.dataSource(), "select array_to_string(reloptions, ',') from pg_class where relname = 'filled'"))
+                .containsExactly("fillfactor=" + SessionTable.FILLFACTOR);
+    }
+
+    @Test
+    void longTableNameStillGetsThreeDistinctIndexes() {
+        String longName = "t".repeat(63);
+        try (PostgresSessionStore store = build(SessionSettings.builder().table(longName).build(), database.dataSource())) {
+            assertThat(store).isNotNull();
+        }
+
+        assertThat(query(database.dataSource(), "select count(*) from pg_indexes where tablename = '" + longName + "'"))
+                .containsExactly("4");
+    }
+
+    @Test
+    void unsafeIdentifiersAreRejectedBySettingsNamingTheVariable() {
+        assertThatThrownBy(() -> SessionSettings.builder().table("sessions; drop table users"))
+                .isInstanceOfSatisfying(SessionConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_TABLE));
+        assertThatThrownBy(() -> SessionSettings.builder().schema("a\"b"))
+                .isInstanceOfSatisfying(SessionConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_SCHEMA));
+    }
+
+    private static PostgresSessionStore build(SessionSettings settings, DataSource dataSource) {
+        return PostgresSessionStore.builder().settings(settings).dataSource(dataSource).build();
+    }
+
+    private static String script() throws IOException {
+        try (InputStream in = SchemaMigratorTest.class.getResourceAsStream(SCRIPT)) {
+            assertThat(in).as(SCRIPT + " in the jar").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Columns, constraints, indexes, storage options and comment of the "sessions" table. */
+    private static List<String> describe(DataSource dataSource) {
+        List<String> description = new ArrayList<>();
+        description.addAll(new TreeSet<>(query(dataSource, "select column_name || ' ' || data_type || ' ' || is_nullable"
+                + " || ' ' || coalesce(column_default, '-') || ' ' || coalesce(generation_expression, '-')"
+                + " from information_schema.columns where table_name = 'sessions' and table_schema = 'public'")));
+        description.addAll(new TreeSet<>(query(dataSource, "select contype || ' ' || pg_get_constraintdef(oid)"
+                + " from pg_constraint where conrelid = 'public.sessions'::regclass")));
+        description.addAll(new TreeSet<>(query(dataSource, "select indexdef from pg_indexes"
+                + " where tablename = 'sessions' and schemaname = 'public'")));
+        description.addAll(query(dataSource, "select coalesce(array_to_string(reloptions, ','), '-') || ' '"
+                + " || obj_description(oid, 'pg_class') from pg_class where oid = 'public.sessions'::regclass"));
+        return description;
+    }
+
+    static List<String> query(DataSource dataSource, String sql) {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+        return rows;
+    }
+}

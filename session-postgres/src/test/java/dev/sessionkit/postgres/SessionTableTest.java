@@ -1,0 +1,65 @@
+package dev.sessionkit.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+final class SessionTableTest {
+
+    @Test
+    void everyStatementQuotesTheConfiguredNames() {
+        SessionTable table = new SessionTable("app", "web_sessions");
+
+        assertThat(table.qualifiedName()).isEqualTo("\"app\".\"web_sessions\"");
+        assertThat(table.statements()).allSatisfy(sql -> assertThat(sql.text()).contains("\"app\".\"web_sessions\""));
+    }
+
+    @Test
+    void withoutSchemaTheTableNameIsUnqualified() {
+        assertThat(new SessionTable(null, "sessions").qualifiedName()).isEqualTo("\"sessions\"");
+    }
+
+    @Test
+    void everyPlaceholderHasANamedBindValue() {
+        for (Sql sql : new SessionTable(null, "sessions").statements()) {
+            long placeholders = sql.text().replaceAll("'[^']*'", "").chars().filter(c -> c == '?').count();
+            assertThat(placeholders).as(sql.name()).isEqualTo(sql.bindCount());
+        }
+    }
+
+    @Test
+    void statementsCompareWithTheBoundNowNotTheDatabaseClock() {
+        assertThat(new SessionTable(null, "sessions").statements())
+                .allSatisfy(sql -> assertThat(sql.text()).doesNotContainIgnoringCase("now()")
+                        .doesNotContainIgnoringCase("current_timestamp"));
+    }
+
+    @Test
+    void writesAreGuardedByStatusAndExpiry() {
+        SessionTable table = new SessionTable(null, "sessions");
+
+        for (Sql write : new Sql[] {table.applyMeta, table.applyMerge, table.changeKeyMeta, table.changeKeyMerge,
+                table.touch, table.end, table.endByPrincipal}) {
+            assertThat(write.text()).as(write.name())
+                    .contains("\"status\" = 'active'")
+                    .contains("\"expires_at\" > cast(? as timestamp with time zone)");
+        }
+        assertThat(table.touch.text()).contains("greatest(\"last_accessed_at\"", "greatest(\"idle_expires_at\"");
+    }
+
+    @Test
+    void tableNameWithQuotesCannotBreakOutOfItsIdentifier() {
+        // settings never let such a name through; the quoting holds even so
+        SessionTable table = new SessionTable(null, "x\"; drop table users; --");
+
+        assertThat(table.qualifiedName()).isEqualTo("\"x\"\"; drop table users; --\"");
+    }
+
+    @Test
+    void ddlHasFillfactorAndTheSchemaMarker() {
+        assertThat(String.join("\n", new SessionTable(null, "sessions").createStatements()))
+                .contains("with (fillfactor = 85)")
+                .contains("generated always as (least(\"idle_expires_at\", \"absolute_expires_at\")) stored")
+                .contains("comment on table \"sessions\" is 'sessionkit schema 1'");
+    }
+}

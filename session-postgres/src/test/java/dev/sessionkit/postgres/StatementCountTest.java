@@ -1,0 +1,95 @@
+package dev.sessionkit.postgres;
+
+import static dev.sessionkit.postgres.Sessions.T0;
+import static dev.sessionkit.postgres.Sessions.json;
+import static dev.sessionkit.postgres.Sessions.newKey;
+import static dev.sessionkit.postgres.Sessions.session;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.SessionStatus;
+import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.CountingDataSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every store operation is one statement on one connection: the performance design of the store. */
+final class StatementCountTest {
+
+    private static PostgresFixture.Database database;
+    private static CountingDataSource counting;
+    private static PostgresSessionStore store;
+
+    @BeforeAll
+    static void start() {
+        database = PostgresFixture.freshDatabase();
+        counting = CountingDataSource.of(database.dataSource());
+        store = PostgresSessionStore.builder()
+                .settings(SessionSettings.builder().table("counted").build())
+                .dataSource(counting)
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        store.close();
+        database.close();
+    }
+
+    @Test
+    void everyOperationIsOneStatementOnOneConnection() {
+        SessionData created = session(Map.of("cart", json("[1]"), "hits", json("1")));
+        Instant now = T0.plusSeconds(60);
+        Touch touch = new Touch(now, now.plus(Sessions.IDLE));
+        SessionDelta delta = new SessionDelta(Map.of("name", json("\"Ada\"")), Set.of("cart"), Map.of("hits", 2L),
+                true, "ada", null, null, touch);
+        LookupKey moved = newKey();
+
+        assertThat(count(() -> store.create(created))).isEqualTo(1);
+        assertThat(count(() -> store.load(created.key(), now))).isEqualTo(1);
+        assertThat(count(() -> store.apply(created.key(), delta, now))).isEqualTo(1);
+        assertThat(count(() -> store.apply(created.key(), Sessions.increment("hits", 1), now))).isEqualTo(1);
+        assertThat(count(() -> store.touch(created.key(), touch, now))).isEqualTo(1);
+        assertThat(count(() -> store.changeKey(created.key(), moved, SessionDelta.empty(), now))).isEqualTo(1);
+        assertThat(count(() -> store.findByPrincipal("ada", now))).isEqualTo(1);
+        assertThat(count(() -> store.findLive(now, 10))).isEqualTo(1);
+        assertThat(count(() -> store.stats(now))).isEqualTo(1);
+        assertThat(count(() -> {
+            store.ping();
+            return null;
+        })).isEqualTo(1);
+        assertThat(count(() -> store.end(moved, SessionStatus.LOGGED_OUT, now))).isEqualTo(1);
+        assertThat(count(() -> store.endByPrincipal("ada", SessionStatus.REVOKED, now))).isEqualTo(1);
+        assertThat(count(() -> store.purgeExpired(now.plus(Duration.ofDays(60)), 100))).isEqualTo(1);
+    }
+
+    @Test
+    void startingOnACurrentSchemaRunsOneCatalogQuery() {
+        counting.reset();
+
+        PostgresSessionStore.builder()
+                .settings(SessionSettings.builder().table("counted").build())
+                .dataSource(counting)
+                .build()
+                .close();
+
+        assertThat(counting.counts().statements()).as(counting.executed().toString()).isEqualTo(1);
+        assertThat(counting.counts().connections()).isEqualTo(1);
+    }
+
+    private static long count(Supplier<?> operation) {
+        counting.reset();
+        operation.get();
+        assertThat(counting.counts().connections()).as("connections taken").isEqualTo(1);
+        return counting.counts().statements();
+    }
+}
