@@ -58,6 +58,68 @@ public final class CookiePolicy {
         this.macs = ThreadLocal.withInitial(this::newMacs);
     }
 
+    // ---- the rules for cookie settings, checked by SessionSettings.Builder ----
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,64}");
+    private static final java.util.regex.Pattern DOMAIN = java.util.regex.Pattern.compile(
+            "\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("/[\\x21-\\x7e&&[^;,]]*");
+
+    static String checkName(String setting, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw new SessionConfigurationException(setting, setting
+                    + " must be 1 to 64 cookie-name characters (letters, digits, !#$%&'*+-.^_`|~), not '" + value + "'");
+        }
+        return value;
+    }
+
+    static String checkDomain(String setting, String value) {
+        if (value != null && !DOMAIN.matcher(value).matches()) {
+            throw new SessionConfigurationException(setting, setting + " must be a host name such as example.com, not '"
+                    + value + "'");
+        }
+        return value;
+    }
+
+    static String checkPath(String setting, String value) {
+        if (value == null || !PATH.matcher(value).matches()) {
+            throw new SessionConfigurationException(setting, setting
+                    + " must start with / and hold no spaces, ';' or ',', not '" + value + "'");
+        }
+        return value;
+    }
+
+    /** {@code __Host-sid} in production when the cookie may carry that prefix, {@code sid} otherwise. */
+    static String defaultName(boolean production, String domain, String path, Boolean secure) {
+        return production && domain == null && !Boolean.FALSE.equals(secure) && "/".equals(path) ? "__Host-sid" : "sid";
+    }
+
+    /** The rules between cookie settings: prefixes and SameSite=None need what browsers demand of them. */
+    static void checkRules(boolean production, String name, String domain, String path, Boolean secure, SameSite sameSite) {
+        String nameSetting = SessionSettings.SESSION_COOKIE_NAME;
+        String secureSetting = SessionSettings.SESSION_COOKIE_SECURE;
+        if (sameSite == SameSite.NONE && !Boolean.TRUE.equals(secure) && !(production && secure == null)) {
+            throw new SessionConfigurationException(SessionSettings.SESSION_SAME_SITE, SessionSettings.SESSION_SAME_SITE
+                    + "=None requires Secure cookies: set " + secureSetting + "=true");
+        }
+        if (name != null && name.startsWith("__Host-")) {
+            if (domain != null || !"/".equals(path) || Boolean.FALSE.equals(secure)) {
+                throw new SessionConfigurationException(nameSetting, "a " + nameSetting
+                        + " starting with __Host- requires Secure, " + SessionSettings.SESSION_COOKIE_PATH + "=/ and no "
+                        + SessionSettings.SESSION_COOKIE_DOMAIN);
+            }
+            if (!production && secure == null) {
+                throw new SessionConfigurationException(nameSetting, "a " + nameSetting
+                        + " starting with __Host- requires Secure: in development set " + secureSetting
+                        + "=true (and use https)");
+            }
+        }
+        if (name != null && name.startsWith("__Secure-") && Boolean.FALSE.equals(secure)) {
+            throw new SessionConfigurationException(nameSetting, "a " + nameSetting
+                    + " starting with __Secure- requires Secure cookies");
+        }
+    }
+
     /** The policy the settings describe. */
     public static CookiePolicy from(SessionSettings settings) {
         return new CookiePolicy(Objects.requireNonNull(settings, "settings"));

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -80,9 +81,24 @@ public final class SessionManager implements AutoCloseable {
      * @throws StoreUnavailableException when the selected store cannot be reached
      */
     public static SessionManager fromEnvironment() {
-        SessionSettings settings = SessionSettings.fromEnvironment();
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * As {@link #fromEnvironment()}, reading {@code env} instead of the process environment, for
+     * the engine's settings and the store's alike.
+     */
+    public static SessionManager fromEnvironment(Map<String, String> env) {
+        EnvironmentVariables variables = EnvironmentVariables.of(env);
+        SessionSettings settings = SessionSettings.builder().applyEnvironment(variables).build();
         Clock clock = Clock.systemUTC();
-        return builder().settings(settings).store(SessionStores.open(settings, clock), true).clock(clock).build();
+        SessionStore store = SessionStores.open(settings, variables, clock);
+        try {
+            return builder().settings(settings).store(store, true).clock(clock).build();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     /** The settings. */

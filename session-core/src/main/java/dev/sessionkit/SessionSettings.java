@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,6 @@ public final class SessionSettings {
 
     public static final String APP_ENV = "APP_ENV";
     public static final String SESSION_STORE = "SESSION_STORE";
-    public static final String DATABASE_URL = "DATABASE_URL";
     public static final String SESSION_SECRET = "SESSION_SECRET";
     public static final String SESSION_TTL = "SESSION_TTL";
     public static final String SESSION_ABSOLUTE_TTL = "SESSION_ABSOLUTE_TTL";
@@ -47,14 +45,6 @@ public final class SessionSettings {
     public static final String SESSION_SAVE_UNINITIALIZED = "SESSION_SAVE_UNINITIALIZED";
     public static final String SESSION_TRUST_PROXY = "SESSION_TRUST_PROXY";
     public static final String SESSION_CLEANUP_INTERVAL = "SESSION_CLEANUP_INTERVAL";
-    public static final String SESSION_TABLE = "SESSION_TABLE";
-    public static final String SESSION_SCHEMA = "SESSION_SCHEMA";
-    public static final String SESSION_SCHEMA_AUTO = "SESSION_SCHEMA_AUTO";
-    public static final String SESSION_DB_POOL_SIZE = "SESSION_DB_POOL_SIZE";
-    public static final String SESSION_DB_CONNECT_TIMEOUT = "SESSION_DB_CONNECT_TIMEOUT";
-    public static final String SESSION_DB_STATEMENT_TIMEOUT = "SESSION_DB_STATEMENT_TIMEOUT";
-    public static final String SESSION_AUDIT_RETENTION = "SESSION_AUDIT_RETENTION";
-    public static final String SESSION_MEMORY_MAX_SESSIONS = "SESSION_MEMORY_MAX_SESSIONS";
     public static final String SESSION_ATTRIBUTE_TYPES = "SESSION_ATTRIBUTE_TYPES";
     public static final String SESSION_MAX_ATTRIBUTE_SIZE = "SESSION_MAX_ATTRIBUTE_SIZE";
     public static final String SESSION_MAX_SESSION_SIZE = "SESSION_MAX_SESSION_SIZE";
@@ -62,8 +52,8 @@ public final class SessionSettings {
     public static final String SESSION_MAX_ATTRIBUTE_DEPTH = "SESSION_MAX_ATTRIBUTE_DEPTH";
     public static final String SESSION_SAVE_MODE = "SESSION_SAVE_MODE";
 
-    /** The default of {@code SESSION_MEMORY_MAX_SESSIONS}. */
-    public static final long DEFAULT_MEMORY_MAX_SESSIONS = 100_000;
+    /** The value of {@code SESSION_STORE} that lets the environment choose the store. */
+    public static final String AUTO_STORE = "auto";
 
     /** The default of {@code SESSION_MAX_ATTRIBUTE_SIZE}: 64 KiB of JSON. */
     public static final int DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;
@@ -80,16 +70,14 @@ public final class SessionSettings {
     /** The shortest secret accepted in production, in UTF-8 bytes. */
     public static final int MIN_SECRET_BYTES = 32;
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-    private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,64}");
+    private static final Pattern STORE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     private static final Duration MAX_DEFAULT_TOUCH = Duration.ofMinutes(5);
-    private static final int MAX_ATTRIBUTES_LIMIT = 100_000;
-    private static final int MIN_DEPTH = 2;
-    private static final int MAX_DEPTH = 500;
+    static final int MAX_ATTRIBUTES_LIMIT = 100_000;
+    static final int MIN_DEPTH = 2;
+    static final int MAX_DEPTH = 500;
 
     private final AppEnvironment environment;
-    private final StoreKind store;
-    private final String databaseUrl;
+    private final String store;
     private final List<String> secrets;
     private final boolean secretGenerated;
     private final Duration ttl;
@@ -106,14 +94,6 @@ public final class SessionSettings {
     private final boolean saveUninitialized;
     private final boolean trustProxy;
     private final Duration cleanupInterval;
-    private final String table;
-    private final String schema;
-    private final boolean schemaAuto;
-    private final int poolSize;
-    private final Duration connectTimeout;
-    private final Duration statementTimeout;
-    private final Duration auditRetention;
-    private final long memoryMaxSessions;
     private final List<String> attributeTypes;
     private final int maxAttributeBytes;
     private final int maxSessionBytes;
@@ -128,15 +108,14 @@ public final class SessionSettings {
     private SessionSettings(Builder b, List<String> secrets, boolean secretGenerated) {
         this.environment = b.environment;
         this.store = b.store;
-        this.databaseUrl = b.databaseUrl;
         this.secrets = List.copyOf(secrets);
         this.secretGenerated = secretGenerated;
         this.ttl = b.ttl;
         this.absoluteTtl = b.absoluteTtl;
         this.touchInterval = b.touchInterval != null ? b.touchInterval : defaultTouchInterval(b.ttl);
         this.cookieName = b.cookieName != null ? b.cookieName
-                : b.environment == AppEnvironment.PRODUCTION && b.cookieDomain == null && !Boolean.FALSE.equals(b.cookieSecure)
-                        && "/".equals(b.cookiePath) ? "__Host-sid" : "sid";
+                : CookiePolicy.defaultName(b.environment == AppEnvironment.PRODUCTION, b.cookieDomain, b.cookiePath,
+                        b.cookieSecure);
         this.cookieDomain = b.cookieDomain;
         this.cookiePath = b.cookiePath;
         this.cookieSecure = b.cookieSecure;
@@ -148,14 +127,6 @@ public final class SessionSettings {
         this.trustProxy = b.trustProxy;
         this.cleanupInterval = b.cleanupInterval != null ? b.cleanupInterval
                 : b.environment == AppEnvironment.PRODUCTION ? Duration.ofHours(1) : Duration.ofMinutes(1);
-        this.table = b.table;
-        this.schema = b.schema;
-        this.schemaAuto = b.schemaAuto;
-        this.poolSize = b.poolSize;
-        this.connectTimeout = b.connectTimeout;
-        this.statementTimeout = b.statementTimeout;
-        this.auditRetention = b.auditRetention;
-        this.memoryMaxSessions = b.memoryMaxSessions;
         this.attributeTypes = List.copyOf(b.attributeTypes);
         this.maxAttributeBytes = b.maxAttributeBytes;
         this.maxSessionBytes = b.maxSessionBytes;
@@ -192,7 +163,6 @@ public final class SessionSettings {
         Builder b = new Builder();
         b.environment = environment;
         b.store = store;
-        b.databaseUrl = databaseUrl;
         b.secrets = secretGenerated ? null : secrets;
         b.inheritedGeneratedSecret = secretGenerated ? secrets.get(0) : null;
         b.ttl = ttl;
@@ -209,14 +179,6 @@ public final class SessionSettings {
         b.saveUninitialized = saveUninitialized;
         b.trustProxy = trustProxy;
         b.cleanupInterval = explicitCleanupInterval;
-        b.table = table;
-        b.schema = schema;
-        b.schemaAuto = schemaAuto;
-        b.poolSize = poolSize;
-        b.connectTimeout = connectTimeout;
-        b.statementTimeout = statementTimeout;
-        b.auditRetention = auditRetention;
-        b.memoryMaxSessions = memoryMaxSessions;
         b.attributeTypes = new ArrayList<>(attributeTypes);
         b.maxAttributeBytes = maxAttributeBytes;
         b.maxSessionBytes = maxSessionBytes;
@@ -241,31 +203,12 @@ public final class SessionSettings {
         return environment == AppEnvironment.PRODUCTION;
     }
 
-    /** {@code SESSION_STORE} as configured, possibly {@link StoreKind#AUTO}. */
-    public StoreKind store() {
+    /**
+     * {@code SESSION_STORE}: the name of the store to open, or {@value #AUTO_STORE} to let the
+     * environment choose (see {@link SessionStores}).
+     */
+    public String store() {
         return store;
-    }
-
-    /** The store {@link StoreKind#AUTO} resolves to: JDBC when a database URL is set. */
-    public StoreKind resolvedStore() {
-        if (store != StoreKind.AUTO) {
-            return store;
-        }
-        return databaseUrl != null ? StoreKind.JDBC : StoreKind.MEMORY;
-    }
-
-    /** Why {@link #resolvedStore()} is what it is, for the start-up log line. */
-    public String storeReason() {
-        if (store != StoreKind.AUTO) {
-            return SESSION_STORE + "=" + store.name().toLowerCase(Locale.ROOT);
-        }
-        return databaseUrl != null ? SESSION_STORE + "=auto and " + DATABASE_URL + " is set"
-                : SESSION_STORE + "=auto and " + DATABASE_URL + " is not set";
-    }
-
-    /** {@code DATABASE_URL}, or null. Holds a password: never log it. */
-    public String databaseUrl() {
-        return databaseUrl;
     }
 
     /** The signing secrets, first signs and all verify; never empty. Never log them. */
@@ -348,46 +291,6 @@ public final class SessionSettings {
         return cleanupInterval;
     }
 
-    /** {@code SESSION_TABLE}. */
-    public String table() {
-        return table;
-    }
-
-    /** {@code SESSION_SCHEMA}, or null for the connection's search path. */
-    public String schema() {
-        return schema;
-    }
-
-    /** {@code SESSION_SCHEMA_AUTO}: create or migrate the table at start-up. */
-    public boolean schemaAuto() {
-        return schemaAuto;
-    }
-
-    /** {@code SESSION_DB_POOL_SIZE}. */
-    public int poolSize() {
-        return poolSize;
-    }
-
-    /** {@code SESSION_DB_CONNECT_TIMEOUT}: how long to wait for a pooled connection. */
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-
-    /** {@code SESSION_DB_STATEMENT_TIMEOUT}. */
-    public Duration statementTimeout() {
-        return statementTimeout;
-    }
-
-    /** {@code SESSION_AUDIT_RETENTION}: how long ended sessions are kept for audit. */
-    public Duration auditRetention() {
-        return auditRetention;
-    }
-
-    /** {@code SESSION_MEMORY_MAX_SESSIONS}: the in-memory store's capacity. */
-    public long memoryMaxSessions() {
-        return memoryMaxSessions;
-    }
-
     /**
      * {@code SESSION_ATTRIBUTE_TYPES}: the application's classes that attributes may hold, as
      * package prefixes ending in {@code .} ({@code com.example.}) or exact class names. JDK value
@@ -424,12 +327,11 @@ public final class SessionSettings {
 
     @Override
     public String toString() {
-        return "SessionSettings[environment=" + environment + ", store=" + store + ", databaseUrl="
-                + (databaseUrl == null ? "unset" : "set") + ", secrets=" + secrets.size()
+        return "SessionSettings[environment=" + environment + ", store=" + store + ", secrets=" + secrets.size()
                 + (secretGenerated ? " (generated)" : "") + ", ttl=" + Durations.format(ttl) + ", absoluteTtl="
                 + Durations.format(absoluteTtl) + ", touchInterval=" + Durations.format(touchInterval)
                 + ", cookieName=" + cookieName + ", sameSite=" + sameSite + ", rolling=" + rolling + ", trustProxy="
-                + trustProxy + ", table=" + (schema == null ? "" : schema + ".") + table + "]";
+                + trustProxy + "]";
     }
 
     /**
@@ -439,8 +341,7 @@ public final class SessionSettings {
     public static final class Builder {
 
         private AppEnvironment environment = AppEnvironment.DEVELOPMENT;
-        private StoreKind store = StoreKind.AUTO;
-        private String databaseUrl;
+        private String store = AUTO_STORE;
         private List<String> secrets;
         private String inheritedGeneratedSecret;
         private Duration ttl = Duration.ofHours(24);
@@ -457,14 +358,6 @@ public final class SessionSettings {
         private boolean saveUninitialized;
         private boolean trustProxy;
         private Duration cleanupInterval;
-        private String table = "sessions";
-        private String schema;
-        private boolean schemaAuto = true;
-        private int poolSize = 10;
-        private Duration connectTimeout = Duration.ofSeconds(3);
-        private Duration statementTimeout = Duration.ofSeconds(5);
-        private Duration auditRetention = Duration.ofDays(30);
-        private long memoryMaxSessions = DEFAULT_MEMORY_MAX_SESSIONS;
         private List<String> attributeTypes = new ArrayList<>();
         private int maxAttributeBytes = DEFAULT_MAX_ATTRIBUTE_BYTES;
         private int maxSessionBytes = DEFAULT_MAX_SESSION_BYTES;
@@ -481,65 +374,14 @@ public final class SessionSettings {
          * @throws SessionConfigurationException naming the first invalid variable
          */
         public Builder applyEnvironment(Map<String, String> env) {
-            Objects.requireNonNull(env, "env");
-            Function<String, String> get = name -> {
-                String value = env.get(name);
-                return value == null || value.isBlank() ? null : value.trim();
-            };
-            ifSet(get, APP_ENV, v -> environment(AppEnvironment.parse(APP_ENV, v)));
-            ifSet(get, SESSION_STORE, v -> store(parseStore(v)));
-            ifSet(get, DATABASE_URL, this::databaseUrl);
-            ifSet(get, SESSION_SECRET, v -> secrets(Arrays.stream(v.split(",", -1)).map(String::trim).toList()));
-            ifSet(get, SESSION_TTL, v -> ttl(Durations.parse(SESSION_TTL, v)));
-            ifSet(get, SESSION_ABSOLUTE_TTL, v -> absoluteTtl(Durations.parse(SESSION_ABSOLUTE_TTL, v)));
-            ifSet(get, SESSION_TOUCH_INTERVAL, v -> touchInterval(Durations.parse(SESSION_TOUCH_INTERVAL, v)));
-            ifSet(get, SESSION_COOKIE_NAME, this::cookieName);
-            ifSet(get, SESSION_COOKIE_DOMAIN, this::cookieDomain);
-            ifSet(get, SESSION_COOKIE_PATH, this::cookiePath);
-            ifSet(get, SESSION_COOKIE_SECURE, v -> {
-                if ("auto".equalsIgnoreCase(v)) {
-                    cookieSecure(null);
-                } else if (v.matches("(?i)true|yes|on|1|false|no|off|0")) {
-                    cookieSecure(parseBoolean(SESSION_COOKIE_SECURE, v));
-                } else {
-                    throw new SessionConfigurationException(SESSION_COOKIE_SECURE,
-                            SESSION_COOKIE_SECURE + " must be true, false or auto, not '" + v + "'");
-                }
-            });
-            ifSet(get, SESSION_COOKIE_PERSISTENT, v -> cookiePersistent(parseBoolean(SESSION_COOKIE_PERSISTENT, v)));
-            ifSet(get, SESSION_SAME_SITE, v -> sameSite(SameSite.parse(SESSION_SAME_SITE, v)));
-            ifSet(get, SESSION_ROLLING, v -> rolling(parseBoolean(SESSION_ROLLING, v)));
-            ifSet(get, SESSION_RESAVE, v -> resave(parseBoolean(SESSION_RESAVE, v)));
-            ifSet(get, SESSION_SAVE_UNINITIALIZED, v -> saveUninitialized(parseBoolean(SESSION_SAVE_UNINITIALIZED, v)));
-            ifSet(get, SESSION_TRUST_PROXY, v -> trustProxy(parseBoolean(SESSION_TRUST_PROXY, v)));
-            ifSet(get, SESSION_CLEANUP_INTERVAL, v -> cleanupInterval(Durations.parse(SESSION_CLEANUP_INTERVAL, v)));
-            ifSet(get, SESSION_TABLE, this::table);
-            ifSet(get, SESSION_SCHEMA, this::schema);
-            ifSet(get, SESSION_SCHEMA_AUTO, v -> schemaAuto(parseBoolean(SESSION_SCHEMA_AUTO, v)));
-            ifSet(get, SESSION_DB_POOL_SIZE, v -> poolSize((int) parseLong(SESSION_DB_POOL_SIZE, v, 1, 1000)));
-            ifSet(get, SESSION_DB_CONNECT_TIMEOUT, v -> connectTimeout(Durations.parse(SESSION_DB_CONNECT_TIMEOUT, v)));
-            ifSet(get, SESSION_DB_STATEMENT_TIMEOUT,
-                    v -> statementTimeout(Durations.parse(SESSION_DB_STATEMENT_TIMEOUT, v)));
-            ifSet(get, SESSION_AUDIT_RETENTION, v -> auditRetention(Durations.parse(SESSION_AUDIT_RETENTION, v)));
-            ifSet(get, SESSION_MEMORY_MAX_SESSIONS,
-                    v -> memoryMaxSessions(parseLong(SESSION_MEMORY_MAX_SESSIONS, v, 1, Long.MAX_VALUE)));
-            ifSet(get, SESSION_ATTRIBUTE_TYPES, v -> attributeTypes(Arrays.stream(v.split(",", -1)).map(String::trim)
-                    .filter(t -> !t.isEmpty()).toList()));
-            ifSet(get, SESSION_MAX_ATTRIBUTE_SIZE, v -> maxAttributeBytes(ByteSizes.parse(SESSION_MAX_ATTRIBUTE_SIZE, v)));
-            ifSet(get, SESSION_MAX_SESSION_SIZE, v -> maxSessionBytes(ByteSizes.parse(SESSION_MAX_SESSION_SIZE, v)));
-            ifSet(get, SESSION_MAX_ATTRIBUTES, v -> maxAttributes((int) parseLong(SESSION_MAX_ATTRIBUTES, v, 1,
-                    MAX_ATTRIBUTES_LIMIT)));
-            ifSet(get, SESSION_MAX_ATTRIBUTE_DEPTH, v -> maxAttributeDepth((int) parseLong(SESSION_MAX_ATTRIBUTE_DEPTH, v,
-                    MIN_DEPTH, MAX_DEPTH)));
-            ifSet(get, SESSION_SAVE_MODE, v -> saveMode(SaveMode.parse(SESSION_SAVE_MODE, v)));
+            SettingsEnvironment.apply(this, EnvironmentVariables.of(env));
             return this;
         }
 
-        private static void ifSet(Function<String, String> get, String name, java.util.function.Consumer<String> apply) {
-            String value = get.apply(name);
-            if (value != null) {
-                apply.accept(value);
-            }
+        /** As {@link #applyEnvironment(Map)}. */
+        public Builder applyEnvironment(EnvironmentVariables env) {
+            SettingsEnvironment.apply(this, Objects.requireNonNull(env, "env"));
+            return this;
         }
 
         /** {@code APP_ENV}; default development. */
@@ -548,23 +390,18 @@ public final class SessionSettings {
             return this;
         }
 
-        /** {@code SESSION_STORE}; default {@link StoreKind#AUTO}. */
-        public Builder store(StoreKind value) {
-            this.store = Objects.requireNonNull(value, "store");
-            return this;
-        }
-
         /**
-         * {@code DATABASE_URL}: {@code postgres://…}, {@code postgresql://…} or
-         * {@code jdbc:postgresql:…}; null to unset. The JDBC store checks the rest of the form.
+         * {@code SESSION_STORE}: a store's name ({@code memory}, {@code postgres}, or a third-party
+         * store's) or {@value #AUTO_STORE}; default {@value #AUTO_STORE}. Whether a store of that
+         * name is on the class path is checked when the store is opened.
          */
-        public Builder databaseUrl(String value) {
-            if (value != null && !(value.startsWith("postgres://") || value.startsWith("postgresql://")
-                    || value.startsWith("jdbc:postgresql:"))) {
-                throw new SessionConfigurationException(DATABASE_URL, DATABASE_URL
-                        + " must start with postgres://, postgresql:// or jdbc:postgresql: (value not shown, it may hold a password)");
+        public Builder store(String value) {
+            String name = value == null ? null : value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (name == null || !STORE_NAME.matcher(name).matches()) {
+                throw new SessionConfigurationException(SESSION_STORE, SESSION_STORE
+                        + " must be auto or a store's name (memory, postgres, ...), not '" + value + "'");
             }
-            this.databaseUrl = value;
+            this.store = name;
             return this;
         }
 
@@ -619,31 +456,19 @@ public final class SessionSettings {
 
         /** {@code SESSION_COOKIE_NAME}; default {@code __Host-sid} in production, {@code sid} in development. */
         public Builder cookieName(String value) {
-            if (value == null || !COOKIE_NAME.matcher(value).matches()) {
-                throw new SessionConfigurationException(SESSION_COOKIE_NAME, SESSION_COOKIE_NAME
-                        + " must be 1 to 64 cookie-name characters (letters, digits, !#$%&'*+-.^_`|~), not '" + value + "'");
-            }
-            this.cookieName = value;
+            this.cookieName = CookiePolicy.checkName(SESSION_COOKIE_NAME, value);
             return this;
         }
 
         /** {@code SESSION_COOKIE_DOMAIN}; default none (host-only). */
         public Builder cookieDomain(String value) {
-            if (value != null && !value.matches("\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
-                throw new SessionConfigurationException(SESSION_COOKIE_DOMAIN,
-                        SESSION_COOKIE_DOMAIN + " must be a host name such as example.com, not '" + value + "'");
-            }
-            this.cookieDomain = value;
+            this.cookieDomain = CookiePolicy.checkDomain(SESSION_COOKIE_DOMAIN, value);
             return this;
         }
 
         /** {@code SESSION_COOKIE_PATH}; default {@code /}. */
         public Builder cookiePath(String value) {
-            if (value == null || !value.startsWith("/") || !value.matches("[\\x21-\\x7e&&[^;,]]+")) {
-                throw new SessionConfigurationException(SESSION_COOKIE_PATH, SESSION_COOKIE_PATH
-                        + " must start with / and hold no spaces, ';' or ',', not '" + value + "'");
-            }
-            this.cookiePath = value;
+            this.cookiePath = CookiePolicy.checkPath(SESSION_COOKIE_PATH, value);
             return this;
         }
 
@@ -692,67 +517,6 @@ public final class SessionSettings {
         /** {@code SESSION_CLEANUP_INTERVAL}; default 1 h in production, 1 min in development. */
         public Builder cleanupInterval(Duration value) {
             this.cleanupInterval = positive(SESSION_CLEANUP_INTERVAL, value);
-            return this;
-        }
-
-        /** {@code SESSION_TABLE}; default {@code sessions}. */
-        public Builder table(String value) {
-            this.table = identifier(SESSION_TABLE, value);
-            return this;
-        }
-
-        /** {@code SESSION_SCHEMA}; default none (the search path). */
-        public Builder schema(String value) {
-            this.schema = value == null ? null : identifier(SESSION_SCHEMA, value);
-            return this;
-        }
-
-        /** {@code SESSION_SCHEMA_AUTO}; default true. */
-        public Builder schemaAuto(boolean value) {
-            this.schemaAuto = value;
-            return this;
-        }
-
-        /** {@code SESSION_DB_POOL_SIZE}; default 10. */
-        public Builder poolSize(int value) {
-            if (value < 1 || value > 1000) {
-                throw new SessionConfigurationException(SESSION_DB_POOL_SIZE,
-                        SESSION_DB_POOL_SIZE + " must be between 1 and 1000, not " + value);
-            }
-            this.poolSize = value;
-            return this;
-        }
-
-        /** {@code SESSION_DB_CONNECT_TIMEOUT}; default 3 s, at least 250 ms (HikariCP's floor). */
-        public Builder connectTimeout(Duration value) {
-            positive(SESSION_DB_CONNECT_TIMEOUT, value);
-            if (value.toMillis() < 250) {
-                throw new SessionConfigurationException(SESSION_DB_CONNECT_TIMEOUT,
-                        SESSION_DB_CONNECT_TIMEOUT + " must be at least 250ms, not " + Durations.format(value));
-            }
-            this.connectTimeout = value;
-            return this;
-        }
-
-        /** {@code SESSION_DB_STATEMENT_TIMEOUT}; default 5 s. */
-        public Builder statementTimeout(Duration value) {
-            this.statementTimeout = positive(SESSION_DB_STATEMENT_TIMEOUT, value);
-            return this;
-        }
-
-        /** {@code SESSION_AUDIT_RETENTION}; default 30 d. */
-        public Builder auditRetention(Duration value) {
-            this.auditRetention = positive(SESSION_AUDIT_RETENTION, value);
-            return this;
-        }
-
-        /** {@code SESSION_MEMORY_MAX_SESSIONS}; default 100,000. */
-        public Builder memoryMaxSessions(long value) {
-            if (value < 1) {
-                throw new SessionConfigurationException(SESSION_MEMORY_MAX_SESSIONS,
-                        SESSION_MEMORY_MAX_SESSIONS + " must be at least 1, not " + value);
-            }
-            this.memoryMaxSessions = value;
             return this;
         }
 
@@ -838,33 +602,7 @@ public final class SessionSettings {
                         + Durations.format(touchInterval) + ") must be shorter than " + SESSION_TTL + " ("
                         + Durations.format(ttl) + ")");
             }
-            if (production && store == StoreKind.AUTO && databaseUrl == null) {
-                throw new SessionConfigurationException(DATABASE_URL, APP_ENV + "=production needs a database: set "
-                        + DATABASE_URL + " (postgres://user:pass@host:5432/db), or set " + SESSION_STORE
-                        + "=memory to choose the in-memory store explicitly (sessions are then lost on restart"
-                        + " and not shared between instances)");
-            }
-            if (sameSite == SameSite.NONE && !Boolean.TRUE.equals(cookieSecure) && !(production && cookieSecure == null)) {
-                throw new SessionConfigurationException(SESSION_SAME_SITE, SESSION_SAME_SITE
-                        + "=None requires Secure cookies: set " + SESSION_COOKIE_SECURE + "=true");
-            }
-            String name = cookieName;
-            if (name != null && name.startsWith("__Host-")) {
-                if (cookieDomain != null || !"/".equals(cookiePath) || Boolean.FALSE.equals(cookieSecure)) {
-                    throw new SessionConfigurationException(SESSION_COOKIE_NAME, "a " + SESSION_COOKIE_NAME
-                            + " starting with __Host- requires Secure, " + SESSION_COOKIE_PATH + "=/ and no "
-                            + SESSION_COOKIE_DOMAIN);
-                }
-                if (!production && cookieSecure == null) {
-                    throw new SessionConfigurationException(SESSION_COOKIE_NAME, "a " + SESSION_COOKIE_NAME
-                            + " starting with __Host- requires Secure: in development set " + SESSION_COOKIE_SECURE
-                            + "=true (and use https)");
-                }
-            }
-            if (name != null && name.startsWith("__Secure-") && Boolean.FALSE.equals(cookieSecure)) {
-                throw new SessionConfigurationException(SESSION_COOKIE_NAME, "a " + SESSION_COOKIE_NAME
-                        + " starting with __Secure- requires Secure cookies");
-            }
+            CookiePolicy.checkRules(production, cookieName, cookieDomain, cookiePath, cookieSecure, sameSite);
             List<String> finalSecrets = secrets;
             boolean generated = false;
             if (finalSecrets == null) {
@@ -902,62 +640,13 @@ public final class SessionSettings {
             return new SessionSettings(this, finalSecrets, generated);
         }
 
-        private static StoreKind parseStore(String text) {
-            for (StoreKind kind : StoreKind.values()) {
-                if (kind.name().equalsIgnoreCase(text)) {
-                    return kind;
-                }
-            }
-            throw new SessionConfigurationException(SESSION_STORE,
-                    SESSION_STORE + " must be auto, memory or jdbc, not '" + text + "'");
-        }
-
-        private static boolean parseBoolean(String setting, String text) {
-            switch (text.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on", "1" -> {
-                    return true;
-                }
-                case "false", "no", "off", "0" -> {
-                    return false;
-                }
-                default -> throw new SessionConfigurationException(setting,
-                        setting + " must be true or false, not '" + text + "'");
-            }
-        }
-
-        private static long parseLong(String setting, String text, long min, long max) {
-            try {
-                long value = Long.parseLong(text);
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // the common message below
-            }
-            throw new SessionConfigurationException(setting,
-                    setting + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
-        }
-
         private static Duration positive(String setting, Duration value) {
-            Objects.requireNonNull(value, setting);
-            if (value.isNegative() || value.isZero()) {
-                throw new SessionConfigurationException(setting, setting + " must be positive, not " + value);
-            }
-            return atMostMax(setting, value);
+            return EnvironmentVariables.requirePositive(setting, value);
         }
 
         private static Duration atMostMax(String setting, Duration value) {
             if (value.compareTo(Durations.MAX) > 0) {
                 throw new SessionConfigurationException(setting, setting + " must be at most 3650d, not " + value);
-            }
-            return value;
-        }
-
-        private static String identifier(String setting, String value) {
-            if (value == null || !IDENTIFIER.matcher(value).matches()) {
-                throw new SessionConfigurationException(setting, setting
-                        + " must be an SQL identifier: a letter or _, then letters, digits or _, at most 63 characters, not '"
-                        + value + "'");
             }
             return value;
         }

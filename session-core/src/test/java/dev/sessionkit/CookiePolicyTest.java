@@ -30,7 +30,7 @@ final class CookiePolicyTest {
     }
 
     private static SessionSettings.Builder production() {
-        return SessionSettings.builder().environment(AppEnvironment.PRODUCTION).store(StoreKind.MEMORY).secrets(SECRET);
+        return SessionSettings.builder().environment(AppEnvironment.PRODUCTION).store("memory").secrets(SECRET);
     }
 
     private static CookiePolicy policy(SessionSettings.Builder builder) {

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A map-backed store for unit tests of the manager: it records the name of every write so a test
  * can assert exactly what a commit did. The real stores are tested by the contract suite.
  */
-final class RecordingStore implements SessionStore {
+class RecordingStore implements SessionStore {
 
     final Map<LookupKey, SessionData> sessions = new ConcurrentHashMap<>();
     final List<String> writes = new ArrayList<>();

@@ -284,12 +284,12 @@ final class SessionManagerTest {
 
     @Test
     void productionCookiesAreSecureEvenOverPlainHttpUnlessTurnedOff() {
-        SessionSettings.Builder production = settings().environment(AppEnvironment.PRODUCTION).store(StoreKind.MEMORY);
+        SessionSettings.Builder production = settings().environment(AppEnvironment.PRODUCTION).store("memory");
         Optional<String> secure = request(manager(production), null, c -> c.getOrCreate().set("a", 1));
         Optional<String> configured = request(manager(settings().cookieSecure(true)), null,
                 c -> c.getOrCreate().set("a", 1));
         Optional<String> off = request(manager(settings().environment(AppEnvironment.PRODUCTION)
-                .store(StoreKind.MEMORY).cookieName("sid").cookieSecure(false)), null, c -> c.getOrCreate().set("a", 1));
+                .store("memory").cookieName("sid").cookieSecure(false)), null, c -> c.getOrCreate().set("a", 1));
         Optional<String> development = request(manager(settings()), null, c -> c.getOrCreate().set("a", 1));
 
         assertThat(secure.orElseThrow()).contains("; Secure");

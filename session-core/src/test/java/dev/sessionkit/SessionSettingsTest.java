@@ -32,17 +32,17 @@ final class SessionSettingsTest {
     private static final String OLD_SECRET = "0ld-s3cr3t-that-is-long-enough-for-production-use";
     private static final String DB_PASSWORD = "hunter2-db-pa55word";
     private static final String DB_URL = "postgres://app:" + DB_PASSWORD + "@db.internal:5432/app";
+    /** Not a core setting; kept in the environment to prove core neither reads nor shows it. */
+    private static final String DATABASE_URL = "DATABASE_URL";
     private static final String DURATION_FORMS = "500ms, 30s, 5m, 12h, 7d";
 
     private static final List<String> DURATION_VARIABLES = List.of(
             SessionSettings.SESSION_TTL, SessionSettings.SESSION_ABSOLUTE_TTL, SessionSettings.SESSION_TOUCH_INTERVAL,
-            SessionSettings.SESSION_CLEANUP_INTERVAL, SessionSettings.SESSION_DB_CONNECT_TIMEOUT,
-            SessionSettings.SESSION_DB_STATEMENT_TIMEOUT, SessionSettings.SESSION_AUDIT_RETENTION);
+            SessionSettings.SESSION_CLEANUP_INTERVAL);
 
     private static final List<String> BOOLEAN_VARIABLES = List.of(
             SessionSettings.SESSION_COOKIE_PERSISTENT, SessionSettings.SESSION_ROLLING, SessionSettings.SESSION_RESAVE,
-            SessionSettings.SESSION_SAVE_UNINITIALIZED, SessionSettings.SESSION_TRUST_PROXY,
-            SessionSettings.SESSION_SCHEMA_AUTO);
+            SessionSettings.SESSION_SAVE_UNINITIALIZED, SessionSettings.SESSION_TRUST_PROXY);
 
     /** Every accessor, to compare two settings value by value (secrets aside). */
     private static final Map<String, Function<SessionSettings, Object>> ACCESSORS = accessors();
@@ -51,7 +51,6 @@ final class SessionSettingsTest {
         Map<String, Function<SessionSettings, Object>> m = new LinkedHashMap<>();
         m.put("environment", SessionSettings::environment);
         m.put("store", SessionSettings::store);
-        m.put("databaseUrl", SessionSettings::databaseUrl);
         m.put("secretGenerated", SessionSettings::secretGenerated);
         m.put("ttl", SessionSettings::ttl);
         m.put("absoluteTtl", SessionSettings::absoluteTtl);
@@ -67,14 +66,6 @@ final class SessionSettingsTest {
         m.put("saveUninitialized", SessionSettings::saveUninitialized);
         m.put("trustProxy", SessionSettings::trustProxy);
         m.put("cleanupInterval", SessionSettings::cleanupInterval);
-        m.put("table", SessionSettings::table);
-        m.put("schema", SessionSettings::schema);
-        m.put("schemaAuto", SessionSettings::schemaAuto);
-        m.put("poolSize", SessionSettings::poolSize);
-        m.put("connectTimeout", SessionSettings::connectTimeout);
-        m.put("statementTimeout", SessionSettings::statementTimeout);
-        m.put("auditRetention", SessionSettings::auditRetention);
-        m.put("memoryMaxSessions", SessionSettings::memoryMaxSessions);
         return m;
     }
 
@@ -97,12 +88,12 @@ final class SessionSettingsTest {
 
     /** Development with a configured secret and a database URL (so a leak of either would show). */
     private static Map<String, String> devEnv(String... pairs) {
-        return with(env(SessionSettings.SESSION_SECRET, SECRET, SessionSettings.DATABASE_URL, DB_URL), pairs);
+        return with(env(SessionSettings.SESSION_SECRET, SECRET, DATABASE_URL, DB_URL), pairs);
     }
 
     private static Map<String, String> productionEnv(String... pairs) {
         return with(env(SessionSettings.APP_ENV, "production", SessionSettings.SESSION_SECRET, SECRET,
-                SessionSettings.DATABASE_URL, DB_URL), pairs);
+                DATABASE_URL, DB_URL), pairs);
     }
 
     private static SessionSettings settings(Map<String, String> env) {
@@ -135,7 +126,8 @@ final class SessionSettingsTest {
         Set<String> names = new TreeSet<>();
         for (Field field : SessionSettings.class.getDeclaredFields()) {
             int mod = field.getModifiers();
-            if (Modifier.isPublic(mod) && Modifier.isStatic(mod) && field.getType() == String.class) {
+            if (Modifier.isPublic(mod) && Modifier.isStatic(mod) && field.getType() == String.class
+                    && field.getName().equals(field.get(null))) {
                 names.add((String) field.get(null));
             }
         }
@@ -149,7 +141,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(32);
+        assertThat(declaredVariables()).hasSize(23);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -162,9 +154,7 @@ final class SessionSettingsTest {
 
         assertThat(s.environment()).isEqualTo(AppEnvironment.DEVELOPMENT);
         assertThat(s.isProduction()).isFalse();
-        assertThat(s.store()).isEqualTo(StoreKind.AUTO);
-        assertThat(s.resolvedStore()).isEqualTo(StoreKind.MEMORY);
-        assertThat(s.databaseUrl()).isNull();
+        assertThat(s.store()).isEqualTo("auto");
         assertThat(s.ttl()).isEqualTo(Duration.ofHours(24));
         assertThat(s.absoluteTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(s.touchInterval()).isEqualTo(Duration.ofMinutes(5));
@@ -179,14 +169,6 @@ final class SessionSettingsTest {
         assertThat(s.saveUninitialized()).isFalse();
         assertThat(s.trustProxy()).isFalse();
         assertThat(s.cleanupInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(s.table()).isEqualTo("sessions");
-        assertThat(s.schema()).isNull();
-        assertThat(s.schemaAuto()).isTrue();
-        assertThat(s.poolSize()).isEqualTo(10);
-        assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(s.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(s.auditRetention()).isEqualTo(Duration.ofDays(30));
-        assertThat(s.memoryMaxSessions()).isEqualTo(100_000);
     }
 
     @Test
@@ -204,7 +186,6 @@ final class SessionSettingsTest {
         assertThat(s.isProduction()).isTrue();
         assertThat(s.cookieName()).isEqualTo("__Host-sid");
         assertThat(s.cleanupInterval()).isEqualTo(Duration.ofHours(1));
-        assertThat(s.resolvedStore()).isEqualTo(StoreKind.JDBC);
         assertThat(s.secretGenerated()).isFalse();
     }
 
@@ -268,14 +249,10 @@ final class SessionSettingsTest {
                 good(SessionSettings.APP_ENV, "development", devEnv(), SessionSettings::environment,
                         AppEnvironment.DEVELOPMENT),
                 good(SessionSettings.APP_ENV, "DEV", devEnv(), SessionSettings::environment, AppEnvironment.DEVELOPMENT),
-                good(SessionSettings.SESSION_STORE, "memory", devEnv(), SessionSettings::resolvedStore, StoreKind.MEMORY),
-                good(SessionSettings.SESSION_STORE, "JDBC", devEnv(), SessionSettings::store, StoreKind.JDBC),
-                good(SessionSettings.SESSION_STORE, "auto", devEnv(), SessionSettings::resolvedStore, StoreKind.JDBC),
-                good(SessionSettings.DATABASE_URL, DB_URL, env(), SessionSettings::databaseUrl, DB_URL),
-                good(SessionSettings.DATABASE_URL, "postgresql://db/app", env(), SessionSettings::databaseUrl,
-                        "postgresql://db/app"),
-                good(SessionSettings.DATABASE_URL, "jdbc:postgresql://db:5432/app?user=app", env(),
-                        SessionSettings::resolvedStore, StoreKind.JDBC),
+                good(SessionSettings.SESSION_STORE, "memory", devEnv(), SessionSettings::store, "memory"),
+                good(SessionSettings.SESSION_STORE, "JDBC", devEnv(), SessionSettings::store, "jdbc"),
+                good(SessionSettings.SESSION_STORE, " acme-store ", devEnv(), SessionSettings::store, "acme-store"),
+                good(SessionSettings.SESSION_STORE, "auto", devEnv(), SessionSettings::store, "auto"),
                 good(SessionSettings.SESSION_SECRET, SECRET, env(), SessionSettings::secrets, List.of(SECRET)),
                 good(SessionSettings.SESSION_SECRET, " " + SECRET + " , " + OLD_SECRET + " ", env(),
                         SessionSettings::secrets, List.of(SECRET, OLD_SECRET)),
@@ -335,29 +312,6 @@ final class SessionSettingsTest {
                         Duration.ofMinutes(10)),
                 good(SessionSettings.SESSION_CLEANUP_INTERVAL, "PT30S", productionEnv(),
                         SessionSettings::cleanupInterval, Duration.ofSeconds(30)),
-                good(SessionSettings.SESSION_TABLE, "user_sessions", devEnv(), SessionSettings::table, "user_sessions"),
-                good(SessionSettings.SESSION_TABLE, "_S1", devEnv(), SessionSettings::table, "_S1"),
-                good(SessionSettings.SESSION_TABLE, "t" + "x".repeat(62), devEnv(), SessionSettings::table,
-                        "t" + "x".repeat(62)),
-                good(SessionSettings.SESSION_SCHEMA, "auth", devEnv(), SessionSettings::schema, "auth"),
-                good(SessionSettings.SESSION_SCHEMA_AUTO, "false", devEnv(), SessionSettings::schemaAuto, false),
-                good(SessionSettings.SESSION_DB_POOL_SIZE, "1", devEnv(), SessionSettings::poolSize, 1),
-                good(SessionSettings.SESSION_DB_POOL_SIZE, "1000", devEnv(), SessionSettings::poolSize, 1000),
-                good(SessionSettings.SESSION_DB_POOL_SIZE, " 25 ", devEnv(), SessionSettings::poolSize, 25),
-                good(SessionSettings.SESSION_DB_CONNECT_TIMEOUT, "250ms", devEnv(), SessionSettings::connectTimeout,
-                        Duration.ofMillis(250)),
-                good(SessionSettings.SESSION_DB_CONNECT_TIMEOUT, "10s", devEnv(), SessionSettings::connectTimeout,
-                        Duration.ofSeconds(10)),
-                good(SessionSettings.SESSION_DB_STATEMENT_TIMEOUT, "30s", devEnv(), SessionSettings::statementTimeout,
-                        Duration.ofSeconds(30)),
-                good(SessionSettings.SESSION_DB_STATEMENT_TIMEOUT, "1ms", devEnv(), SessionSettings::statementTimeout,
-                        Duration.ofMillis(1)),
-                good(SessionSettings.SESSION_AUDIT_RETENTION, "90d", devEnv(), SessionSettings::auditRetention,
-                        Duration.ofDays(90)),
-                good(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "1", devEnv(), SessionSettings::memoryMaxSessions,
-                        1L),
-                good(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "5000000", devEnv(),
-                        SessionSettings::memoryMaxSessions, 5_000_000L),
                 good(SessionSettings.SESSION_ATTRIBUTE_TYPES, "com.example., org.acme.Cart ,com.shop.*", devEnv(),
                         SessionSettings::attributeTypes, List.of("com.example.", "org.acme.Cart", "com.shop.*")),
                 good(SessionSettings.SESSION_MAX_ATTRIBUTE_SIZE, "128KiB", devEnv(), SessionSettings::maxAttributeBytes,
@@ -393,13 +347,8 @@ final class SessionSettingsTest {
         List<Arguments> cases = new ArrayList<>(List.of(
                 bad(SessionSettings.APP_ENV, "staging", "'development' or 'production'"),
                 bad(SessionSettings.APP_ENV, "production-eu", "'development' or 'production'"),
-                bad(SessionSettings.SESSION_STORE, "redis", "auto, memory or jdbc"),
-                bad(SessionSettings.SESSION_STORE, "postgres", "auto, memory or jdbc"),
-                bad(SessionSettings.DATABASE_URL, "mysql://app:" + DB_PASSWORD + "@db/app",
-                        "postgres://, postgresql:// or jdbc:postgresql:"),
-                bad(SessionSettings.DATABASE_URL, "jdbc:mysql://db/app?password=" + DB_PASSWORD,
-                        "postgres://, postgresql:// or jdbc:postgresql:"),
-                bad(SessionSettings.DATABASE_URL, "db.internal:5432", "postgres://, postgresql:// or jdbc:postgresql:"),
+                bad(SessionSettings.SESSION_STORE, "red is", "auto or a store's name"),
+                bad(SessionSettings.SESSION_STORE, "9store", "auto or a store's name"),
                 bad(SessionSettings.SESSION_SECRET, SECRET + ",," + OLD_SECRET, "empty secret"),
                 bad(SessionSettings.SESSION_SECRET, "," + SECRET, "empty secret"),
                 bad(SessionSettings.SESSION_SECRET, SECRET + ", ," + OLD_SECRET, "empty secret"),
@@ -420,26 +369,6 @@ final class SessionSettingsTest {
                 bad(SessionSettings.SESSION_COOKIE_PATH, "/é", "must start with /"),
                 bad(SessionSettings.SESSION_SAME_SITE, "relaxed", "Strict, Lax or None"),
                 bad(SessionSettings.SESSION_SAME_SITE, "true", "Strict, Lax or None"),
-                bad(SessionSettings.SESSION_TABLE, "sessions; drop table x", "SQL identifier"),
-                bad(SessionSettings.SESSION_TABLE, "1sessions", "SQL identifier"),
-                bad(SessionSettings.SESSION_TABLE, "public.sessions", "SQL identifier"),
-                bad(SessionSettings.SESSION_TABLE, "\"sessions\"", "SQL identifier"),
-                bad(SessionSettings.SESSION_TABLE, "séssions", "SQL identifier"),
-                bad(SessionSettings.SESSION_TABLE, "t" + "x".repeat(63), "SQL identifier"),
-                bad(SessionSettings.SESSION_SCHEMA, "auth; drop table x", "SQL identifier"),
-                bad(SessionSettings.SESSION_SCHEMA, "my-schema", "SQL identifier"),
-                bad(SessionSettings.SESSION_DB_POOL_SIZE, "0", "from 1 to 1000"),
-                bad(SessionSettings.SESSION_DB_POOL_SIZE, "1001", "from 1 to 1000"),
-                bad(SessionSettings.SESSION_DB_POOL_SIZE, "-1", "from 1 to 1000"),
-                bad(SessionSettings.SESSION_DB_POOL_SIZE, "ten", "from 1 to 1000"),
-                bad(SessionSettings.SESSION_DB_POOL_SIZE, "2.5", "from 1 to 1000"),
-                bad(SessionSettings.SESSION_DB_POOL_SIZE, "99999999999999999999", "from 1 to 1000"),
-                bad(SessionSettings.SESSION_DB_CONNECT_TIMEOUT, "249ms", "at least 250ms"),
-                bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "0", "whole number from 1"),
-                bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "-5", "whole number from 1"),
-                bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "lots", "whole number from 1"),
-                bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "1e6", "whole number from 1"),
-                bad(SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "99999999999999999999", "whole number from 1"),
                 bad(SessionSettings.SESSION_ATTRIBUTE_TYPES, "java.", "JDK packages"),
                 bad(SessionSettings.SESSION_ATTRIBUTE_TYPES, "com.example.,java.util.*", "JDK packages"),
                 bad(SessionSettings.SESSION_ATTRIBUTE_TYPES, "com example", "package prefixes"),
@@ -504,15 +433,6 @@ final class SessionSettingsTest {
     }
 
     @Test
-    void badDatabaseUrlMessageNeverShowsTheValue() {
-        String url = "mysql://app:" + DB_PASSWORD + "@db.internal/app";
-        SessionConfigurationException e = fails(devEnv(SessionSettings.DATABASE_URL, url),
-                SessionSettings.DATABASE_URL);
-
-        assertThat(e.getMessage()).doesNotContain(url).doesNotContain("db.internal").doesNotContain(DB_PASSWORD);
-    }
-
-    @Test
     void emptySecretMessageNeverShowsTheOtherSecrets() {
         SessionConfigurationException e = fails(env(SessionSettings.SESSION_SECRET, SECRET + ",," + OLD_SECRET),
                 SessionSettings.SESSION_SECRET);
@@ -556,10 +476,7 @@ final class SessionSettingsTest {
         "SESSION_TTL, PT-5M",
         "SESSION_ABSOLUTE_TTL, 0d",
         "SESSION_CLEANUP_INTERVAL, 0ms",
-        "SESSION_DB_CONNECT_TIMEOUT, 0s",
-        "SESSION_DB_STATEMENT_TIMEOUT, 0s",
-        "SESSION_DB_STATEMENT_TIMEOUT, PT-1S",
-        "SESSION_AUDIT_RETENTION, 0d"
+        "SESSION_CLEANUP_INTERVAL, PT-1S"
     })
     void zeroOrNegativeDurationFailsWhereAPositiveOneIsNeeded(String variable, String value) {
         SessionConfigurationException e = fails(devEnv(variable, value), variable);
@@ -573,13 +490,6 @@ final class SessionSettingsTest {
                 SessionSettings.SESSION_TOUCH_INTERVAL);
 
         assertThat(e.getMessage()).contains("negative");
-    }
-
-    @Test
-    void hugeConnectTimeoutFailsAsAConfigurationError() {
-        // 999999999999 days is more milliseconds than a long holds
-        fails(devEnv(SessionSettings.SESSION_DB_CONNECT_TIMEOUT, "999999999999d"),
-                SessionSettings.SESSION_DB_CONNECT_TIMEOUT);
     }
 
     @Test
@@ -671,33 +581,22 @@ final class SessionSettingsTest {
         assertThat(catchThrowable(() -> secrets.add("x"))).isInstanceOf(UnsupportedOperationException.class);
     }
 
-    // ---- store selection ----
+    // ---- store selection (the choice itself is SessionStores's: see SessionStoresTest) ----
 
     @Test
-    void productionWithoutDatabaseFailsNamingDatabaseUrl() {
-        SessionConfigurationException e = fails(env(SessionSettings.APP_ENV, "production",
-                SessionSettings.SESSION_SECRET, SECRET), SessionSettings.DATABASE_URL);
+    void productionWithoutADatabaseIsStillValidSettings() {
+        // which store production may use is decided when the store is opened, by SessionStores
+        SessionSettings s = settings(env(SessionSettings.APP_ENV, "production", SessionSettings.SESSION_SECRET, SECRET));
 
-        assertThat(e.getMessage()).contains("SESSION_STORE=memory");
+        assertThat(s.store()).isEqualTo("auto");
     }
 
-    @Test
-    void productionWithMemoryStoreChosenExplicitlyIsAccepted() {
-        SessionSettings s = settings(env(SessionSettings.APP_ENV, "production", SessionSettings.SESSION_SECRET, SECRET,
-                SessionSettings.SESSION_STORE, "memory"));
+    @ParameterizedTest
+    @ValueSource(strings = {"my store", "1st", "-x", "store!", "Ütf"})
+    void unusableStoreNamesFailNamingSessionStore(String name) {
+        SessionConfigurationException e = fails(devEnv(SessionSettings.SESSION_STORE, name), SessionSettings.SESSION_STORE);
 
-        assertThat(s.resolvedStore()).isEqualTo(StoreKind.MEMORY);
-        assertThat(s.storeReason()).isEqualTo("SESSION_STORE=memory");
-    }
-
-    @Test
-    void autoResolvesToJdbcExactlyWhenADatabaseUrlIsSet() {
-        assertThat(settings(devEnv()).resolvedStore()).isEqualTo(StoreKind.JDBC);
-        assertThat(settings(devEnv()).storeReason()).contains("DATABASE_URL is set").doesNotContain(DB_PASSWORD);
-        assertThat(settings(Map.of()).resolvedStore()).isEqualTo(StoreKind.MEMORY);
-        assertThat(settings(Map.of()).storeReason()).contains("DATABASE_URL is not set");
-        assertThat(settings(devEnv(SessionSettings.SESSION_STORE, "memory")).resolvedStore())
-                .isEqualTo(StoreKind.MEMORY);
+        assertThat(e.getMessage()).contains("store's name");
     }
 
     // ---- cookie rules ----
@@ -793,14 +692,14 @@ final class SessionSettingsTest {
         assertThat(s.toString())
                 .doesNotContain(SECRET).doesNotContain(OLD_SECRET)
                 .doesNotContain(DB_PASSWORD).doesNotContain(DB_URL).doesNotContain("db.internal")
-                .contains("secrets=2").contains("databaseUrl=set").contains("environment=PRODUCTION");
+                .contains("secrets=2").contains("environment=PRODUCTION");
     }
 
     @Test
     void toStringShowsGeneratedSecretAsGeneratedOnly() {
         SessionSettings s = settings(Map.of());
 
-        assertThat(s.toString()).doesNotContain(s.secrets().get(0)).contains("(generated)").contains("databaseUrl=unset");
+        assertThat(s.toString()).doesNotContain(s.secrets().get(0)).contains("(generated)");
     }
 
     // ---- newBuilder ----
@@ -824,14 +723,7 @@ final class SessionSettingsTest {
                 SessionSettings.SESSION_SAVE_UNINITIALIZED, "true",
                 SessionSettings.SESSION_TRUST_PROXY, "true",
                 SessionSettings.SESSION_CLEANUP_INTERVAL, "15m",
-                SessionSettings.SESSION_TABLE, "web_sessions",
-                SessionSettings.SESSION_SCHEMA, "auth",
-                SessionSettings.SESSION_SCHEMA_AUTO, "false",
-                SessionSettings.SESSION_DB_POOL_SIZE, "42",
-                SessionSettings.SESSION_DB_CONNECT_TIMEOUT, "750ms",
-                SessionSettings.SESSION_DB_STATEMENT_TIMEOUT, "20s",
-                SessionSettings.SESSION_AUDIT_RETENTION, "400d",
-                SessionSettings.SESSION_MEMORY_MAX_SESSIONS, "1234"));
+                SessionSettings.SESSION_STORE, "postgres"));
 
         SessionSettings copy = original.newBuilder().build();
 
@@ -852,11 +744,11 @@ final class SessionSettingsTest {
     @Test
     void newBuilderChangesOnlyWhatIsSet() {
         SessionSettings original = settings(devEnv());
-        SessionSettings copy = original.newBuilder().table("other_sessions").rolling(true).build();
+        SessionSettings copy = original.newBuilder().cookiePath("/other").rolling(true).build();
 
-        assertThat(copy.table()).isEqualTo("other_sessions");
+        assertThat(copy.cookiePath()).isEqualTo("/other");
         assertThat(copy.rolling()).isTrue();
-        assertThat(original.table()).isEqualTo("sessions");
+        assertThat(original.cookiePath()).isEqualTo("/");
         assertThat(original.rolling()).isFalse();
         assertThat(copy.ttl()).isEqualTo(original.ttl());
     }
@@ -871,7 +763,7 @@ final class SessionSettingsTest {
         assertThat(copy.secretGenerated()).isTrue();
         assertThat(copy.secrets()).isEqualTo(original.secrets());
         Throwable thrown = catchThrowable(
-                () -> original.newBuilder().environment(AppEnvironment.PRODUCTION).store(StoreKind.MEMORY).build());
+                () -> original.newBuilder().environment(AppEnvironment.PRODUCTION).store("memory").build());
         assertThat(thrown).isInstanceOfSatisfying(SessionConfigurationException.class,
                 e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_SECRET));
     }

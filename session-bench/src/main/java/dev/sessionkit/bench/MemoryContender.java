@@ -97,7 +97,7 @@ interface MemoryContender extends AutoCloseable {
         private static final ObjectMapper JSON = SessionJson.mapper();
 
         private final Cache<String, byte[]> cache = Caffeine.newBuilder()
-                .maximumSize(SessionSettings.DEFAULT_MEMORY_MAX_SESSIONS)
+                .maximumSize(dev.sessionkit.memory.MemoryStoreSettings.DEFAULT_MAX_SESSIONS)
                 .expireAfterAccess(Duration.ofHours(24))
                 .build();
         private final String[] ids;

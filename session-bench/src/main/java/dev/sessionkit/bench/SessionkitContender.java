@@ -37,8 +37,8 @@ final class SessionkitContender implements DbContender {
     SessionkitContender(String jdbcUrl, boolean countStatements) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
         this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
-        this.settings = SessionSettings.builder().secrets(Shapes.SECRET).table("sessions").build();
-        this.store = PostgresSessionStore.builder().settings(settings).dataSource(counting).build();
+        this.settings = SessionSettings.builder().secrets(Shapes.SECRET).build();
+        this.store = PostgresSessionStore.builder().dataSource(counting).build();
         this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
     }
 

@@ -34,7 +34,7 @@ interface RunningDemo extends AutoCloseable {
         SessionSettings settings = SessionSettings.fromEnvironment(all);
         SessionStore given = store.storeFor(settings, clock);
         SessionManager manager = SessionManager.builder().settings(settings)
-                .store(given != null ? given : SessionStores.open(settings, clock), given == null)
+                .store(given != null ? given : SessionStores.open(settings, dev.sessionkit.EnvironmentVariables.of(all), clock), given == null)
                 .clock(clock).build();
         ServletDemo demo = ServletDemo.start(manager, 0);
         URI base = URI.create("http://127.0.0.1:" + demo.port());

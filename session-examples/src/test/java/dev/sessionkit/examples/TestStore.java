@@ -49,7 +49,7 @@ interface TestStore extends AutoCloseable {
 
             @Override
             public SessionStore storeFor(SessionSettings settings, Clock clock) {
-                store = new SwitchableStore(CaffeineSessionStore.create(settings, clock));
+                store = new SwitchableStore(CaffeineSessionStore.create(dev.sessionkit.memory.MemoryStoreSettings.defaults(), clock));
                 return store;
             }
 
@@ -82,8 +82,8 @@ interface TestStore extends AutoCloseable {
 
             @Override
             public Map<String, String> env() {
-                return Map.of(SessionSettings.DATABASE_URL, server.jdbcUrl(),
-                        SessionSettings.SESSION_DB_CONNECT_TIMEOUT, "1s");
+                return Map.of("DATABASE_URL", server.jdbcUrl(),
+                        "SESSION_DB_CONNECT_TIMEOUT", "1s");
             }
 
             @Override

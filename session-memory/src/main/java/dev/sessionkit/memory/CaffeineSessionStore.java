@@ -7,7 +7,6 @@ import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
@@ -94,12 +93,12 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     /**
-     * A store sized by {@link SessionSettings#memoryMaxSessions()}.
+     * A store sized by {@link MemoryStoreSettings#maxSessions()}.
      *
      * @throws NullPointerException if an argument is null
      */
-    public static CaffeineSessionStore create(SessionSettings settings, Clock clock) {
-        return builder().maximumSize(settings.memoryMaxSessions()).clock(clock).build();
+    public static CaffeineSessionStore create(MemoryStoreSettings settings, Clock clock) {
+        return builder().maximumSize(settings.maxSessions()).clock(clock).build();
     }
 
     /** Runs inside Caffeine's removal of the entry, so the index changes under the key's lock. */

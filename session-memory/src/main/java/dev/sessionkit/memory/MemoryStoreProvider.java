@@ -1,17 +1,18 @@
 package dev.sessionkit.memory;
 
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.StoreKind;
+import dev.sessionkit.StoreContext;
 import dev.sessionkit.StoreProvider;
-import java.time.Clock;
+import dev.sessionkit.StoreSetting;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a {@link CaffeineSessionStore} for {@link StoreKind#MEMORY}; registered for
- * {@link java.util.ServiceLoader} in {@code META-INF/services/dev.sessionkit.StoreProvider}.
+ * The {@code memory} store provider, registered for {@link java.util.ServiceLoader} in
+ * {@code META-INF/services/dev.sessionkit.StoreProvider}. It recognises nothing:
+ * {@code SESSION_STORE=auto} falls back to it when no other store claims the environment.
  * Public only because {@code ServiceLoader} needs it to be; applications do not call it.
  */
 public final class MemoryStoreProvider implements StoreProvider {
@@ -23,17 +24,22 @@ public final class MemoryStoreProvider implements StoreProvider {
     }
 
     @Override
-    public StoreKind kind() {
-        return StoreKind.MEMORY;
+    public String name() {
+        return "memory";
     }
 
     @Override
-    public SessionStore open(SessionSettings settings, Clock clock) {
-        Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(clock, "clock");
-        CaffeineSessionStore store = CaffeineSessionStore.create(settings, clock);
+    public List<StoreSetting> settings() {
+        return MemoryStoreSettings.SETTINGS;
+    }
+
+    @Override
+    public SessionStore open(StoreContext context) {
+        Objects.requireNonNull(context, "context");
+        MemoryStoreSettings settings = MemoryStoreSettings.fromEnvironment(context.environment());
+        CaffeineSessionStore store = CaffeineSessionStore.create(settings, context.clock());
         LOG.info("sessionkit: memory session store opened, at most {} sessions; sessions live in this JVM only and"
-                + " are lost on restart", settings.memoryMaxSessions());
+                + " are lost on restart", settings.maxSessions());
         return store;
     }
 }

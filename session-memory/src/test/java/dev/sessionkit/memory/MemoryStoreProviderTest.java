@@ -1,13 +1,17 @@
 package dev.sessionkit.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.sessionkit.EnvironmentVariables;
+import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.SessionStores;
-import dev.sessionkit.StoreKind;
+import dev.sessionkit.StoreContext;
 import dev.sessionkit.StoreProvider;
 import dev.sessionkit.testkit.MutableClock;
+import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +24,18 @@ final class MemoryStoreProviderTest {
         assertThat(ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get))
                 .anySatisfy(provider -> {
                     assertThat(provider).isInstanceOf(MemoryStoreProvider.class);
-                    assertThat(provider.kind()).isEqualTo(StoreKind.MEMORY);
+                    assertThat(provider.name()).isEqualTo("memory");
+                    assertThat(provider.settings()).extracting(s -> s.variable())
+                            .containsExactly(MemoryStoreSettings.SESSION_MEMORY_MAX_SESSIONS);
                 });
     }
 
     @Test
-    void providerOpensStoreSizedBySettings() {
-        SessionSettings settings = SessionSettings.builder().memoryMaxSessions(3).build();
+    void providerOpensStoreSizedByItsVariable() {
+        StoreContext context = StoreContext.of(SessionSettings.builder().build(),
+                EnvironmentVariables.of(Map.of(MemoryStoreSettings.SESSION_MEMORY_MAX_SESSIONS, " 3 ")), clock);
 
-        try (SessionStore store = new MemoryStoreProvider().open(settings, clock)) {
+        try (SessionStore store = new MemoryStoreProvider().open(context)) {
             assertThat(store).isInstanceOf(CaffeineSessionStore.class)
                     .hasToString("CaffeineSessionStore[maximumSize=3, closed=false]");
         }
@@ -36,11 +43,26 @@ final class MemoryStoreProviderTest {
 
     @Test
     void sessionStoresOpensMemoryStoreWhenMemoryIsSelected() {
-        SessionSettings settings = SessionSettings.builder().store(StoreKind.MEMORY).build();
+        SessionSettings settings = SessionSettings.builder().store("memory").build();
 
-        try (SessionStore store = SessionStores.open(settings, clock)) {
+        try (SessionStore store = SessionStores.open(settings, EnvironmentVariables.empty(), clock)) {
             assertThat(store.name()).isEqualTo("memory");
             store.ping();
+        }
+    }
+
+    @Test
+    void settingsDefaultAndValidate() {
+        assertThat(MemoryStoreSettings.defaults().maxSessions()).isEqualTo(100_000);
+        assertThat(MemoryStoreSettings.fromEnvironment(Map.of("SESSION_MEMORY_MAX_SESSIONS", "5000000")).maxSessions())
+                .isEqualTo(5_000_000L);
+        for (String bad : new String[] {"0", "-5", "lots", "1e6", "99999999999999999999"}) {
+            Throwable thrown = catchThrowable(
+                    () -> MemoryStoreSettings.fromEnvironment(Map.of("SESSION_MEMORY_MAX_SESSIONS", bad)));
+            assertThat(thrown).as(bad).isInstanceOfSatisfying(SessionConfigurationException.class, e -> {
+                assertThat(e.setting()).isEqualTo("SESSION_MEMORY_MAX_SESSIONS");
+                assertThat(e.getMessage()).contains("whole number from 1");
+            });
         }
     }
 }

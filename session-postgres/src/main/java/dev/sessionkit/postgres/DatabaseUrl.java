@@ -1,7 +1,6 @@
 package dev.sessionkit.postgres;
 
 import dev.sessionkit.SessionConfigurationException;
-import dev.sessionkit.SessionSettings;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -159,7 +158,7 @@ final class DatabaseUrl {
     }
 
     private static SessionConfigurationException invalid(String what) {
-        return new SessionConfigurationException(SessionSettings.DATABASE_URL, SessionSettings.DATABASE_URL + " " + what
+        return new SessionConfigurationException(PostgresStoreSettings.DATABASE_URL, PostgresStoreSettings.DATABASE_URL + " " + what
                 + "; expected postgres://user:password@host:5432/database or a jdbc:postgresql: URL"
                 + " (value not shown, it may hold a password)");
     }

@@ -10,7 +10,6 @@ import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *       status and {@code logged_out_at}, as an audit trail;</li>
  *   <li>{@code purgeExpired}: one statement deleting a bounded batch of expired sessions
  *       ({@code FOR UPDATE SKIP LOCKED}, so several instances can sweep at once) and a batch of
- *       audit rows older than {@link SessionSettings#auditRetention()}.</li>
+ *       audit rows older than {@link PostgresStoreSettings#auditRetention()}.</li>
  * </ul>
  *
  * <p>Every write applies only to a live session, so a request finishing after a logout cannot
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections come from a {@link DataSource} the application hands in (it stays the
  * application's: {@link #close()} leaves it open), or from a HikariCP pool this store builds from
- * {@link SessionSettings#databaseUrl()} with the pool size, connect timeout and statement timeout
+ * {@link PostgresStoreSettings#databaseUrl()} with the pool size, connect timeout and statement timeout
  * of the settings. Any database failure surfaces as {@link StoreUnavailableException}; with the
  * store's own pool, an unreachable database fails within the connect timeout, and the store
  * recovers by itself when it returns.
@@ -492,7 +491,7 @@ public final class PostgresSessionStore implements SessionStore {
      */
     public static final class Builder {
 
-        private SessionSettings settings;
+        private PostgresStoreSettings settings;
         private DataSource dataSource;
         private Clock clock;
 
@@ -501,12 +500,13 @@ public final class PostgresSessionStore implements SessionStore {
 
         /**
          * The settings: table, schema, {@code SESSION_SCHEMA_AUTO}, audit retention and, without a
-         * {@link #dataSource(DataSource)}, the database URL and pool settings.
+         * {@link #dataSource(DataSource)}, the database URL and pool settings. Default:
+         * {@link PostgresStoreSettings#defaults()}.
          *
          * @throws NullPointerException if {@code settings} is null
          * @throws IllegalStateException if called twice
          */
-        public Builder settings(SessionSettings settings) {
+        public Builder settings(PostgresStoreSettings settings) {
             Objects.requireNonNull(settings, "settings");
             if (this.settings != null) {
                 throw new IllegalStateException("settings were already set");
@@ -549,26 +549,23 @@ public final class PostgresSessionStore implements SessionStore {
         }
 
         /**
-         * Connects, creates the table when {@link SessionSettings#schemaAuto()} is on (under an
+         * Connects, creates the table when {@link PostgresStoreSettings#schemaAuto()} is on (under an
          * advisory lock) or checks that it exists when it is off, and returns the store.
          *
-         * @throws IllegalStateException if no settings were given
          * @throws SessionConfigurationException when neither a DataSource nor a database URL is
          *     given, the URL is invalid, or the table is missing or not a sessions table
          * @throws StoreUnavailableException when the database cannot be reached
          */
         public PostgresSessionStore build() {
-            if (settings == null) {
-                throw new IllegalStateException("settings are required");
-            }
+            PostgresStoreSettings settings = this.settings != null ? this.settings : PostgresStoreSettings.defaults();
             Clock effectiveClock = clock != null ? clock : Clock.systemUTC();
             SessionTable table = new SessionTable(settings.schema(), settings.table());
             HikariDataSource pool = null;
             DataSource source = dataSource;
             if (source == null) {
                 if (settings.databaseUrl() == null) {
-                    throw new SessionConfigurationException(SessionSettings.DATABASE_URL, "the postgres store needs "
-                            + SessionSettings.DATABASE_URL + " (postgres://user:password@host:5432/database) or a"
+                    throw new SessionConfigurationException(PostgresStoreSettings.DATABASE_URL, "the postgres store needs "
+                            + PostgresStoreSettings.DATABASE_URL + " (postgres://user:password@host:5432/database) or a"
                             + " DataSource");
                 }
                 pool = Pools.create(DatabaseUrl.parse(settings.databaseUrl()), settings);
@@ -607,7 +604,7 @@ public final class PostgresSessionStore implements SessionStore {
         private Pools() {
         }
 
-        static HikariDataSource create(DatabaseUrl url, SessionSettings settings) {
+        static HikariDataSource create(DatabaseUrl url, PostgresStoreSettings settings) {
             HikariConfig config = new HikariConfig();
             config.setPoolName("sessionkit");
             config.setJdbcUrl(url.jdbcUrl());

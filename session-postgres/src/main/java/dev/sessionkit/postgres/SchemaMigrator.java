@@ -1,7 +1,6 @@
 package dev.sessionkit.postgres;
 
 import dev.sessionkit.SessionConfigurationException;
-import dev.sessionkit.SessionSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -129,10 +128,10 @@ final class SchemaMigrator {
     void verify(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (!isCurrent(connection)) {
-                throw new SessionConfigurationException(SessionSettings.SESSION_SCHEMA_AUTO, "the session table "
-                        + table.qualifiedName() + " does not exist and " + SessionSettings.SESSION_SCHEMA_AUTO
+                throw new SessionConfigurationException(PostgresStoreSettings.SESSION_SCHEMA_AUTO, "the session table "
+                        + table.qualifiedName() + " does not exist and " + PostgresStoreSettings.SESSION_SCHEMA_AUTO
                         + " is off: run the scripts in db/sessionkit/ of the session-postgres jar (Flyway or Liquibase"
-                        + " can), or set " + SessionSettings.SESSION_SCHEMA_AUTO + "=true");
+                        + " can), or set " + PostgresStoreSettings.SESSION_SCHEMA_AUTO + "=true");
             }
         }
     }
@@ -177,9 +176,9 @@ final class SchemaMigrator {
         }
         List<String> missing = SessionTable.REQUIRED_COLUMNS.stream().filter(c -> !columns.contains(c)).toList();
         if (!missing.isEmpty()) {
-            throw new SessionConfigurationException(SessionSettings.SESSION_TABLE, "the table "
+            throw new SessionConfigurationException(PostgresStoreSettings.SESSION_TABLE, "the table "
                     + table.qualifiedName() + " exists but is not a sessionkit session table (it lacks " + missing
-                    + "); choose another " + SessionSettings.SESSION_TABLE + " or " + SessionSettings.SESSION_SCHEMA);
+                    + "); choose another " + PostgresStoreSettings.SESSION_TABLE + " or " + PostgresStoreSettings.SESSION_SCHEMA);
         }
         return true;
     }

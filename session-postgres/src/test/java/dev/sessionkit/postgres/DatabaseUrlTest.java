@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionkit.SessionConfigurationException;
-import dev.sessionkit.SessionSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,8 +68,8 @@ final class DatabaseUrlTest {
     void badUrlFailsNamingDatabaseUrlWithoutTheSecret(String bad) {
         assertThatThrownBy(() -> DatabaseUrl.parse(bad))
                 .isInstanceOfSatisfying(SessionConfigurationException.class, e -> {
-                    assertThat(e.setting()).isEqualTo(SessionSettings.DATABASE_URL);
-                    assertThat(e.getMessage()).contains(SessionSettings.DATABASE_URL).doesNotContain("hunter2");
+                    assertThat(e.setting()).isEqualTo(PostgresStoreSettings.DATABASE_URL);
+                    assertThat(e.getMessage()).contains(PostgresStoreSettings.DATABASE_URL).doesNotContain("hunter2");
                     assertThat(e.getCause()).isNull();
                 });
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionkit.SessionData;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.StoreUnavailableException;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,7 +25,7 @@ final class OutageTest {
     @Timeout(180)
     void storeFailsFastWhileTheDatabaseIsDownAndRecoversWhenItReturns() throws Exception {
         try (PostgresFixture.RestartableServer server = PostgresFixture.restartableServer()) {
-            SessionSettings settings = SessionSettings.builder().databaseUrl(server.jdbcUrl())
+            PostgresStoreSettings settings = PostgresStoreSettings.builder().databaseUrl(server.jdbcUrl())
                     .connectTimeout(CONNECT_TIMEOUT).poolSize(4).build();
             try (PostgresSessionStore store = PostgresSessionStore.builder().settings(settings).build()) {
                 SessionData created = Sessions.session(Map.of("a", json("1")));
@@ -63,12 +62,14 @@ final class OutageTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        SessionSettings settings = SessionSettings.builder()
-                .databaseUrl("postgres://nobody:secret@127.0.0.1:" + closedPort + "/nothing")
-                .connectTimeout(CONNECT_TIMEOUT).build();
+        dev.sessionkit.StoreContext context = dev.sessionkit.StoreContext.of(dev.sessionkit.SessionSettings.builder().build(),
+                dev.sessionkit.EnvironmentVariables.of(Map.of(
+                        PostgresStoreSettings.DATABASE_URL, "postgres://nobody:secret@127.0.0.1:" + closedPort + "/nothing",
+                        PostgresStoreSettings.SESSION_DB_CONNECT_TIMEOUT, CONNECT_TIMEOUT.toMillis() + "ms")),
+                java.time.Clock.systemUTC());
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> new PostgresStoreProvider().open(settings, java.time.Clock.systemUTC()))
+        assertThatThrownBy(() -> new PostgresStoreProvider().open(context))
                 .isInstanceOfSatisfying(StoreUnavailableException.class, e -> {
                     assertThat(e.operation()).isEqualTo("open");
                     assertThat(e.getMessage()).doesNotContain("secret");

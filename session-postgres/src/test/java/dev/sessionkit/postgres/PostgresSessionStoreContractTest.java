@@ -1,7 +1,6 @@
 package dev.sessionkit.postgres;
 
 import dev.sessionkit.LookupKey;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.SessionStoreContract;
@@ -30,7 +29,7 @@ final class PostgresSessionStoreContractTest extends SessionStoreContract {
     @Override
     protected SessionStore newStore(MutableClock clock) {
         PostgresSessionStore store = PostgresSessionStore.builder()
-                .settings(SessionSettings.builder().table(TABLE).build())
+                .settings(PostgresStoreSettings.builder().table(TABLE).build())
                 .dataSource(database.dataSource())
                 .clock(clock)
                 .build();

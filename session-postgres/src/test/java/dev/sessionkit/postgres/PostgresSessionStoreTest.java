@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sessionkit.AttributeSerializationException;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
 import java.lang.reflect.Proxy;
@@ -38,7 +37,7 @@ final class PostgresSessionStoreTest {
     static void start() {
         database = PostgresFixture.freshDatabase();
         store = PostgresSessionStore.builder()
-                .settings(SessionSettings.builder().auditRetention(RETENTION).build())
+                .settings(PostgresStoreSettings.builder().auditRetention(RETENTION).build())
                 .dataSource(database.dataSource())
                 .build();
     }
@@ -134,7 +133,7 @@ final class PostgresSessionStoreTest {
             connection.setAutoCommit(false);
             try {
                 PostgresSessionStore inTransaction = PostgresSessionStore.builder()
-                        .settings(SessionSettings.builder().build())
+                        .settings(PostgresStoreSettings.builder().build())
                         .dataSource(sharing(connection))
                         .build();
                 // counters not yet reported by earlier transactions on this connection come first

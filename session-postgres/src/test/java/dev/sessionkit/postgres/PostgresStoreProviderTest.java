@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionData;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.StoreKind;
+import dev.sessionkit.EnvironmentVariables;
+import dev.sessionkit.SessionSettings;
+import dev.sessionkit.SessionStores;
+import dev.sessionkit.StoreContext;
 import dev.sessionkit.StoreProvider;
 import java.time.Clock;
 import java.util.Map;
@@ -33,22 +35,52 @@ final class PostgresStoreProviderTest {
     }
 
     @Test
-    void serviceLoaderFindsTheJdbcProvider() {
+    void serviceLoaderFindsThePostgresProviderUnderItsNameAndAlias() {
         assertThat(ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get))
                 .anySatisfy(provider -> {
                     assertThat(provider).isInstanceOf(PostgresStoreProvider.class);
-                    assertThat(provider.kind()).isEqualTo(StoreKind.JDBC);
+                    assertThat(provider.name()).isEqualTo("postgres");
+                    assertThat(provider.aliases()).containsExactly("jdbc");
+                    assertThat(provider.settings()).isEqualTo(PostgresStoreSettings.SETTINGS);
                 });
+        assertThat(SessionStores.find("jdbc")).get().isInstanceOf(PostgresStoreProvider.class);
+    }
+
+    @Test
+    void recognisesOnlyDatabaseUrlsOfItsSchemes() {
+        PostgresStoreProvider provider = new PostgresStoreProvider();
+
+        assertThat(provider.recognises(env(Map.of("DATABASE_URL", "postgres://u:p@h/db")))).contains("DATABASE_URL is set");
+        assertThat(provider.recognises(env(Map.of("DATABASE_URL", "postgresql://h/db")))).isPresent();
+        assertThat(provider.recognises(env(Map.of("DATABASE_URL", "jdbc:postgresql://h/db")))).isPresent();
+        assertThat(provider.recognises(env(Map.of("DATABASE_URL", "mysql://u:p@h/db")))).isEmpty();
+        assertThat(provider.recognises(env(Map.of()))).isEmpty();
+    }
+
+    @Test
+    void autoSelectsItForAPostgresDatabaseUrl() {
+        EnvironmentVariables env = env(Map.of("DATABASE_URL", database.databaseUrl(), "SESSION_TABLE", "by_auto"));
+
+        try (SessionStore store = SessionStores.open(SessionSettings.builder().build(), env, Clock.systemUTC())) {
+            assertThat(store.name()).isEqualTo("postgres");
+        }
+    }
+
+    private static EnvironmentVariables env(Map<String, String> variables) {
+        return EnvironmentVariables.of(variables);
+    }
+
+    private static SessionStore open(Map<String, String> variables) {
+        return new PostgresStoreProvider().open(StoreContext.of(SessionSettings.builder().build(), env(variables),
+                Clock.systemUTC()));
     }
 
     @Test
     void opensFromAPostgresUrlWithItsOwnPool() {
-        SessionSettings settings = SessionSettings.fromEnvironment(Map.of(
-                SessionSettings.DATABASE_URL, database.databaseUrl(),
-                SessionSettings.SESSION_TABLE, "from_env"));
         SessionData created = Sessions.session(Map.of("a", json("1")));
 
-        try (SessionStore store = new PostgresStoreProvider().open(settings, Clock.systemUTC())) {
+        try (SessionStore store = open(Map.of(PostgresStoreSettings.DATABASE_URL, database.databaseUrl(),
+                PostgresStoreSettings.SESSION_TABLE, "from_env"))) {
             assertThat(store.name()).isEqualTo("postgres");
             assertThat(store.create(created)).isTrue();
             assertThat(store.load(created.key(), T0)).contains(created);
@@ -58,28 +90,27 @@ final class PostgresStoreProviderTest {
 
     @Test
     void opensFromAJdbcUrl() {
-        SessionSettings settings = SessionSettings.builder().databaseUrl(database.jdbcUrl()).table("from_jdbc").build();
-
-        try (SessionStore store = new PostgresStoreProvider().open(settings, Clock.systemUTC())) {
+        try (SessionStore store = open(Map.of(PostgresStoreSettings.DATABASE_URL, database.jdbcUrl(),
+                PostgresStoreSettings.SESSION_TABLE, "from_jdbc"))) {
             store.ping();
         }
     }
 
     @Test
     void withoutDatabaseUrlOrDataSourceFailsNamingDatabaseUrl() {
-        SessionSettings settings = SessionSettings.builder().build();
-
-        assertThatThrownBy(() -> new PostgresStoreProvider().open(settings, Clock.systemUTC()))
+        assertThatThrownBy(() -> open(Map.of()))
                 .isInstanceOfSatisfying(SessionConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.DATABASE_URL));
+                        e -> assertThat(e.setting()).isEqualTo(PostgresStoreSettings.DATABASE_URL));
     }
 
     @Test
     void builderRejectsSettersCalledTwice() {
-        PostgresSessionStore.Builder builder = PostgresSessionStore.builder().settings(SessionSettings.builder().build());
+        PostgresSessionStore.Builder builder = PostgresSessionStore.builder().settings(PostgresStoreSettings.builder().build());
 
-        assertThatThrownBy(() -> builder.settings(SessionSettings.builder().build()))
+        assertThatThrownBy(() -> builder.settings(PostgresStoreSettings.builder().build()))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> PostgresSessionStore.builder().build()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> PostgresSessionStore.builder().build())
+                .isInstanceOfSatisfying(SessionConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo(PostgresStoreSettings.DATABASE_URL));
     }
 }

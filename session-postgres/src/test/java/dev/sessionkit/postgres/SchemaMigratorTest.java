@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionData;
-import dev.sessionkit.SessionSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +51,7 @@ final class SchemaMigratorTest {
 
     @Test
     void principalLookupsUseThePartialPrincipalIndex() {
-        SessionSettings settings = SessionSettings.builder().table("by_principal").build();
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("by_principal").build();
         try (PostgresSessionStore store = build(settings, database.dataSource())) {
             store.create(session(Map.of()));
         }
@@ -76,7 +75,7 @@ final class SchemaMigratorTest {
 
     @Test
     void migratingTwiceLeavesOneWorkingTable() {
-        SessionSettings settings = SessionSettings.builder().table("twice").build();
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("twice").build();
         SessionData created = session(Map.of("a", json("1")));
         try (PostgresSessionStore first = build(settings, database.dataSource())) {
             first.create(created);
@@ -90,7 +89,7 @@ final class SchemaMigratorTest {
     @RepeatedTest(5)
     void tenInstancesStartingTogetherCreateTheTableOnce(RepetitionInfo repetition) throws Exception {
         String schema = "parallel_" + repetition.getCurrentRepetition();
-        SessionSettings settings = SessionSettings.builder().schema(schema).table("sessions").build();
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().schema(schema).table("sessions").build();
         int instances = 10;
         ExecutorService pool = Executors.newFixedThreadPool(instances);
         try {
@@ -116,7 +115,7 @@ final class SchemaMigratorTest {
     @Test
     void shippedScriptMakesTheSameTableAsTheStore() throws IOException {
         scripted.execute(script());
-        try (PostgresSessionStore store = build(SessionSettings.builder().build(), database.dataSource())) {
+        try (PostgresSessionStore store = build(PostgresStoreSettings.builder().build(), database.dataSource())) {
             assertThat(store.name()).isEqualTo("postgres");
         }
 
@@ -131,7 +130,7 @@ final class SchemaMigratorTest {
         try (own) {
             own.execute(script());
             SessionData created = session(Map.of("a", json("1")));
-            try (PostgresSessionStore store = build(SessionSettings.builder().schemaAuto(false).build(), own.dataSource())) {
+            try (PostgresSessionStore store = build(PostgresStoreSettings.builder().schemaAuto(false).build(), own.dataSource())) {
                 assertThat(store.create(created)).isTrue();
                 assertThat(store.load(created.key(), T0)).contains(created);
             }
@@ -140,11 +139,11 @@ final class SchemaMigratorTest {
 
     @Test
     void schemaAutoOffWithoutTableFailsNamingTheSetting() {
-        SessionSettings settings = SessionSettings.builder().table("never_made").schemaAuto(false).build();
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("never_made").schemaAuto(false).build();
 
         assertThatThrownBy(() -> build(settings, database.dataSource()))
                 .isInstanceOfSatisfying(SessionConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_SCHEMA_AUTO));
+                        e -> assertThat(e.setting()).isEqualTo(PostgresStoreSettings.SESSION_SCHEMA_AUTO));
         assertThat(query(database.dataSource(), "select count(*) from pg_class where relname = 'never_made'"))
                 .containsExactly("0");
     }
@@ -153,16 +152,16 @@ final class SchemaMigratorTest {
     void someoneElsesTableOfThatNameFailsNamingTheTableSetting() {
         // connect-pg-simple's table, say
         database.execute("create table \"session\" (sid varchar primary key, sess json not null, expire timestamp(6) not null)");
-        SessionSettings settings = SessionSettings.builder().table("session").build();
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("session").build();
 
         assertThatThrownBy(() -> build(settings, database.dataSource()))
                 .isInstanceOfSatisfying(SessionConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_TABLE));
+                        e -> assertThat(e.setting()).isEqualTo(PostgresStoreSettings.SESSION_TABLE));
     }
 
     @Test
     void reservedWordsAndMixedCaseNamesWorkBecauseEveryNameIsQuoted() {
-        SessionSettings settings = SessionSettings.builder().schema("select").table("Order").build();
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().schema("select").table("Order").build();
         SessionData created = session(Map.of("a", json("1")));
 
         try (PostgresSessionStore store = build(settings, database.dataSource())) {
@@ -174,7 +173,7 @@ final class SchemaMigratorTest {
 
     @Test
     void tableIsCreatedWithFillfactorBelowOneHundred() {
-        try (PostgresSessionStore store = build(SessionSettings.builder().table("filled").build(), database.dataSource())) {
+        try (PostgresSessionStore store = build(PostgresStoreSettings.builder().table("filled").build(), database.dataSource())) {
             assertThat(store).isNotNull();
         }
 
@@ -185,7 +184,7 @@ final class SchemaMigratorTest {
     @Test
     void longTableNameStillGetsThreeDistinctIndexes() {
         String longName = "t".repeat(63);
-        try (PostgresSessionStore store = build(SessionSettings.builder().table(longName).build(), database.dataSource())) {
+        try (PostgresSessionStore store = build(PostgresStoreSettings.builder().table(longName).build(), database.dataSource())) {
             assertThat(store).isNotNull();
         }
 
@@ -195,15 +194,15 @@ final class SchemaMigratorTest {
 
     @Test
     void unsafeIdentifiersAreRejectedBySettingsNamingTheVariable() {
-        assertThatThrownBy(() -> SessionSettings.builder().table("sessions; drop table users"))
+        assertThatThrownBy(() -> PostgresStoreSettings.builder().table("sessions; drop table users"))
                 .isInstanceOfSatisfying(SessionConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_TABLE));
-        assertThatThrownBy(() -> SessionSettings.builder().schema("a\"b"))
+                        e -> assertThat(e.setting()).isEqualTo(PostgresStoreSettings.SESSION_TABLE));
+        assertThatThrownBy(() -> PostgresStoreSettings.builder().schema("a\"b"))
                 .isInstanceOfSatisfying(SessionConfigurationException.class,
-                        e -> assertThat(e.setting()).isEqualTo(SessionSettings.SESSION_SCHEMA));
+                        e -> assertThat(e.setting()).isEqualTo(PostgresStoreSettings.SESSION_SCHEMA));
     }
 
-    private static PostgresSessionStore build(SessionSettings settings, DataSource dataSource) {
+    private static PostgresSessionStore build(PostgresStoreSettings settings, DataSource dataSource) {
         return PostgresSessionStore.builder().settings(settings).dataSource(dataSource).build();
     }
 

@@ -6,7 +6,6 @@ import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionId;
 import dev.sessionkit.SessionJson;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,13 +46,13 @@ final class Sessions {
         return new SessionDelta(Map.of(), Set.of(), Map.of(name, by), false, null, null, null, null);
     }
 
-    static SessionSettings settings(String databaseUrl, String table) {
-        return SessionSettings.builder().databaseUrl(databaseUrl).table(table).build();
+    static PostgresStoreSettings settings(String databaseUrl, String table) {
+        return PostgresStoreSettings.builder().databaseUrl(databaseUrl).table(table).build();
     }
 
     static PostgresSessionStore store(PostgresFixture.Database database, String table) {
         return PostgresSessionStore.builder()
-                .settings(SessionSettings.builder().table(table).build())
+                .settings(PostgresStoreSettings.builder().table(table).build())
                 .dataSource(database.dataSource())
                 .build();
     }

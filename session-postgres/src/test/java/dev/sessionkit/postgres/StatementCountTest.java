@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
 import dev.sessionkit.testkit.CountingDataSource;
@@ -34,7 +33,7 @@ final class StatementCountTest {
         database = PostgresFixture.freshDatabase();
         counting = CountingDataSource.of(database.dataSource());
         store = PostgresSessionStore.builder()
-                .settings(SessionSettings.builder().table("counted").build())
+                .settings(PostgresStoreSettings.builder().table("counted").build())
                 .dataSource(counting)
                 .build();
     }
@@ -77,7 +76,7 @@ final class StatementCountTest {
         counting.reset();
 
         PostgresSessionStore.builder()
-                .settings(SessionSettings.builder().table("counted").build())
+                .settings(PostgresStoreSettings.builder().table("counted").build())
                 .dataSource(counting)
                 .build()
                 .close();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.memory.CaffeineSessionStore;
+import dev.sessionkit.memory.MemoryStoreSettings;
 import jakarta.servlet.http.HttpSessionListener;
 import java.time.Clock;
 import java.util.EventListener;
@@ -17,7 +18,7 @@ final class SessionFilterTest {
     private final SessionSettings settings = SessionSettings.builder()
             .secrets("unit-test-secret-0123456789-abcdefghijklmnop").build();
     private final SessionManager manager = SessionManager.builder().settings(settings)
-            .store(CaffeineSessionStore.create(settings, Clock.systemUTC()), true).sweeper(false).build();
+            .store(CaffeineSessionStore.create(MemoryStoreSettings.defaults(), Clock.systemUTC()), true).sweeper(false).build();
 
     @AfterEach
     void close() {

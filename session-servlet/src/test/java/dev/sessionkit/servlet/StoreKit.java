@@ -8,7 +8,9 @@ import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.postgres.PostgresFixture;
 import dev.sessionkit.postgres.PostgresSessionStore;
+import dev.sessionkit.postgres.PostgresStoreSettings;
 import dev.sessionkit.memory.CaffeineSessionStore;
+import dev.sessionkit.memory.MemoryStoreSettings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -79,7 +81,7 @@ interface StoreKit extends AutoCloseable {
         return new StoreKit() {
             @Override
             public SessionStore open(SessionSettings settings, Clock clock) {
-                return CaffeineSessionStore.create(settings, clock);
+                return CaffeineSessionStore.create(MemoryStoreSettings.defaults(), clock);
             }
 
             @Override
@@ -113,7 +115,7 @@ interface StoreKit extends AutoCloseable {
                     server = PostgresFixture.restartableServer();
                     url = server.jdbcUrl();
                 }
-                SessionSettings withDatabase = settings.newBuilder().databaseUrl(url)
+                PostgresStoreSettings withDatabase = PostgresStoreSettings.builder().databaseUrl(url)
                         .connectTimeout(CONNECT_TIMEOUT).poolSize(10).build();
                 return PostgresSessionStore.builder().settings(withDatabase).clock(clock).build();
             }

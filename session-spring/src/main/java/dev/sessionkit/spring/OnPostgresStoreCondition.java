@@ -1,6 +1,5 @@
 package dev.sessionkit.spring;
 
-import dev.sessionkit.StoreKind;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -14,7 +13,7 @@ final class OnPostgresStoreCondition extends SpringBootCondition {
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
         StoreSelection selection = StoreSelection.of(context.getEnvironment());
         ConditionMessage.Builder message = ConditionMessage.forCondition("sessionkit store");
-        return selection.kind() == StoreKind.JDBC ? ConditionOutcome.match(message.because(selection.reason()))
+        return StoreSelection.POSTGRES.equals(selection.name()) ? ConditionOutcome.match(message.because(selection.reason()))
                 : ConditionOutcome.noMatch(message.because(selection.reason()));
     }
 }

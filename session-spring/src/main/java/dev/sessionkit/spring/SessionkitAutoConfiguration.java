@@ -60,7 +60,7 @@ public final class SessionkitAutoConfiguration {
     SessionManager sessionkitManager(SessionSettings settings, ObjectProvider<SessionStore> stores,
             ObjectProvider<Clock> clocks, ObjectProvider<SessionListener> listeners,
             ObjectProvider<SessionManagerCustomizer> customizers, ObjectProvider<Module> jacksonModules,
-            BeanFactory beanFactory) {
+            BeanFactory beanFactory, SessionkitProperties properties, Environment environment) {
         Clock clock = Clocks.of(clocks);
         SessionManager.Builder builder = SessionManager.builder().settings(settings).clock(clock);
         // attributes of the application's own classes (@SessionAttributes beans, @SessionScope beans,
@@ -75,7 +75,8 @@ public final class SessionkitAutoConfiguration {
             builder.store(store);
         } else {
             // no store module matched: the core names the module to add
-            builder.store(SessionStores.open(settings, clock), true);
+            builder.store(SessionStores.open(settings, SettingsMapping.storeEnvironment(properties, environment), clock),
+                    true);
         }
         listeners.orderedStream().forEach(builder::listener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));

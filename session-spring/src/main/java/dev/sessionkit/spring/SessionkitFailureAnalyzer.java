@@ -19,11 +19,11 @@ final class SessionkitFailureAnalyzer extends AbstractFailureAnalyzer<SessionCon
     }
 
     private static String action(String setting) {
-        if (SessionSettings.DATABASE_URL.equals(setting)) {
+        if (StoreSelection.DATABASE_URL.equals(setting)) {
             return "Production runs on PostgreSQL. Set the DATABASE_URL environment variable"
                     + " (postgres://user:pass@host:5432/db), or sessionkit.database-url, or point spring.datasource.url"
                     + " at PostgreSQL (its pool is reused). An application that defines its own DataSource bean sets"
-                    + " sessionkit.store=jdbc. To run on the in-memory store on purpose (sessions are lost on restart"
+                    + " sessionkit.store=postgres. To run on the in-memory store on purpose (sessions are lost on restart"
                     + " and not shared between instances), set sessionkit.store=memory or SESSION_STORE=memory.";
         }
         if (SessionSettings.SESSION_SECRET.equals(setting)) {

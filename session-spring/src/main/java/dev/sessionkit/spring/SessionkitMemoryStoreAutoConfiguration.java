@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The fallback store: whatever the settings select, opened through the core's
@@ -27,7 +28,8 @@ public final class SessionkitMemoryStoreAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(SessionStore.class)
-    SessionStore sessionkitStore(SessionSettings settings, ObjectProvider<Clock> clocks) {
-        return SessionStores.open(settings, Clocks.of(clocks));
+    SessionStore sessionkitStore(SessionSettings settings, SessionkitProperties properties, Environment environment,
+            ObjectProvider<Clock> clocks) {
+        return SessionStores.open(settings, SettingsMapping.storeEnvironment(properties, environment), Clocks.of(clocks));
     }
 }

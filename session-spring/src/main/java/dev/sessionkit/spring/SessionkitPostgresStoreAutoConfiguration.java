@@ -1,8 +1,8 @@
 package dev.sessionkit.spring;
 
-import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.postgres.PostgresSessionStore;
+import dev.sessionkit.postgres.PostgresStoreSettings;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -15,9 +15,10 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jooq.JooqAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
 
 /**
- * The PostgreSQL store, when the environment selects it ({@code sessionkit.store=jdbc}, or
+ * The PostgreSQL store, when the environment selects it ({@code sessionkit.store=postgres}, or
  * {@code auto} with a database URL or a PostgreSQL {@code spring.datasource.url}).
  *
  * <p>It runs after Boot's DataSource and jOOQ auto-configuration and reuses the application's
@@ -34,8 +35,11 @@ public final class SessionkitPostgresStoreAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(SessionStore.class)
-    SessionStore sessionkitPostgresStore(SessionSettings settings, ObjectProvider<DataSource> dataSources,
-            ObjectProvider<Clock> clocks) {
+    SessionStore sessionkitPostgresStore(SessionkitProperties properties, Environment environment,
+            ObjectProvider<DataSource> dataSources, ObjectProvider<Clock> clocks) {
+        PostgresStoreSettings settings = PostgresStoreSettings.fromEnvironment(
+                SettingsMapping.storeEnvironment(properties, environment));
+        StoreSelection selection = StoreSelection.of(environment);
         PostgresSessionStore.Builder builder = PostgresSessionStore.builder().settings(settings).clock(Clocks.of(clocks));
         DataSource dataSource = dataSources.getIfUnique();
         if (dataSource != null) {
@@ -43,7 +47,7 @@ public final class SessionkitPostgresStoreAutoConfiguration {
             LOG.info("sessionkit: using the postgres session store on the application's DataSource{}",
                     settings.databaseUrl() != null ? " (DATABASE_URL is not used to open a second pool)" : "");
         } else {
-            LOG.info("sessionkit: using the postgres session store with its own pool ({})", settings.storeReason());
+            LOG.info("sessionkit: using the postgres session store with its own pool ({})", selection.reason());
         }
         return builder.build();
     }

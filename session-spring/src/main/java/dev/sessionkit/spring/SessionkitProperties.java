@@ -2,7 +2,6 @@ package dev.sessionkit.spring;
 
 import dev.sessionkit.AppEnvironment;
 import dev.sessionkit.SameSite;
-import dev.sessionkit.StoreKind;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -25,10 +24,14 @@ public class SessionkitProperties {
     /** development (forgiving: memory store, generated secret) or production (strict). Env: APP_ENV. */
     private AppEnvironment environment;
 
-    /** auto, memory or jdbc; auto picks jdbc when a database is configured. Env: SESSION_STORE. */
-    private StoreKind store;
+    /**
+     * auto or a store's name (memory, postgres, or a third-party store's); auto picks postgres when
+     * a database is configured. A store's own settings are sessionkit.&lt;store&gt;.* (for example
+     * sessionkit.postgres.pool-size). Env: SESSION_STORE.
+     */
+    private String store;
 
-    /** postgres://user:pass@host:5432/db or a jdbc:postgresql: URL. Env: DATABASE_URL. */
+    /** Shorthand for sessionkit.postgres.database-url. Env: DATABASE_URL. */
     private String databaseUrl;
 
     /** Signing secrets, newest first: the first signs and all verify. Env: SESSION_SECRET. */
@@ -71,10 +74,6 @@ public class SessionkitProperties {
 
     private final Cookie cookie = new Cookie();
 
-    private final Jdbc jdbc = new Jdbc();
-
-    private final Memory memory = new Memory();
-
     private final Servlet servlet = new Servlet();
 
     public AppEnvironment getEnvironment() {
@@ -85,11 +84,11 @@ public class SessionkitProperties {
         this.environment = environment;
     }
 
-    public StoreKind getStore() {
+    public String getStore() {
         return store;
     }
 
-    public void setStore(StoreKind store) {
+    public void setStore(String store) {
         this.store = store;
     }
 
@@ -245,14 +244,6 @@ public class SessionkitProperties {
         return cookie;
     }
 
-    public Jdbc getJdbc() {
-        return jdbc;
-    }
-
-    public Memory getMemory() {
-        return memory;
-    }
-
     public Servlet getServlet() {
         return servlet;
     }
@@ -324,102 +315,6 @@ public class SessionkitProperties {
 
         public void setSameSite(SameSite sameSite) {
             this.sameSite = sameSite;
-        }
-    }
-
-    /** The PostgreSQL store. */
-    public static class Jdbc {
-
-        /** Table name. Env: SESSION_TABLE. */
-        private String table;
-
-        /** Schema; default the connection's search path. Env: SESSION_SCHEMA. */
-        private String schema;
-
-        /** Create or migrate the table at start-up. Env: SESSION_SCHEMA_AUTO. */
-        private Boolean schemaAuto;
-
-        /** Size of the pool sessionkit opens from the database URL (unused when the application's DataSource is reused). Env: SESSION_DB_POOL_SIZE. */
-        private Integer poolSize;
-
-        /** How long to wait for a pooled connection. Env: SESSION_DB_CONNECT_TIMEOUT. */
-        private Duration connectTimeout;
-
-        /** Statement timeout. Env: SESSION_DB_STATEMENT_TIMEOUT. */
-        private Duration statementTimeout;
-
-        /** How long ended sessions are kept for audit. Env: SESSION_AUDIT_RETENTION. */
-        private Duration auditRetention;
-
-        public String getTable() {
-            return table;
-        }
-
-        public void setTable(String table) {
-            this.table = table;
-        }
-
-        public String getSchema() {
-            return schema;
-        }
-
-        public void setSchema(String schema) {
-            this.schema = schema;
-        }
-
-        public Boolean getSchemaAuto() {
-            return schemaAuto;
-        }
-
-        public void setSchemaAuto(Boolean schemaAuto) {
-            this.schemaAuto = schemaAuto;
-        }
-
-        public Integer getPoolSize() {
-            return poolSize;
-        }
-
-        public void setPoolSize(Integer poolSize) {
-            this.poolSize = poolSize;
-        }
-
-        public Duration getConnectTimeout() {
-            return connectTimeout;
-        }
-
-        public void setConnectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-        }
-
-        public Duration getStatementTimeout() {
-            return statementTimeout;
-        }
-
-        public void setStatementTimeout(Duration statementTimeout) {
-            this.statementTimeout = statementTimeout;
-        }
-
-        public Duration getAuditRetention() {
-            return auditRetention;
-        }
-
-        public void setAuditRetention(Duration auditRetention) {
-            this.auditRetention = auditRetention;
-        }
-    }
-
-    /** The in-memory store. */
-    public static class Memory {
-
-        /** Capacity of the in-memory store. Env: SESSION_MEMORY_MAX_SESSIONS. */
-        private Long maxSessions;
-
-        public Long getMaxSessions() {
-            return maxSessions;
-        }
-
-        public void setMaxSessions(Long maxSessions) {
-            this.maxSessions = maxSessions;
         }
     }
 

@@ -5,7 +5,10 @@ import static dev.sessionkit.SessionSettings.*;
 import dev.sessionkit.AppEnvironment;
 import dev.sessionkit.SameSite;
 import dev.sessionkit.SessionSettings;
-import dev.sessionkit.StoreKind;
+import dev.sessionkit.EnvironmentVariables;
+import dev.sessionkit.SessionStores;
+import dev.sessionkit.StoreProvider;
+import dev.sessionkit.StoreSetting;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,7 +58,6 @@ final class SettingsMapping {
             b.environment(AppEnvironment.PRODUCTION);
         }
         set(props.getStore(), b::store);
-        set(props.getDatabaseUrl(), b::databaseUrl);
         set(props.getSecrets(), b::secrets);
         set(props.getTtl(), b::ttl);
         set(props.getAbsoluteTtl(), b::absoluteTtl);
@@ -74,15 +76,6 @@ final class SettingsMapping {
         set(cookie.getPersistent(), b::cookiePersistent);
         set(cookie.getSameSite(), b::sameSite);
 
-        SessionkitProperties.Jdbc jdbc = props.getJdbc();
-        set(jdbc.getTable(), b::table);
-        set(jdbc.getSchema(), b::schema);
-        set(jdbc.getSchemaAuto(), b::schemaAuto);
-        set(jdbc.getPoolSize(), b::poolSize);
-        set(jdbc.getConnectTimeout(), b::connectTimeout);
-        set(jdbc.getStatementTimeout(), b::statementTimeout);
-        set(jdbc.getAuditRetention(), b::auditRetention);
-        set(props.getMemory().getMaxSessions(), b::memoryMaxSessions);
         set(props.getAttributeTypes(), b::attributeTypes);
         set(props.getSaveMode(), b::saveMode);
         SessionkitProperties.Limits limits = props.getLimits();
@@ -94,9 +87,54 @@ final class SettingsMapping {
         StoreSelection selection = StoreSelection.of(environment);
         if (selection.viaSpringDataSource()) {
             // auto with the application's PostgreSQL pool: say so, or core would look for DATABASE_URL
-            b.store(StoreKind.JDBC);
+            b.store(StoreSelection.POSTGRES);
         }
         return b.build();
+    }
+
+    /**
+     * The variables the stores on the class path read, as Spring sees them: each store setting's
+     * variable ({@code SESSION_DB_POOL_SIZE}) from the Environment, overridden by
+     * {@code sessionkit.<store>.<property>} ({@code sessionkit.postgres.pool-size}, or under an
+     * alias, {@code sessionkit.jdbc.pool-size}); {@code sessionkit.database-url} is a shorthand for
+     * {@code DATABASE_URL}. The store parses and validates the values itself.
+     */
+    static EnvironmentVariables storeEnvironment(SessionkitProperties props, Environment environment) {
+        Binder binder = Binder.get(environment);
+        Map<String, String> variables = new HashMap<>();
+        for (StoreProvider provider : SessionStores.providers()) {
+            for (StoreSetting setting : provider.settings()) {
+                String value = environment.getProperty(setting.variable());
+                for (String prefix : prefixes(provider)) {
+                    String property = binder.bind(prefix + setting.property(), String.class).orElse(null);
+                    if (property != null && !property.isBlank()) {
+                        value = property;
+                    }
+                }
+                if (value != null && !value.isBlank()) {
+                    variables.put(setting.variable(), value);
+                }
+            }
+        }
+        String databaseUrl = props != null ? props.getDatabaseUrl()
+                : binder.bind(StoreSelection.DATABASE_URL_PROPERTY, String.class).orElse(null);
+        if (databaseUrl != null && !databaseUrl.isBlank()) {
+            variables.put(StoreSelection.DATABASE_URL, databaseUrl);
+        } else if (!variables.containsKey(StoreSelection.DATABASE_URL)) {
+            String raw = environment.getProperty(StoreSelection.DATABASE_URL);
+            if (raw != null && !raw.isBlank()) {
+                variables.put(StoreSelection.DATABASE_URL, raw);
+            }
+        }
+        return EnvironmentVariables.of(variables);
+    }
+
+    /** {@code sessionkit.<name>.} for the provider's name and each alias, the name last so it wins. */
+    private static java.util.List<String> prefixes(StoreProvider provider) {
+        java.util.List<String> prefixes = new java.util.ArrayList<>();
+        provider.aliases().forEach(alias -> prefixes.add("sessionkit." + alias + "."));
+        prefixes.add("sessionkit." + provider.name() + ".");
+        return prefixes;
     }
 
     /** The variables sessionkit knows, as Spring's Environment sees them (OS, system properties, files). */
@@ -137,7 +175,25 @@ final class SettingsMapping {
 
     /** The Spring property for a setting named by a {@link dev.sessionkit.SessionConfigurationException}. */
     static Optional<String> propertyFor(String setting) {
-        return Optional.ofNullable(setting == null ? null : PROPERTIES.get(setting.toUpperCase(Locale.ROOT)));
+        if (setting == null) {
+            return Optional.empty();
+        }
+        String variable = setting.toUpperCase(Locale.ROOT);
+        if (PROPERTIES.containsKey(variable)) {
+            return Optional.of(PROPERTIES.get(variable));
+        }
+        try {
+            for (StoreProvider provider : SessionStores.providers()) {
+                for (StoreSetting s : provider.settings()) {
+                    if (s.variable().equals(variable)) {
+                        return Optional.of("sessionkit." + provider.name() + "." + s.property());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // a broken provider is reported by the failure itself; no property to name
+        }
+        return Optional.empty();
     }
 
     private static <T> void set(T value, Consumer<T> setter) {
@@ -150,7 +206,6 @@ final class SettingsMapping {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(APP_ENV, "sessionkit.environment");
         m.put(SESSION_STORE, "sessionkit.store");
-        m.put(DATABASE_URL, "sessionkit.database-url");
         m.put(SESSION_SECRET, "sessionkit.secrets");
         m.put(SESSION_TTL, "sessionkit.ttl");
         m.put(SESSION_ABSOLUTE_TTL, "sessionkit.absolute-ttl");
@@ -166,14 +221,6 @@ final class SettingsMapping {
         m.put(SESSION_SAVE_UNINITIALIZED, "sessionkit.save-uninitialized");
         m.put(SESSION_TRUST_PROXY, "sessionkit.trust-proxy");
         m.put(SESSION_CLEANUP_INTERVAL, "sessionkit.cleanup-interval");
-        m.put(SESSION_TABLE, "sessionkit.jdbc.table");
-        m.put(SESSION_SCHEMA, "sessionkit.jdbc.schema");
-        m.put(SESSION_SCHEMA_AUTO, "sessionkit.jdbc.schema-auto");
-        m.put(SESSION_DB_POOL_SIZE, "sessionkit.jdbc.pool-size");
-        m.put(SESSION_DB_CONNECT_TIMEOUT, "sessionkit.jdbc.connect-timeout");
-        m.put(SESSION_DB_STATEMENT_TIMEOUT, "sessionkit.jdbc.statement-timeout");
-        m.put(SESSION_AUDIT_RETENTION, "sessionkit.jdbc.audit-retention");
-        m.put(SESSION_MEMORY_MAX_SESSIONS, "sessionkit.memory.max-sessions");
         m.put(SESSION_ATTRIBUTE_TYPES, "sessionkit.attribute-types");
         m.put(SESSION_SAVE_MODE, "sessionkit.save-mode");
         m.put(SESSION_MAX_ATTRIBUTE_SIZE, "sessionkit.limits.attribute-size");

@@ -1,8 +1,13 @@
 package dev.sessionkit.spring;
 
+import dev.sessionkit.EnvironmentVariables;
 import dev.sessionkit.SessionSettings;
-import dev.sessionkit.StoreKind;
+import dev.sessionkit.SessionStores;
+import dev.sessionkit.StoreProvider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -11,19 +16,21 @@ import org.springframework.core.env.Environment;
  * configurations can be switched on by a condition. The same answer feeds the settings, so the
  * condition and the settings never disagree.
  *
- * <p>{@code auto} picks the PostgreSQL store when a database URL is set
- * ({@code sessionkit.database-url} or {@code DATABASE_URL}) or when {@code spring.datasource.url}
- * is a PostgreSQL URL (the application's own pool is then reused). An application that builds its
- * {@code DataSource} bean by hand sets {@code sessionkit.store=jdbc}.
+ * <p>{@code auto} picks the store that recognises the store settings (the postgres store
+ * recognises a PostgreSQL {@code sessionkit.database-url} or {@code DATABASE_URL}), else the
+ * postgres store when {@code spring.datasource.url} is a PostgreSQL URL (the application's own
+ * pool is then reused), else memory. An application that builds its {@code DataSource} bean by
+ * hand sets {@code sessionkit.store=postgres}.
  *
- * @param kind                  the store, never {@link StoreKind#AUTO}; an unreadable
- *                              {@code SESSION_STORE} counts as auto here and is reported by the
- *                              settings
- * @param reason                why, for logs and condition reports
- * @param viaSpringDataSource   true when {@code auto} chose JDBC only because of {@code spring.datasource.url}
+ * @param name                the selected store's name; null when {@code auto} is ambiguous or a
+ *                            name is unreadable, which the core then reports
+ * @param reason              why, for logs and condition reports
+ * @param viaSpringDataSource true when {@code auto} chose postgres only because of {@code spring.datasource.url}
  */
-record StoreSelection(StoreKind kind, String reason, boolean viaSpringDataSource) {
+record StoreSelection(String name, String reason, boolean viaSpringDataSource) {
 
+    static final String POSTGRES = "postgres";
+    static final String DATABASE_URL = "DATABASE_URL";
     static final String STORE_PROPERTY = "sessionkit.store";
     static final String DATABASE_URL_PROPERTY = "sessionkit.database-url";
     static final String SPRING_DATASOURCE_URL = "spring.datasource.url";
@@ -36,33 +43,49 @@ record StoreSelection(StoreKind kind, String reason, boolean viaSpringDataSource
             store = environment.getProperty(SessionSettings.SESSION_STORE);
             source = SessionSettings.SESSION_STORE;
         }
-        StoreKind configured = parse(store);
-        if (configured != StoreKind.AUTO) {
-            return new StoreSelection(configured, source + "=" + store.trim().toLowerCase(Locale.ROOT), false);
+        String configured = isBlank(store) ? SessionSettings.AUTO_STORE : store.trim().toLowerCase(Locale.ROOT);
+        if (!SessionSettings.AUTO_STORE.equals(configured)) {
+            String name = find(configured).map(StoreProvider::name).orElse(configured);
+            return new StoreSelection(name, source + "=" + configured, false);
         }
-        if (!isBlank(binder.bind(DATABASE_URL_PROPERTY, String.class).orElse(null))) {
-            return new StoreSelection(StoreKind.JDBC, "store auto and " + DATABASE_URL_PROPERTY + " is set", false);
-        }
-        if (!isBlank(environment.getProperty(SessionSettings.DATABASE_URL))) {
-            return new StoreSelection(StoreKind.JDBC, "store auto and " + SessionSettings.DATABASE_URL + " is set", false);
-        }
-        String springUrl = environment.getProperty(SPRING_DATASOURCE_URL);
-        if (springUrl != null && springUrl.trim().startsWith("jdbc:postgresql:")) {
-            return new StoreSelection(StoreKind.JDBC, "store auto and " + SPRING_DATASOURCE_URL + " is PostgreSQL", true);
-        }
-        return new StoreSelection(StoreKind.MEMORY, "store auto and no database is configured", false);
-    }
-
-    private static StoreKind parse(String text) {
-        if (isBlank(text)) {
-            return StoreKind.AUTO;
-        }
-        for (StoreKind kind : StoreKind.values()) {
-            if (kind.name().equalsIgnoreCase(text.trim())) {
-                return kind;
+        EnvironmentVariables variables = SettingsMapping.storeEnvironment(null, environment);
+        List<String> claims = new ArrayList<>();
+        String reason = null;
+        for (StoreProvider provider : providers()) {
+            Optional<String> why = provider.recognises(variables);
+            if (why.isPresent()) {
+                claims.add(provider.name());
+                reason = why.get();
             }
         }
-        return StoreKind.AUTO;
+        if (claims.size() == 1) {
+            return new StoreSelection(claims.get(0), "store auto and " + reason, false);
+        }
+        if (claims.size() > 1) {
+            return new StoreSelection(null, "store auto is ambiguous: " + claims, false);
+        }
+        String springUrl = environment.getProperty(SPRING_DATASOURCE_URL);
+        if (springUrl != null && springUrl.trim().startsWith("jdbc:postgresql:") && find(POSTGRES).isPresent()) {
+            return new StoreSelection(POSTGRES, "store auto and " + SPRING_DATASOURCE_URL + " is PostgreSQL", true);
+        }
+        return new StoreSelection(SessionStores.MEMORY, "store auto and no database is configured", false);
+    }
+
+    private static List<StoreProvider> providers() {
+        try {
+            return SessionStores.providers();
+        } catch (RuntimeException e) {
+            // reported with its message when the store is opened
+            return List.of();
+        }
+    }
+
+    private static Optional<StoreProvider> find(String name) {
+        try {
+            return SessionStores.find(name);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean isBlank(String text) {

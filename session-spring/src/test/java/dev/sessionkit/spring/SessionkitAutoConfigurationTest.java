@@ -13,7 +13,6 @@ import dev.sessionkit.SessionListener;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.StoreKind;
 import dev.sessionkit.memory.CaffeineSessionStore;
 import dev.sessionkit.servlet.SessionFilter;
 import java.time.Clock;
@@ -48,7 +47,7 @@ final class SessionkitAutoConfigurationTest {
             assertThat(context.getBean(SessionStore.class)).isInstanceOf(CaffeineSessionStore.class);
             SessionSettings settings = context.getBean(SessionSettings.class);
             assertThat(settings.environment()).isEqualTo(AppEnvironment.DEVELOPMENT);
-            assertThat(settings.resolvedStore()).isEqualTo(StoreKind.MEMORY);
+            assertThat(settings.store()).isEqualTo("auto");
             assertThat(settings.secretGenerated()).isTrue();
             assertThat(context.getBean(SessionManager.class).store()).isSameAs(context.getBean(SessionStore.class));
         });
@@ -60,8 +59,7 @@ final class SessionkitAutoConfigurationTest {
                 "sessionkit.cookie.name=app_sid", "sessionkit.cookie.same-site=strict", "sessionkit.cookie.secure=true",
                 "sessionkit.cookie.persistent=false", "sessionkit.cookie.path=/app", "sessionkit.rolling=true",
                 "sessionkit.trust-proxy=true", "sessionkit.secrets=" + SECRET + "," + OTHER_SECRET,
-                "sessionkit.cleanup-interval=10m", "sessionkit.jdbc.table=web_sessions", "sessionkit.jdbc.schema=app",
-                "sessionkit.jdbc.schema-auto=false", "sessionkit.memory.max-sessions=500").run(context -> {
+                "sessionkit.cleanup-interval=10m").run(context -> {
                     SessionSettings s = context.getBean(SessionSettings.class);
                     assertThat(s.ttl()).isEqualTo(Duration.ofMinutes(30));
                     assertThat(s.absoluteTtl()).isEqualTo(Duration.ofHours(12));
@@ -76,11 +74,38 @@ final class SessionkitAutoConfigurationTest {
                     assertThat(s.secrets()).containsExactly(SECRET, OTHER_SECRET);
                     assertThat(s.secretGenerated()).isFalse();
                     assertThat(s.cleanupInterval()).isEqualTo(Duration.ofMinutes(10));
-                    assertThat(s.table()).isEqualTo("web_sessions");
-                    assertThat(s.schema()).isEqualTo("app");
-                    assertThat(s.schemaAuto()).isFalse();
-                    assertThat(s.memoryMaxSessions()).isEqualTo(500);
                 });
+    }
+
+    @Test
+    void storePropertiesReachTheStoreUnderItsName() {
+        runner.withPropertyValues("sessionkit.memory.max-sessions=500").run(context -> assertThat(
+                context.getBean(SessionStore.class)).hasToString("CaffeineSessionStore[maximumSize=500, closed=false]"));
+        runner.withPropertyValues("SESSION_MEMORY_MAX_SESSIONS=7").run(context -> assertThat(
+                context.getBean(SessionStore.class)).hasToString("CaffeineSessionStore[maximumSize=7, closed=false]"));
+        runner.withPropertyValues("SESSION_MEMORY_MAX_SESSIONS=7", "sessionkit.memory.max-sessions=8").run(context ->
+                assertThat(context.getBean(SessionStore.class)).hasToString("CaffeineSessionStore[maximumSize=8, closed=false]"));
+    }
+
+    @Test
+    void aBadStorePropertyFailsNamingTheProperty() {
+        runner.withPropertyValues("sessionkit.memory.max-sessions=lots").run(context -> {
+            assertThat(context).hasFailed();
+            SessionConfigurationException e = rootCause(context.getStartupFailure(), SessionConfigurationException.class);
+            assertThat(e.setting()).isEqualTo("SESSION_MEMORY_MAX_SESSIONS");
+            FailureAnalysis analysis = new SessionkitFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getAction()).contains("sessionkit.memory.max-sessions");
+        });
+    }
+
+    @Test
+    void anUnknownStoreNameFailsListingTheStoresFound() {
+        runner.withPropertyValues("sessionkit.store=cassandra").run(context -> {
+            assertThat(context).hasFailed();
+            SessionConfigurationException e = rootCause(context.getStartupFailure(), SessionConfigurationException.class);
+            assertThat(e.setting()).isEqualTo("SESSION_STORE");
+            assertThat(e.getMessage()).contains("cassandra").contains("memory").contains("postgres");
+        });
     }
 
     @Test
@@ -166,7 +191,7 @@ final class SessionkitAutoConfigurationTest {
         runner.withPropertyValues("spring.profiles.active=prod", "SESSION_SECRET=" + SECRET).run(context -> {
             assertThat(context).hasFailed();
             assertThat(rootCause(context.getStartupFailure(), SessionConfigurationException.class).setting())
-                    .isEqualTo(SessionSettings.DATABASE_URL);
+                    .isEqualTo("DATABASE_URL");
         });
     }
 

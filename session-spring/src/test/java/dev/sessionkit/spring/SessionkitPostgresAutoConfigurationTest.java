@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -104,6 +105,39 @@ final class SessionkitPostgresAutoConfigurationTest {
     }
 
     @Test
+    void postgresPropertiesAndTheJdbcAliasReachTheStore() {
+        runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "sessionkit.postgres.table=by_property")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    storeOneSession(context.getBean(SessionManager.class));
+                    assertThat(rows(DATABASE.dataSource(), "by_property")).isEqualTo(1);
+                });
+        runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "SESSION_TABLE=by_variable",
+                "sessionkit.store=postgres").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    storeOneSession(context.getBean(SessionManager.class));
+                    assertThat(rows(DATABASE.dataSource(), "by_variable")).isEqualTo(1);
+                });
+        runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "sessionkit.jdbc.table=by_alias")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    storeOneSession(context.getBean(SessionManager.class));
+                    assertThat(rows(DATABASE.dataSource(), "by_alias")).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void aBadPostgresPropertyFailsNamingIt() {
+        runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "sessionkit.postgres.table=no such")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new SessionkitFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("SESSION_TABLE").contains("SQL identifier");
+                    assertThat(analysis.getAction()).contains("sessionkit.postgres.table");
+                });
+    }
+
+    @Test
     void memoryChosenExplicitlyIgnoresTheDatabase() {
         runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "sessionkit.store=memory")
                 .run(context -> assertThat(context.getBean(SessionStore.class).name()).isEqualTo("memory"));
@@ -114,7 +148,7 @@ final class SessionkitPostgresAutoConfigurationTest {
         runner.withClassLoader(new FilteredClassLoader(PostgresSessionStore.class))
                 .withPropertyValues("sessionkit.store=memory", "spring.datasource.url=" + DATABASE.jdbcUrl())
                 .run(context -> {
-                    assertThat(context).hasNotFailed().doesNotHaveBean("sessionkitJdbcStore");
+                    assertThat(context).hasNotFailed().doesNotHaveBean("sessionkitPostgresStore");
                     assertThat(context.getBean(SessionStore.class).name()).isEqualTo("memory");
                 });
     }
@@ -131,8 +165,12 @@ final class SessionkitPostgresAutoConfigurationTest {
     }
 
     private static int rows(DataSource dataSource) throws Exception {
+        return rows(dataSource, "sessions");
+    }
+
+    private static int rows(DataSource dataSource, String table) throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select count(*) from sessions")) {
+                ResultSet r = s.executeQuery("select count(*) from " + table)) {
             r.next();
             return r.getInt(1);
         }

@@ -59,7 +59,8 @@ public final class ServletDemo implements AutoCloseable {
             port = port(env.get("PORT"));
             SessionSettings settings = SessionSettings.fromEnvironment(env);
             Clock clock = Clock.systemUTC();
-            manager = SessionManager.builder().settings(settings).store(SessionStores.open(settings, clock), true)
+            manager = SessionManager.builder().settings(settings)
+                    .store(SessionStores.open(settings, dev.sessionkit.EnvironmentVariables.of(env), clock), true)
                     .clock(clock).build();
         } catch (SessionConfigurationException | StoreUnavailableException | IllegalArgumentException e) {
             LOG.error("sessionkit servlet demo cannot start: {}", e.getMessage());

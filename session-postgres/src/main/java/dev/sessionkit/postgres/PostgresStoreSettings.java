@@ -1,0 +1,274 @@
+package dev.sessionkit.postgres;
+
+import dev.sessionkit.EnvironmentVariables;
+import dev.sessionkit.SessionConfigurationException;
+import dev.sessionkit.StoreSetting;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The PostgreSQL store's settings: where the database is, which table, and how the store's own
+ * pool behaves. Built with {@link #builder()} or read with {@link #fromEnvironment(Map)}; every
+ * value is checked when it is set, and a bad one fails with a
+ * {@link SessionConfigurationException} naming its variable.
+ *
+ * <p>Immutable; {@link #toString()} never shows the database URL, which may hold a password.
+ */
+public final class PostgresStoreSettings {
+
+    /** {@code postgres://user:pass@host:5432/db}, {@code postgresql://…} or {@code jdbc:postgresql:…}. */
+    public static final String DATABASE_URL = "DATABASE_URL";
+    /** The sessions table's name; default {@code sessions}. */
+    public static final String SESSION_TABLE = "SESSION_TABLE";
+    /** The table's schema; default none (the connection's search path). */
+    public static final String SESSION_SCHEMA = "SESSION_SCHEMA";
+    /** Create or migrate the table at start-up; default true. */
+    public static final String SESSION_SCHEMA_AUTO = "SESSION_SCHEMA_AUTO";
+    /** The store's own pool size; default 10. */
+    public static final String SESSION_DB_POOL_SIZE = "SESSION_DB_POOL_SIZE";
+    /** How long to wait for a pooled connection; default 3 s. */
+    public static final String SESSION_DB_CONNECT_TIMEOUT = "SESSION_DB_CONNECT_TIMEOUT";
+    /** The statement timeout of the store's own pool; default 5 s. */
+    public static final String SESSION_DB_STATEMENT_TIMEOUT = "SESSION_DB_STATEMENT_TIMEOUT";
+    /** How long ended sessions are kept for audit; default 30 d. */
+    public static final String SESSION_AUDIT_RETENTION = "SESSION_AUDIT_RETENTION";
+
+    /** Every setting, for adapters ({@code sessionkit.postgres.<property>} in Spring Boot). */
+    public static final List<StoreSetting> SETTINGS = List.of(
+            StoreSetting.secret(DATABASE_URL, "database-url", "the database, postgres://user:pass@host:5432/db"),
+            StoreSetting.of(SESSION_TABLE, "table", "the sessions table"),
+            StoreSetting.of(SESSION_SCHEMA, "schema", "the table's schema"),
+            StoreSetting.of(SESSION_SCHEMA_AUTO, "schema-auto", "create or migrate the table at start-up"),
+            StoreSetting.of(SESSION_DB_POOL_SIZE, "pool-size", "the store's own pool size"),
+            StoreSetting.of(SESSION_DB_CONNECT_TIMEOUT, "connect-timeout", "how long to wait for a pooled connection"),
+            StoreSetting.of(SESSION_DB_STATEMENT_TIMEOUT, "statement-timeout", "the statement timeout of the own pool"),
+            StoreSetting.of(SESSION_AUDIT_RETENTION, "audit-retention", "how long ended sessions are kept for audit"));
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+    private final String databaseUrl;
+    private final String table;
+    private final String schema;
+    private final boolean schemaAuto;
+    private final int poolSize;
+    private final Duration connectTimeout;
+    private final Duration statementTimeout;
+    private final Duration auditRetention;
+
+    private PostgresStoreSettings(Builder b) {
+        this.databaseUrl = b.databaseUrl;
+        this.table = b.table;
+        this.schema = b.schema;
+        this.schemaAuto = b.schemaAuto;
+        this.poolSize = b.poolSize;
+        this.connectTimeout = b.connectTimeout;
+        this.statementTimeout = b.statementTimeout;
+        this.auditRetention = b.auditRetention;
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults: no database URL (a {@code DataSource} must then be given), table {@code sessions}. */
+    public static PostgresStoreSettings defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Reads the variables above from {@code env}; unset and blank ones keep their defaults.
+     *
+     * @throws SessionConfigurationException naming the first invalid variable
+     */
+    public static PostgresStoreSettings fromEnvironment(Map<String, String> env) {
+        return builder().applyEnvironment(EnvironmentVariables.of(env)).build();
+    }
+
+    /** As {@link #fromEnvironment(Map)}. */
+    public static PostgresStoreSettings fromEnvironment(EnvironmentVariables env) {
+        return builder().applyEnvironment(env).build();
+    }
+
+    /** True when {@code url} has one of the schemes this store accepts. */
+    public static boolean isPostgresUrl(String url) {
+        String text = url == null ? "" : url.trim();
+        return text.startsWith("postgres://") || text.startsWith("postgresql://") || text.startsWith("jdbc:postgresql:");
+    }
+
+    /** A builder holding these settings, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.databaseUrl = databaseUrl;
+        b.table = table;
+        b.schema = schema;
+        b.schemaAuto = schemaAuto;
+        b.poolSize = poolSize;
+        b.connectTimeout = connectTimeout;
+        b.statementTimeout = statementTimeout;
+        b.auditRetention = auditRetention;
+        return b;
+    }
+
+    /** {@code DATABASE_URL}, or null. Holds a password: never log it. */
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** {@code SESSION_TABLE}. */
+    public String table() {
+        return table;
+    }
+
+    /** {@code SESSION_SCHEMA}, or null for the connection's search path. */
+    public String schema() {
+        return schema;
+    }
+
+    /** {@code SESSION_SCHEMA_AUTO}: create or migrate the table at start-up. */
+    public boolean schemaAuto() {
+        return schemaAuto;
+    }
+
+    /** {@code SESSION_DB_POOL_SIZE}. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** {@code SESSION_DB_CONNECT_TIMEOUT}: how long to wait for a pooled connection. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** {@code SESSION_DB_STATEMENT_TIMEOUT}. */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /** {@code SESSION_AUDIT_RETENTION}: how long ended sessions are kept for audit. */
+    public Duration auditRetention() {
+        return auditRetention;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresStoreSettings[databaseUrl=" + (databaseUrl == null ? "unset" : "set") + ", table="
+                + (schema == null ? "" : schema + ".") + table + ", schemaAuto=" + schemaAuto + ", poolSize=" + poolSize
+                + ", connectTimeout=" + EnvironmentVariables.format(connectTimeout) + ", statementTimeout="
+                + EnvironmentVariables.format(statementTimeout) + ", auditRetention="
+                + EnvironmentVariables.format(auditRetention) + "]";
+    }
+
+    /** Builds {@link PostgresStoreSettings}; each setter checks its argument at once. Not thread-safe. */
+    public static final class Builder {
+
+        private String databaseUrl;
+        private String table = "sessions";
+        private String schema;
+        private boolean schemaAuto = true;
+        private int poolSize = 10;
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private Duration statementTimeout = Duration.ofSeconds(5);
+        private Duration auditRetention = Duration.ofDays(30);
+
+        private Builder() {
+        }
+
+        /**
+         * Applies every variable above that {@code env} sets.
+         *
+         * @throws SessionConfigurationException naming the first invalid variable
+         */
+        public Builder applyEnvironment(EnvironmentVariables env) {
+            Objects.requireNonNull(env, "env");
+            env.ifSet(DATABASE_URL, this::databaseUrl);
+            env.ifSet(SESSION_TABLE, this::table);
+            env.ifSet(SESSION_SCHEMA, this::schema);
+            env.ifBoolean(SESSION_SCHEMA_AUTO, this::schemaAuto);
+            env.ifInt(SESSION_DB_POOL_SIZE, 1, 1000, this::poolSize);
+            env.ifDuration(SESSION_DB_CONNECT_TIMEOUT, this::connectTimeout);
+            env.ifDuration(SESSION_DB_STATEMENT_TIMEOUT, this::statementTimeout);
+            env.ifDuration(SESSION_AUDIT_RETENTION, this::auditRetention);
+            return this;
+        }
+
+        /**
+         * {@code DATABASE_URL}: {@code postgres://…}, {@code postgresql://…} or
+         * {@code jdbc:postgresql:…}, checked in full now; null to unset.
+         */
+        public Builder databaseUrl(String value) {
+            if (value != null) {
+                DatabaseUrl.parse(value);
+            }
+            this.databaseUrl = value == null ? null : value.trim();
+            return this;
+        }
+
+        /** {@code SESSION_TABLE}; default {@code sessions}. */
+        public Builder table(String value) {
+            this.table = identifier(SESSION_TABLE, value);
+            return this;
+        }
+
+        /** {@code SESSION_SCHEMA}; default none (the search path). */
+        public Builder schema(String value) {
+            this.schema = value == null ? null : identifier(SESSION_SCHEMA, value);
+            return this;
+        }
+
+        /** {@code SESSION_SCHEMA_AUTO}; default true. */
+        public Builder schemaAuto(boolean value) {
+            this.schemaAuto = value;
+            return this;
+        }
+
+        /** {@code SESSION_DB_POOL_SIZE}; default 10. */
+        public Builder poolSize(int value) {
+            if (value < 1 || value > 1000) {
+                throw new SessionConfigurationException(SESSION_DB_POOL_SIZE,
+                        SESSION_DB_POOL_SIZE + " must be between 1 and 1000, not " + value);
+            }
+            this.poolSize = value;
+            return this;
+        }
+
+        /** {@code SESSION_DB_CONNECT_TIMEOUT}; default 3 s, at least 250 ms (HikariCP's floor). */
+        public Builder connectTimeout(Duration value) {
+            EnvironmentVariables.requirePositive(SESSION_DB_CONNECT_TIMEOUT, value);
+            if (value.toMillis() < 250) {
+                throw new SessionConfigurationException(SESSION_DB_CONNECT_TIMEOUT, SESSION_DB_CONNECT_TIMEOUT
+                        + " must be at least 250ms, not " + EnvironmentVariables.format(value));
+            }
+            this.connectTimeout = value;
+            return this;
+        }
+
+        /** {@code SESSION_DB_STATEMENT_TIMEOUT}; default 5 s. */
+        public Builder statementTimeout(Duration value) {
+            this.statementTimeout = EnvironmentVariables.requirePositive(SESSION_DB_STATEMENT_TIMEOUT, value);
+            return this;
+        }
+
+        /** {@code SESSION_AUDIT_RETENTION}; default 30 d. */
+        public Builder auditRetention(Duration value) {
+            this.auditRetention = EnvironmentVariables.requirePositive(SESSION_AUDIT_RETENTION, value);
+            return this;
+        }
+
+        /** The settings. */
+        public PostgresStoreSettings build() {
+            return new PostgresStoreSettings(this);
+        }
+
+        private static String identifier(String setting, String value) {
+            if (value == null || !IDENTIFIER.matcher(value).matches()) {
+                throw new SessionConfigurationException(setting, setting + " must be an SQL identifier: a letter or _,"
+                        + " then letters, digits or _, at most 63 characters, not '" + value + "'");
+            }
+            return value;
+        }
+    }
+}
