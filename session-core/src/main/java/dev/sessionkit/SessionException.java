@@ -4,7 +4,8 @@ package dev.sessionkit;
  * The base of every failure sessionkit reports about its backends and its configuration.
  * Match on the subtype, never on the message.
  */
-public abstract class SessionException extends RuntimeException {
+public abstract sealed class SessionException extends RuntimeException
+        permits AttributeSerializationException, SessionConfigurationException, StoreUnavailableException {
 
     private final String operation;
 
