@@ -11,6 +11,7 @@ import dev.sessionkit.SessionId;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +35,7 @@ final class CaffeineSessionStoreInternalsTest {
     }
 
     private static SessionData session(Instant createdAt, String principal, Duration idle) {
-        return new SessionData(SessionId.generate().lookupKey(), Map.of(), principal, createdAt, createdAt,
-                createdAt.plus(idle), createdAt.plus(Duration.ofDays(7)), idle, null, null, SessionStatus.ACTIVE, 0);
+        return Fixtures.session(createdAt).principal(principal).idleTimeout(idle).build();
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.sessionkit.postgres;
 
-import static dev.sessionkit.postgres.Sessions.T0;
-import static dev.sessionkit.postgres.Sessions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +9,10 @@ import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.StoreKind;
 import dev.sessionkit.StoreProvider;
+import dev.sessionkit.testkit.Fixtures;
+import dev.sessionkit.testkit.MutableClock;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 final class PostgresStoreProviderTest {
+
+    private static final Instant T0 = MutableClock.DEFAULT_START;
 
     private static PostgresFixture.Database database;
 
@@ -46,7 +49,7 @@ final class PostgresStoreProviderTest {
         SessionSettings settings = SessionSettings.fromEnvironment(Map.of(
                 SessionSettings.DATABASE_URL, database.databaseUrl(),
                 SessionSettings.SESSION_TABLE, "from_env"));
-        SessionData created = Sessions.session(Map.of("a", json("1")));
+        SessionData created = Fixtures.session(T0).attribute("a", "1").build();
 
         try (SessionStore store = new PostgresStoreProvider().open(settings, Clock.systemUTC())) {
             assertThat(store.name()).isEqualTo("postgres");

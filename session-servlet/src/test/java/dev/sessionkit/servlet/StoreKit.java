@@ -40,8 +40,7 @@ interface StoreKit extends AutoCloseable {
      * the store's own {@code apply}.
      */
     default void writeRawAttribute(SessionStore store, LookupKey key, String name, String json) throws Exception {
-        SessionDelta delta = new SessionDelta(Map.of(name, SessionJson.parse(json)), Set.of(), Map.of(), false, null,
-                null, null, null);
+        SessionDelta delta = SessionDelta.builder().set(name, SessionJson.parse(json)).build();
         if (store.apply(key, delta, Instant.now()).isEmpty()) {
             throw new IllegalStateException("no live session under " + key);
         }

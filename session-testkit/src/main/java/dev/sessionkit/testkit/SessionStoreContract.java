@@ -226,9 +226,8 @@ public abstract class SessionStoreContract {
 
         SessionData applied = store.apply(created.key(), delta().set("b", "2").build(), t0).orElseThrow();
 
-        assertThat(applied).isEqualTo(new SessionData(created.key(), applied.attributes(), "alice", t0, t0,
-                created.idleExpiresAt(), created.absoluteExpiresAt(), created.idleTimeout(), "198.51.100.1",
-                "curl/8", SessionStatus.ACTIVE, created.version() + 1));
+        assertThat(applied).isEqualTo(created.toBuilder().attributes(applied.attributes())
+                .version(created.version() + 1).build());
         assertThat(applied.attributes()).containsOnlyKeys("a", "b");
     }
 
