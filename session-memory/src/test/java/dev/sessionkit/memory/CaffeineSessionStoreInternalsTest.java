@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
-import dev.sessionkit.SessionId;
 import dev.sessionkit.SessionStatus;
-import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.Touch;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
@@ -164,19 +162,6 @@ final class CaffeineSessionStoreInternalsTest {
         assertThat(store.stats(clock.instant()).total()).isZero();
         assertThat(store.indexedKeys()).isZero();
         assertThat(store.create(s)).isTrue();
-    }
-
-    @Test
-    void closedStoreRefusesWorkAndPingReportsUnavailable() {
-        store = CaffeineSessionStore.builder().clock(clock).build();
-        SessionData s = session(clock.instant(), null, Duration.ofMinutes(30));
-        store.create(s);
-
-        store.close();
-
-        assertThatThrownBy(() -> store.load(s.key(), clock.instant())).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> store.create(s)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(store::ping).isInstanceOf(StoreUnavailableException.class);
     }
 
     @Test
