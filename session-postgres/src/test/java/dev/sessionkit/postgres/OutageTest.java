@@ -8,6 +8,7 @@ import dev.sessionkit.SessionSettings;
 import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.SessionStoreContract;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -10,6 +10,7 @@ import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

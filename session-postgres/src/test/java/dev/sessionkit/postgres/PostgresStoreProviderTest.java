@@ -11,6 +11,7 @@ import dev.sessionkit.StoreKind;
 import dev.sessionkit.StoreProvider;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;

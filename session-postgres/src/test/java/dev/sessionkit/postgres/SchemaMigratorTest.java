@@ -9,6 +9,7 @@ import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -13,6 +13,7 @@ import dev.sessionkit.Touch;
 import dev.sessionkit.testkit.CountingDataSource;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;

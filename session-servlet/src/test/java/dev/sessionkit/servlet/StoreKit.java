@@ -6,9 +6,10 @@ import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.postgres.PostgresFixture;
-import dev.sessionkit.postgres.PostgresSessionStore;
 import dev.sessionkit.memory.CaffeineSessionStore;
+import dev.sessionkit.postgres.PostgresSessionStore;
+import dev.sessionkit.testkit.FailingStore;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,8 +18,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Opens the store a contract test runs on, and takes its backend down for the outage test when it

@@ -38,7 +38,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
     }
 
     /** Snapshots in a map behind one lock; ended sessions are kept as an audit trail. */
-    private static final class ReferenceStore implements SessionStore {
+    static final class ReferenceStore implements SessionStore {
         private final Map<LookupKey, SessionData> sessions = new HashMap<>();
         private final Set<LookupKey> corrupted = new HashSet<>();
         private boolean closed;
