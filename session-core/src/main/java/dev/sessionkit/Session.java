@@ -488,8 +488,13 @@ public final class Session {
         if (absoluteChanged) {
             absoluteExpiresAt = now.plus(settings.absoluteTtl());
         }
-        return new SessionDelta(set, removed, increments, principalChanged, principalChanged ? principal : null,
-                absoluteChanged ? absoluteExpiresAt : null, idleTimeoutChanged ? idleTimeout : null, null);
+        SessionDelta.Builder delta = SessionDelta.builder().setAll(set).removeAll(removed).incrementAll(increments)
+                .absoluteExpiresAt(absoluteChanged ? absoluteExpiresAt : null)
+                .idleTimeout(idleTimeoutChanged ? idleTimeout : null);
+        if (principalChanged) {
+            delta.principal(principal);
+        }
+        return delta.build();
     }
 
     /** The full snapshot to create, for a new session. */
@@ -498,9 +503,18 @@ public final class Session {
         if (absoluteChanged) {
             absoluteExpiresAt = now.plus(settings.absoluteTtl());
         }
-        Instant idleExpires = now.plus(idleTimeout);
-        return new SessionData(id.lookupKey(), attributes, principal, createdAt, now, idleExpires, absoluteExpiresAt,
-                idleTimeout, ip, userAgent, SessionStatus.ACTIVE, 0);
+        return SessionData.builder()
+                .key(id.lookupKey())
+                .attributes(attributes)
+                .principal(principal)
+                .createdAt(createdAt)
+                .lastAccessedAt(now)
+                .idleExpiresAt(now.plus(idleTimeout))
+                .absoluteExpiresAt(absoluteExpiresAt)
+                .idleTimeout(idleTimeout)
+                .ip(ip)
+                .userAgent(userAgent)
+                .build();
     }
 
     /**

@@ -9,52 +9,119 @@ import java.util.Objects;
 /**
  * An immutable snapshot of one session as a {@link SessionStore} holds it.
  *
- * <p>Attribute values are JSON trees. The map is copied on construction; the trees themselves are
- * shared and must be treated as read-only by everyone who receives a snapshot.
+ * <p>Attribute values are JSON trees. The map is copied when a snapshot is built; the trees
+ * themselves are shared and must be treated as read-only by everyone who receives a snapshot.
  *
- * @param key               the lookup key the store files the session under
- * @param attributes        attribute name to JSON value; never null, may be empty
- * @param principal         the signed-in user, or {@code null} for an anonymous session
- * @param createdAt         when the session was created
- * @param lastAccessedAt    when a request last wrote the session's expiry (moves at the touch interval)
- * @param idleExpiresAt     when the session ends unless touched again
- * @param absoluteExpiresAt when the session ends whatever its activity (restarts at login)
- * @param idleTimeout       the idle timeout used for touches of this session
- * @param ip                the client address at creation, or {@code null}
- * @param userAgent         the client's user agent at creation, or {@code null}
- * @param status            the life-cycle state
- * @param version           incremented by the store on every write
+ * <p><b>Building.</b> Snapshots are made with {@link #builder()} (or {@link #toBuilder()} for a
+ * changed copy); the constructor is private. <b>Compatibility promise:</b> a component added in a
+ * later version gets a default in the builder, so a store or test written against the builder
+ * keeps compiling and linking; only the accessors and the builder's setters are API, never the
+ * order of components.
+ *
+ * <p>Equal when every component is equal. {@link #toString()} leaves attribute values, the
+ * principal and the client metadata out, so a snapshot can be logged.
  */
-public record SessionData(
-        LookupKey key,
-        Map<String, JsonNode> attributes,
-        String principal,
-        Instant createdAt,
-        Instant lastAccessedAt,
-        Instant idleExpiresAt,
-        Instant absoluteExpiresAt,
-        Duration idleTimeout,
-        String ip,
-        String userAgent,
-        SessionStatus status,
-        long version) {
+public final class SessionData {
+
+    private final LookupKey key;
+    private final Map<String, JsonNode> attributes;
+    private final String principal;
+    private final Instant createdAt;
+    private final Instant lastAccessedAt;
+    private final Instant idleExpiresAt;
+    private final Instant absoluteExpiresAt;
+    private final Duration idleTimeout;
+    private final String ip;
+    private final String userAgent;
+    private final SessionStatus status;
+    private final long version;
+
+    private SessionData(Builder builder) {
+        this.key = builder.key;
+        this.attributes = builder.attributes;
+        this.principal = builder.principal;
+        this.createdAt = builder.createdAt;
+        this.lastAccessedAt = builder.lastAccessedAt;
+        this.idleExpiresAt = builder.idleExpiresAt;
+        this.absoluteExpiresAt = builder.absoluteExpiresAt;
+        this.idleTimeout = builder.idleTimeout;
+        this.ip = builder.ip;
+        this.userAgent = builder.userAgent;
+        this.status = builder.status;
+        this.version = builder.version;
+    }
 
     /**
-     * @throws NullPointerException if a non-nullable component is null
-     * @throws IllegalArgumentException if the idle timeout is not positive
+     * An empty builder: no attributes, no principal, no client metadata, status
+     * {@link SessionStatus#ACTIVE}, version 0; key, the four times and the idle timeout must be set.
      */
-    public SessionData {
-        Objects.requireNonNull(key, "key");
-        attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
-        Objects.requireNonNull(createdAt, "createdAt");
-        Objects.requireNonNull(lastAccessedAt, "lastAccessedAt");
-        Objects.requireNonNull(idleExpiresAt, "idleExpiresAt");
-        Objects.requireNonNull(absoluteExpiresAt, "absoluteExpiresAt");
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        Objects.requireNonNull(status, "status");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
-        }
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every component of this snapshot, for a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The lookup key the store files the session under. */
+    public LookupKey key() {
+        return key;
+    }
+
+    /** Attribute name to JSON value; never null, may be empty; unmodifiable. */
+    public Map<String, JsonNode> attributes() {
+        return attributes;
+    }
+
+    /** The signed-in user, or {@code null} for an anonymous session. */
+    public String principal() {
+        return principal;
+    }
+
+    /** When the session was created. */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** When a request last wrote the session's expiry (moves at the touch interval). */
+    public Instant lastAccessedAt() {
+        return lastAccessedAt;
+    }
+
+    /** When the session ends unless touched again. */
+    public Instant idleExpiresAt() {
+        return idleExpiresAt;
+    }
+
+    /** When the session ends whatever its activity (restarts at login). */
+    public Instant absoluteExpiresAt() {
+        return absoluteExpiresAt;
+    }
+
+    /** The idle timeout used for touches of this session; positive. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The client address at creation, or {@code null}. */
+    public String ip() {
+        return ip;
+    }
+
+    /** The client's user agent at creation, or {@code null}. */
+    public String userAgent() {
+        return userAgent;
+    }
+
+    /** The life-cycle state. */
+    public SessionStatus status() {
+        return status;
+    }
+
+    /** Incremented by the store on every write. */
+    public long version() {
+        return version;
     }
 
     /** The earlier of the idle and the absolute expiry. */
@@ -69,20 +136,17 @@ public record SessionData(
 
     /** A copy with other attributes. */
     public SessionData withAttributes(Map<String, JsonNode> newAttributes) {
-        return new SessionData(key, newAttributes, principal, createdAt, lastAccessedAt, idleExpiresAt,
-                absoluteExpiresAt, idleTimeout, ip, userAgent, status, version);
+        return toBuilder().attributes(newAttributes).build();
     }
 
     /** A copy filed under another key. */
     public SessionData withKey(LookupKey newKey) {
-        return new SessionData(newKey, attributes, principal, createdAt, lastAccessedAt, idleExpiresAt,
-                absoluteExpiresAt, idleTimeout, ip, userAgent, status, version);
+        return toBuilder().key(newKey).build();
     }
 
     /** A copy with another status. */
     public SessionData withStatus(SessionStatus newStatus) {
-        return new SessionData(key, attributes, principal, createdAt, lastAccessedAt, idleExpiresAt,
-                absoluteExpiresAt, idleTimeout, ip, userAgent, newStatus, version);
+        return toBuilder().status(newStatus).build();
     }
 
     /**
@@ -91,31 +155,59 @@ public record SessionData(
      * Touch times only move forward.
      */
     public SessionData apply(SessionDelta delta) {
-        Map<String, JsonNode> merged = delta.mergeInto(attributes);
-        String newPrincipal = delta.principalChanged() ? delta.principal() : principal;
-        Instant newLast = lastAccessedAt;
-        Instant newIdle = idleExpiresAt;
-        if (delta.touch() != null) {
-            newLast = later(lastAccessedAt, delta.touch().lastAccessedAt());
-            // a new idle timeout may shorten the idle expiry; otherwise it only moves forward
-            newIdle = delta.idleTimeout() != null ? delta.touch().idleExpiresAt()
-                    : later(idleExpiresAt, delta.touch().idleExpiresAt());
+        Builder next = toBuilder().attributes(delta.mergeInto(attributes)).version(version + 1);
+        if (delta.principalChanged()) {
+            next.principal(delta.principal());
         }
-        Instant newAbsolute = delta.absoluteExpiresAt() != null ? delta.absoluteExpiresAt() : absoluteExpiresAt;
-        Duration newIdleTimeout = delta.idleTimeout() != null ? delta.idleTimeout() : idleTimeout;
-        return new SessionData(key, merged, newPrincipal, createdAt, newLast, newIdle, newAbsolute,
-                newIdleTimeout, ip, userAgent, status, version + 1);
+        if (delta.touch() != null) {
+            next.lastAccessedAt(later(lastAccessedAt, delta.touch().lastAccessedAt()));
+            // a new idle timeout may shorten the idle expiry; otherwise it only moves forward
+            next.idleExpiresAt(delta.idleTimeout() != null ? delta.touch().idleExpiresAt()
+                    : later(idleExpiresAt, delta.touch().idleExpiresAt()));
+        }
+        if (delta.absoluteExpiresAt() != null) {
+            next.absoluteExpiresAt(delta.absoluteExpiresAt());
+        }
+        if (delta.idleTimeout() != null) {
+            next.idleTimeout(delta.idleTimeout());
+        }
+        return next.build();
     }
 
     /** A copy touched at {@code touch}, times moving forward only, version incremented. */
     public SessionData touched(Touch touch) {
-        return new SessionData(key, attributes, principal, createdAt, later(lastAccessedAt, touch.lastAccessedAt()),
-                later(idleExpiresAt, touch.idleExpiresAt()), absoluteExpiresAt, idleTimeout, ip, userAgent, status,
-                version + 1);
+        return toBuilder()
+                .lastAccessedAt(later(lastAccessedAt, touch.lastAccessedAt()))
+                .idleExpiresAt(later(idleExpiresAt, touch.idleExpiresAt()))
+                .version(version + 1)
+                .build();
     }
 
     private static Instant later(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof SessionData that
+                && version == that.version
+                && key.equals(that.key)
+                && attributes.equals(that.attributes)
+                && Objects.equals(principal, that.principal)
+                && createdAt.equals(that.createdAt)
+                && lastAccessedAt.equals(that.lastAccessedAt)
+                && idleExpiresAt.equals(that.idleExpiresAt)
+                && absoluteExpiresAt.equals(that.absoluteExpiresAt)
+                && idleTimeout.equals(that.idleTimeout)
+                && Objects.equals(ip, that.ip)
+                && Objects.equals(userAgent, that.userAgent)
+                && status == that.status;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, attributes, principal, createdAt, lastAccessedAt, idleExpiresAt, absoluteExpiresAt,
+                idleTimeout, ip, userAgent, status, version);
     }
 
     /** Leaves attribute values out, so a snapshot can be logged. */
@@ -124,5 +216,138 @@ public record SessionData(
         return "SessionData[key=" + key + ", attributes=" + attributes.keySet() + ", principal="
                 + (principal == null ? "none" : "set") + ", status=" + status + ", version=" + version
                 + ", expiresAt=" + expiresAt() + "]";
+    }
+
+    /**
+     * Builds a {@link SessionData}. Setters only record their argument; {@link #build()} checks
+     * everything at once. Not thread-safe; a builder can build several snapshots.
+     */
+    public static final class Builder {
+
+        private LookupKey key;
+        private Map<String, JsonNode> attributes = Map.of();
+        private String principal;
+        private Instant createdAt;
+        private Instant lastAccessedAt;
+        private Instant idleExpiresAt;
+        private Instant absoluteExpiresAt;
+        private Duration idleTimeout;
+        private String ip;
+        private String userAgent;
+        private SessionStatus status = SessionStatus.ACTIVE;
+        private long version;
+
+        private Builder() {
+        }
+
+        private Builder(SessionData data) {
+            this.key = data.key;
+            this.attributes = data.attributes;
+            this.principal = data.principal;
+            this.createdAt = data.createdAt;
+            this.lastAccessedAt = data.lastAccessedAt;
+            this.idleExpiresAt = data.idleExpiresAt;
+            this.absoluteExpiresAt = data.absoluteExpiresAt;
+            this.idleTimeout = data.idleTimeout;
+            this.ip = data.ip;
+            this.userAgent = data.userAgent;
+            this.status = data.status;
+            this.version = data.version;
+        }
+
+        /** The lookup key; required. */
+        public Builder key(LookupKey value) {
+            this.key = value;
+            return this;
+        }
+
+        /** Every attribute, replacing those set before; copied by {@link #build()}. Default: none. */
+        public Builder attributes(Map<String, JsonNode> value) {
+            this.attributes = value;
+            return this;
+        }
+
+        /** The signed-in user, or {@code null} (the default) for an anonymous session. */
+        public Builder principal(String value) {
+            this.principal = value;
+            return this;
+        }
+
+        /** When the session was created; required. */
+        public Builder createdAt(Instant value) {
+            this.createdAt = value;
+            return this;
+        }
+
+        /** When a request last wrote the expiry; required. */
+        public Builder lastAccessedAt(Instant value) {
+            this.lastAccessedAt = value;
+            return this;
+        }
+
+        /** The idle expiry; required. */
+        public Builder idleExpiresAt(Instant value) {
+            this.idleExpiresAt = value;
+            return this;
+        }
+
+        /** The absolute expiry; required. */
+        public Builder absoluteExpiresAt(Instant value) {
+            this.absoluteExpiresAt = value;
+            return this;
+        }
+
+        /** The idle timeout; required and positive. */
+        public Builder idleTimeout(Duration value) {
+            this.idleTimeout = value;
+            return this;
+        }
+
+        /** The client address, or {@code null} (the default). */
+        public Builder ip(String value) {
+            this.ip = value;
+            return this;
+        }
+
+        /** The client's user agent, or {@code null} (the default). */
+        public Builder userAgent(String value) {
+            this.userAgent = value;
+            return this;
+        }
+
+        /** The life-cycle state; default {@link SessionStatus#ACTIVE}. */
+        public Builder status(SessionStatus value) {
+            this.status = value;
+            return this;
+        }
+
+        /** The version; default 0. */
+        public Builder version(long value) {
+            this.version = value;
+            return this;
+        }
+
+        /**
+         * Checks the components and returns the snapshot.
+         *
+         * @throws NullPointerException if a required component, the attribute map, or a name or
+         *     value in it is null
+         * @throws IllegalArgumentException if the idle timeout is not positive
+         */
+        public SessionData build() {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(attributes, "attributes");
+            Objects.requireNonNull(createdAt, "createdAt");
+            Objects.requireNonNull(lastAccessedAt, "lastAccessedAt");
+            Objects.requireNonNull(idleExpiresAt, "idleExpiresAt");
+            Objects.requireNonNull(absoluteExpiresAt, "absoluteExpiresAt");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(status, "status");
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+            }
+            attributes = Map.copyOf(attributes);
+            return new SessionData(this);
+        }
     }
 }

@@ -90,6 +90,78 @@ public final class SessionJson {
         return storable(text);
     }
 
+    /**
+     * Checks what a store is asked to create, the one check every store makes in
+     * {@link SessionStore#create}: attribute names and values, and the principal. The client
+     * metadata is not checked; stores keep it as {@link #clientText(String)} makes it.
+     *
+     * @throws AttributeSerializationException when an attribute name or value holds {@code \u0000}
+     *     or an unpaired surrogate
+     * @throws IllegalArgumentException when the principal does
+     */
+    public static void validate(SessionData session) {
+        session.attributes().forEach((name, value) -> {
+            validateName(name);
+            validate(name, value);
+        });
+        validatePrincipal(session.principal());
+    }
+
+    /**
+     * Checks a delta before a store applies it, the one check every store makes in
+     * {@link SessionStore#apply} and {@link SessionStore#changeKey}: the names and values set, the
+     * names removed and incremented, and a new principal.
+     *
+     * @throws AttributeSerializationException when a name or value holds {@code \u0000} or an
+     *     unpaired surrogate
+     * @throws IllegalArgumentException when the new principal does
+     */
+    public static void validate(SessionDelta delta) {
+        delta.set().forEach((name, value) -> {
+            validateName(name);
+            validate(name, value);
+        });
+        delta.removed().forEach(SessionJson::validateName);
+        delta.increments().keySet().forEach(SessionJson::validateName);
+        if (delta.principalChanged()) {
+            validatePrincipal(delta.principal());
+        }
+    }
+
+    private static void validatePrincipal(String principal) {
+        if (principal != null && !storable(principal)) {
+            throw new IllegalArgumentException("a principal holds a \\u0000 character or an unpaired surrogate,"
+                    + " which session stores cannot keep");
+        }
+    }
+
+    /**
+     * Client metadata (address, user agent) as every store keeps it: the text with each
+     * {@code \u0000} and each unpaired surrogate replaced by U+FFFD, so informational text from a
+     * client never fails a request. {@link SessionManager} cleans what it reads from a request with
+     * this, and every store cleans what {@link SessionStore#create} is handed with it too, so a
+     * store returns the same text whoever called it.
+     *
+     * @return the clean text; {@code null} for {@code null}, the same instance when already clean
+     */
+    public static String clientText(String text) {
+        if (text == null || storable(text)) {
+            return text;
+        }
+        StringBuilder clean = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                clean.append(c).append(text.charAt(++i));
+            } else if (c == '\u0000' || Character.isSurrogate(c)) {
+                clean.append('\uFFFD');
+            } else {
+                clean.append(c);
+            }
+        }
+        return clean.toString();
+    }
+
     /** Reads a JSON tree as {@code type}. */
     public static <T> T fromJson(String name, JsonNode node, Class<T> type) {
         try {

@@ -426,12 +426,14 @@ public final class SessionManager implements AutoCloseable {
         return header.substring(header.lastIndexOf(',') + 1).trim();
     }
 
+    /** Client text cleaned as every store keeps it, at most {@code max} chars, never half a surrogate pair. */
     private static String truncate(String text, int max) {
-        if (text == null) {
-            return null;
+        String clean = SessionJson.clientText(text);
+        if (clean == null || clean.length() <= max) {
+            return clean;
         }
-        String clean = SessionJson.storable(text) ? text : text.replaceAll("[\\x00\\uD800-\\uDFFF]", "?");
-        return clean.length() <= max ? clean : clean.substring(0, max);
+        int end = Character.isHighSurrogate(clean.charAt(max - 1)) ? max - 1 : max;
+        return clean.substring(0, end);
     }
 
     /** Builds a {@link SessionManager}. Not thread-safe. */

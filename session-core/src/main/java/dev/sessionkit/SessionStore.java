@@ -16,9 +16,20 @@ import java.util.Optional;
  * a logout or revocation cannot bring the session back, and touch times only move forward.
  * "Not found" is a normal result (an empty {@code Optional}, {@code false}, 0), never an exception.
  *
+ * <p>What a store accepts is the same everywhere: {@link #create}, {@link #apply} and
+ * {@link #changeKey} check their input with {@link SessionJson#validate(SessionData)} or
+ * {@link SessionJson#validate(SessionDelta)} before writing anything, so an unstorable attribute
+ * name or value fails with {@link AttributeSerializationException} and an unstorable principal
+ * with {@link IllegalArgumentException} in every store. Client metadata (ip, user agent) never
+ * fails: a store keeps it as {@link SessionJson#clientText(String)} cleans it. Looking up or ending
+ * the sessions of a principal no store can hold finds none.
+ *
  * <p>Implementations are thread-safe. Every method may throw {@link StoreUnavailableException}
- * when the backend cannot be reached. The behaviour of every method is pinned down by the
- * contract suite in {@code session-testkit}; a store that passes it can be used anywhere.
+ * when the backend cannot be reached. After {@link #close()}, every method but {@code close} and
+ * {@link #name()} throws {@link IllegalStateException}, whatever the backend; a store never
+ * closes a resource it was handed (a {@code DataSource}, say). The behaviour of every method is
+ * pinned down by the contract suite in {@code session-testkit}; a store that passes it can be
+ * used anywhere.
  */
 public interface SessionStore extends AutoCloseable {
 
@@ -35,11 +46,13 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * Stores a new session. Its status is {@link SessionStatus#ACTIVE}; its attributes were
-     * checked with {@link SessionJson#validate}, but a store checks again, since callers other than
-     * {@link Session} may call it.
+     * checked when they were set, but a store checks again with
+     * {@link SessionJson#validate(SessionData)}, since callers other than {@link Session} may call
+     * it. Its ip and user agent are kept as {@link SessionJson#clientText(String)} makes them.
      *
      * @return {@code false}, changing nothing, when a session is already filed under its key
-     * @throws AttributeSerializationException when an attribute cannot be stored
+     * @throws AttributeSerializationException when an attribute name or value cannot be stored
+     * @throws IllegalArgumentException when the principal cannot be stored
      */
     boolean create(SessionData session);
 
@@ -47,7 +60,10 @@ public interface SessionStore extends AutoCloseable {
      * Applies {@code delta} atomically to a live session.
      *
      * @return the session as stored afterwards, or empty when it is not live (nothing is written)
-     * @throws AttributeSerializationException when an attribute cannot be stored
+     * @throws AttributeSerializationException when a name set, removed or incremented, or a value
+     *     set, cannot be stored (checked with {@link SessionJson#validate(SessionDelta)}; nothing is
+     *     written)
+     * @throws IllegalArgumentException when a new principal cannot be stored
      */
     Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now);
 
@@ -57,7 +73,8 @@ public interface SessionStore extends AutoCloseable {
      *
      * @return the session as stored afterwards, or empty when {@code oldKey} is not live or
      *     {@code newKey} is taken (nothing is written)
-     * @throws AttributeSerializationException when an attribute cannot be stored
+     * @throws AttributeSerializationException as {@link #apply} does
+     * @throws IllegalArgumentException as {@link #apply} does
      */
     Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now);
 
@@ -118,6 +135,7 @@ public interface SessionStore extends AutoCloseable {
      * Checks that the backend answers.
      *
      * @throws StoreUnavailableException when it does not
+     * @throws IllegalStateException when the store is closed
      */
     default void ping() {
         load(PING_KEY, Instant.EPOCH); // one primary-key lookup of a key no id hashes to in practice
@@ -126,7 +144,11 @@ public interface SessionStore extends AutoCloseable {
     /** The key the default {@link #ping()} looks up. */
     LookupKey PING_KEY = new LookupKey("0".repeat(64));
 
-    /** Releases the store's resources. Idempotent; does not throw. */
+    /**
+     * Releases the resources the store made itself (not those it was handed), after which every
+     * other method but {@link #name()} throws {@link IllegalStateException}. Idempotent; does not
+     * throw.
+     */
     @Override
     void close();
 }

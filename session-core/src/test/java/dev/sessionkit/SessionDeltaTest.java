@@ -20,7 +20,7 @@ final class SessionDeltaTest {
     private static final Instant T0 = Instant.parse("2024-06-01T12:00:00Z");
 
     private static SessionDelta attributes(Map<String, JsonNode> set, Set<String> removed, Map<String, Long> increments) {
-        return new SessionDelta(set, removed, increments, false, null, null, null, null);
+        return SessionDelta.builder().setAll(set).removeAll(removed).incrementAll(increments).build();
     }
 
     private static Map<String, JsonNode> stored() {
@@ -165,11 +165,11 @@ final class SessionDeltaTest {
         assertThat(attributes(Map.of("a", JSON.numberNode(1)), Set.of(), Map.of()).isEmpty()).isFalse();
         assertThat(attributes(Map.of(), Set.of("a"), Map.of()).isEmpty()).isFalse();
         assertThat(attributes(Map.of(), Set.of(), Map.of("a", 1L)).isEmpty()).isFalse();
-        assertThat(new SessionDelta(Map.of(), Set.of(), Map.of(), true, null, null, null, null).isEmpty()).isFalse();
-        assertThat(new SessionDelta(Map.of(), Set.of(), Map.of(), true, "ann", null, null, null).isEmpty()).isFalse();
-        assertThat(new SessionDelta(Map.of(), Set.of(), Map.of(), false, null, T0, null, null).isEmpty()).isFalse();
-        assertThat(new SessionDelta(Map.of(), Set.of(), Map.of(), false, null, null, Duration.ofMinutes(5), null)
-                .isEmpty()).isFalse();
+        assertThat(SessionDelta.builder().principal(null).build().isEmpty()).isFalse();
+        assertThat(SessionDelta.builder().principal("ann").build().isEmpty()).isFalse();
+        assertThat(SessionDelta.builder().absoluteExpiresAt(T0).build().isEmpty()).isFalse();
+        assertThat(SessionDelta.builder().idleTimeout(Duration.ofMinutes(5)).build().isEmpty()).isFalse();
+        assertThat(SessionDelta.builder().build().isEmpty()).isTrue();
         assertThat(SessionDelta.empty().withTouch(touch).isEmpty()).isFalse();
     }
 
@@ -178,7 +178,7 @@ final class SessionDeltaTest {
         Touch touch = new Touch(T0, T0.plusSeconds(60));
 
         assertThat(SessionDelta.empty().withTouch(touch).changesAttributes()).isFalse();
-        assertThat(new SessionDelta(Map.of(), Set.of(), Map.of(), true, "ann", T0, null, null).changesAttributes())
+        assertThat(SessionDelta.builder().principal("ann").absoluteExpiresAt(T0).build().changesAttributes())
                 .isFalse();
         assertThat(attributes(Map.of(), Set.of(), Map.of("a", 1L)).changesAttributes()).isTrue();
     }
@@ -187,8 +187,8 @@ final class SessionDeltaTest {
 
     @Test
     void withTouchKeepsEverythingElse() {
-        SessionDelta delta = new SessionDelta(Map.of("a", JSON.numberNode(1)), Set.of("b"), Map.of("c", 2L), true,
-                "ann", T0, Duration.ofMinutes(3), null);
+        SessionDelta delta = SessionDelta.builder().set("a", JSON.numberNode(1)).remove("b").increment("c", 2)
+                .principal("ann").absoluteExpiresAt(T0).idleTimeout(Duration.ofMinutes(3)).build();
         Touch touch = new Touch(T0, T0.plusSeconds(60));
 
         SessionDelta touched = delta.withTouch(touch);
@@ -199,7 +199,7 @@ final class SessionDeltaTest {
     }
 
     @Test
-    void constructorCopiesCollections() {
+    void buildCopiesCollections() {
         Map<String, JsonNode> set = new HashMap<>(Map.of("a", JSON.numberNode(1)));
         SessionDelta delta = attributes(set, Set.of(), Map.of());
 
@@ -209,22 +209,67 @@ final class SessionDeltaTest {
     }
 
     @Test
-    void constructorRejectsNullCollections() {
-        assertThatNullPointerException().isThrownBy(() -> attributes(null, Set.of(), Map.of()));
-        assertThatNullPointerException().isThrownBy(() -> attributes(Map.of(), null, Map.of()));
-        assertThatNullPointerException().isThrownBy(() -> attributes(Map.of(), Set.of(), null));
+    void buildRejectsNullNamesAndValues() {
+        Map<String, JsonNode> nullValue = new HashMap<>();
+        nullValue.put("a", null);
+
+        assertThatNullPointerException().isThrownBy(() -> SessionDelta.builder().setAll(nullValue).build());
+        assertThatNullPointerException().isThrownBy(() -> SessionDelta.builder().remove(null).build());
+        assertThatNullPointerException().isThrownBy(() -> SessionDelta.builder().set(null, JSON.numberNode(1)).build());
     }
 
     @Test
-    void constructorRejectsAPrincipalWithoutPrincipalChanged() {
+    void buildRejectsANonPositiveIdleTimeout() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new SessionDelta(Map.of(), Set.of(), Map.of(), false, "ann", null, null, null));
+                .isThrownBy(() -> SessionDelta.builder().idleTimeout(Duration.ZERO).build());
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> SessionDelta.builder().idleTimeout(Duration.ofSeconds(-1)).build());
+    }
+
+    @Test
+    void principalMarksItChangedAndNullSignsOut() {
+        SessionDelta signOut = SessionDelta.builder().principal(null).build();
+        SessionDelta signIn = SessionDelta.builder().principal("ann").build();
+
+        assertThat(signOut.principalChanged()).isTrue();
+        assertThat(signOut.principal()).isNull();
+        assertThat(signIn.principalChanged()).isTrue();
+        assertThat(signIn.principal()).isEqualTo("ann");
+        assertThat(signIn.toBuilder().keepPrincipal().build()).isEqualTo(SessionDelta.empty());
+        assertThat(SessionDelta.empty().principalChanged()).isFalse();
+    }
+
+    @Test
+    void incrementsOfOneNameAddUp() {
+        SessionDelta delta = SessionDelta.builder().increment("n", 2).increment("n", -5)
+                .incrementAll(Map.of("n", 10L, "m", 1L)).build();
+
+        assertThat(delta.increments()).isEqualTo(Map.of("n", 7L, "m", 1L));
+    }
+
+    @Test
+    void toBuilderRebuildsAnEqualDeltaAndChangesOnlyWhatItIsTold() {
+        Touch touch = new Touch(T0, T0.plusSeconds(60));
+        SessionDelta delta = SessionDelta.builder().set("a", JSON.numberNode(1)).remove("b").increment("c", 2)
+                .principal("ann").absoluteExpiresAt(T0).idleTimeout(Duration.ofMinutes(3)).touch(touch).build();
+
+        SessionDelta same = delta.toBuilder().build();
+        SessionDelta more = delta.toBuilder().set("d", JSON.numberNode(4)).build();
+
+        assertThat(same).isEqualTo(delta).hasSameHashCodeAs(delta);
+        assertThat(more.set()).containsOnlyKeys("a", "d");
+        assertThat(more.toBuilder().build()).isNotEqualTo(delta);
+        assertThat(more.removed()).isEqualTo(delta.removed());
+        assertThat(more.increments()).isEqualTo(delta.increments());
+        assertThat(more.principal()).isEqualTo("ann");
+        assertThat(more.touch()).isEqualTo(touch);
+        assertThat(delta.set()).containsOnlyKeys("a");
     }
 
     @Test
     void toStringLeavesValuesOut() {
-        SessionDelta delta = new SessionDelta(Map.of("card", JSON.textNode("4111-1111")), Set.of(), Map.of(), true,
-                "ann@example.com", null, null, null);
+        SessionDelta delta = SessionDelta.builder().set("card", JSON.textNode("4111-1111"))
+                .principal("ann@example.com").build();
 
         assertThat(delta.toString()).contains("card").doesNotContain("4111").doesNotContain("ann@example.com");
     }

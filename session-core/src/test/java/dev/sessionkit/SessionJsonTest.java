@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 final class SessionJsonTest {
 
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String HIGH = "\uD83D";
     private static final String LOW = "\uDE00";
     private static final String EMOJI = HIGH + LOW; // U+1F600
@@ -213,6 +214,47 @@ final class SessionJsonTest {
 
         assertThat(thrown).isInstanceOfSatisfying(AttributeSerializationException.class,
                 e -> assertThat(e.attributeName()).isEqualTo("named"));
+    }
+
+    @Test
+    void clientTextReplacesNulAndLoneSurrogatesAndKeepsPairs() {
+        String clean = "Mozilla/5.0 " + EMOJI;
+
+        assertThat(SessionJson.clientText("Mozilla\u0000" + HIGH + " " + EMOJI + LOW))
+                .isEqualTo("Mozilla\uFFFD\uFFFD " + EMOJI + "\uFFFD");
+        assertThat(SessionJson.clientText(clean)).isSameAs(clean);
+        assertThat(SessionJson.clientText(null)).isNull();
+        assertThat(SessionJson.isStorable(SessionJson.clientText(LOW + HIGH))).isTrue();
+    }
+
+    @Test
+    void validateOfASessionChecksNamesValuesAndPrincipalButNotClientText() {
+        SessionData.Builder base = SessionData.builder().key(SessionId.generate().lookupKey())
+                .createdAt(Instant.EPOCH).lastAccessedAt(Instant.EPOCH).idleExpiresAt(Instant.EPOCH.plusSeconds(60))
+                .absoluteExpiresAt(Instant.EPOCH.plusSeconds(60)).idleTimeout(java.time.Duration.ofSeconds(60));
+
+        assertThat(catchThrowable(() -> SessionJson.validate(base.attributes(Map.of("a" + HIGH, JSON.numberNode(1)))
+                .build()))).isInstanceOfSatisfying(AttributeSerializationException.class,
+                        e -> assertThat(e.attributeName()).isEqualTo("a" + HIGH));
+        assertThat(catchThrowable(() -> SessionJson.validate(base.attributes(Map.of("a", JSON.textNode("\u0000")))
+                .build()))).isInstanceOf(AttributeSerializationException.class);
+        assertThatIllegalArgumentException().isThrownBy(() -> SessionJson.validate(base.attributes(Map.of())
+                .principal("eve\u0000").build()));
+        SessionJson.validate(base.principal("eve").ip("\u0000").userAgent(LOW).build());
+    }
+
+    @Test
+    void validateOfADeltaChecksEveryNameItTouchesAndTheNewPrincipal() {
+        assertThat(catchThrowable(() -> SessionJson.validate(SessionDelta.builder().remove("x\u0000").build())))
+                .isInstanceOfSatisfying(AttributeSerializationException.class,
+                        e -> assertThat(e.reason()).isEqualTo(AttributeSerializationException.Reason.NOT_STORABLE));
+        assertThat(catchThrowable(() -> SessionJson.validate(SessionDelta.builder().increment(HIGH, 1).build())))
+                .isInstanceOf(AttributeSerializationException.class);
+        assertThat(catchThrowable(() -> SessionJson.validate(SessionDelta.builder().set("k" + LOW, JSON.numberNode(1))
+                .build()))).isInstanceOf(AttributeSerializationException.class);
+        assertThatIllegalArgumentException().isThrownBy(() -> SessionJson.validate(SessionDelta.builder()
+                .principal(HIGH).build()));
+        SessionJson.validate(SessionDelta.builder().principal(null).set("ok", JSON.textNode(EMOJI)).build());
     }
 
     @Test

@@ -472,6 +472,25 @@ final class SessionManagerTest {
     }
 
     @Test
+    void newSessionKeepsClientTextCleanedAsStoresKeepItAndCutsNeverHalfAPair() {
+        SessionManager manager = manager(settings());
+        String longAgent = "a".repeat(511) + "\uD83D\uDE00";
+        RequestInfo odd = new RequestInfo(List.of(), false, "::1\u0000", "Mozilla\u0000\uD800", null, null);
+        RequestInfo verbose = new RequestInfo(List.of(), false, "10.0.0.1", longAgent, null, null);
+
+        SessionContext first = manager.resolve(odd);
+        first.getOrCreate().set("a", 1);
+        manager.commit(first);
+        SessionContext second = manager.resolve(verbose);
+        second.getOrCreate().set("a", 1);
+        manager.commit(second);
+
+        assertThat(store.sessions.values()).extracting(SessionData::userAgent)
+                .containsExactlyInAnyOrder("Mozilla\uFFFD\uFFFD", "a".repeat(511));
+        assertThat(store.sessions.values()).extracting(SessionData::ip).containsExactlyInAnyOrder("::1\uFFFD", "10.0.0.1");
+    }
+
+    @Test
     void incrementsOfConcurrentRequestsAddUp() {
         SessionManager manager = manager(settings());
         String cookie = establish(manager);

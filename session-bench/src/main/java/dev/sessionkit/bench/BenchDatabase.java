@@ -2,7 +2,7 @@ package dev.sessionkit.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.sessionkit.postgres.PostgresFixture;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

@@ -2,14 +2,15 @@ package dev.sessionkit.examples;
 
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.postgres.PostgresFixture;
 import dev.sessionkit.memory.CaffeineSessionStore;
+import dev.sessionkit.testkit.FailingStore;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Clock;
 import java.util.Map;
 
 /**
  * The store a demo runs on in a test, and how the test takes it away. Memory: a
- * {@link SwitchableStore} handed to the app. PostgreSQL: a server of the test's own from
+ * {@link FailingStore} handed to the app. PostgreSQL: a server of the test's own from
  * {@link PostgresFixture#restartableServer()}, which the app reaches through {@code DATABASE_URL}
  * like in production, and which the test really stops and starts.
  */
@@ -35,7 +36,7 @@ interface TestStore extends AutoCloseable {
 
     static TestStore memory() {
         return new TestStore() {
-            private SwitchableStore store;
+            private FailingStore store;
 
             @Override
             public String name() {
@@ -49,18 +50,18 @@ interface TestStore extends AutoCloseable {
 
             @Override
             public SessionStore storeFor(SessionSettings settings, Clock clock) {
-                store = new SwitchableStore(CaffeineSessionStore.create(dev.sessionkit.memory.MemoryStoreSettings.defaults(), clock));
+                store = FailingStore.wrapping(CaffeineSessionStore.create(dev.sessionkit.memory.MemoryStoreSettings.defaults(), clock));
                 return store;
             }
 
             @Override
             public void down() {
-                store.switchOff();
+                store.failAll();
             }
 
             @Override
             public void up() {
-                store.switchOn();
+                store.recover();
             }
 
             @Override

@@ -10,7 +10,6 @@ import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.Touch;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Ending.</b> {@link #end} removes the session: the memory store keeps no audit trail.
  * </ul>
  *
- * <p>Thread-safe. After {@link #close()} every operation throws {@link IllegalStateException},
- * except {@link #ping()}, which throws {@link StoreUnavailableException}, and {@code close} itself.
+ * <p>Thread-safe. After {@link #close()} every operation but {@code close} and {@link #name()}
+ * throws {@link IllegalStateException}, {@link #ping()} included.
  */
 public final class CaffeineSessionStore implements SessionStore {
 
@@ -135,8 +134,8 @@ public final class CaffeineSessionStore implements SessionStore {
     public boolean create(SessionData session) {
         Objects.requireNonNull(session, "session");
         checkOpen();
-        StoredSession.validate(session.attributes());
-        StoredSession stored = StoredSession.of(session);
+        SessionJson.validate(session);
+        StoredSession stored = StoredSession.of(withCleanClient(session));
         boolean[] created = {false};
         map.compute(session.key(), (key, current) -> {
             if (current != null) {
@@ -154,9 +153,8 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(delta, "delta");
         Objects.requireNonNull(now, "now");
-        StoredSession.validate(delta.set());
-        delta.increments().keySet().forEach(SessionJson::validateName);
         checkOpen();
+        SessionJson.validate(delta);
         StoredSession[] written = {null};
         map.compute(key, (k, current) -> {
             if (current == null || !current.isLive(now)) {
@@ -181,9 +179,8 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(newKey, "newKey");
         Objects.requireNonNull(delta, "delta");
         Objects.requireNonNull(now, "now");
-        StoredSession.validate(delta.set());
-        delta.increments().keySet().forEach(SessionJson::validateName);
         checkOpen();
+        SessionJson.validate(delta);
         if (oldKey.equals(newKey) || map.containsKey(newKey)) {
             return Optional.empty();
         }
@@ -382,9 +379,7 @@ public final class CaffeineSessionStore implements SessionStore {
     /** Answers while the store is open, without counting its sessions. */
     @Override
     public void ping() {
-        if (closed.get()) {
-            throw new StoreUnavailableException("ping", "the memory session store is closed", null);
-        }
+        checkOpen();
     }
 
     /** Drops every session. Idempotent. */
@@ -405,6 +400,16 @@ public final class CaffeineSessionStore implements SessionStore {
     }
 
     // ---------------------------------------------------------------- internals, some for tests
+
+    /** The snapshot with its client metadata as every store keeps it. */
+    private static SessionData withCleanClient(SessionData session) {
+        String ip = SessionJson.clientText(session.ip());
+        String userAgent = SessionJson.clientText(session.userAgent());
+        if (ip == session.ip() && userAgent == session.userAgent()) {
+            return session;
+        }
+        return session.toBuilder().ip(ip).userAgent(userAgent).build();
+    }
 
     private void reindex(LookupKey key, StoredSession before, StoredSession after) {
         if (!Objects.equals(before.principal(), after.principal())) {

@@ -36,19 +36,10 @@ record StoredSession(SessionData header, String attributes, Map<String, JsonNode
     }
 
     /**
-     * Checks names and values that are about to be stored; what is stored already was checked
-     * when it was written, so writes check only what they add.
-     *
-     * @throws dev.sessionkit.AttributeSerializationException when an attribute cannot be stored
+     * Serializes a snapshot whose attributes were checked with
+     * {@link SessionJson#validate(SessionData)} or came from a checked delta; what is stored
+     * already was checked when it was written, so writes check only what they add.
      */
-    static void validate(Map<String, JsonNode> attributes) {
-        attributes.forEach((name, value) -> {
-            SessionJson.validateName(name);
-            SessionJson.validate(name, value);
-        });
-    }
-
-    /** Serializes a snapshot whose attributes were checked with {@link #validate(Map)}. */
     static StoredSession of(SessionData data) {
         return new StoredSession(data.withAttributes(Map.of()), SessionJson.writeAttributes(data.attributes()));
     }

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
-import dev.sessionkit.SessionId;
 import dev.sessionkit.SessionStatus;
-import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +33,7 @@ final class CaffeineSessionStoreInternalsTest {
     }
 
     private static SessionData session(Instant createdAt, String principal, Duration idle) {
-        return new SessionData(SessionId.generate().lookupKey(), Map.of(), principal, createdAt, createdAt,
-                createdAt.plus(idle), createdAt.plus(Duration.ofDays(7)), idle, null, null, SessionStatus.ACTIVE, 0);
+        return Fixtures.session(createdAt).principal(principal).idleTimeout(idle).build();
     }
 
     @Test
@@ -164,19 +162,6 @@ final class CaffeineSessionStoreInternalsTest {
         assertThat(store.stats(clock.instant()).total()).isZero();
         assertThat(store.indexedKeys()).isZero();
         assertThat(store.create(s)).isTrue();
-    }
-
-    @Test
-    void closedStoreRefusesWorkAndPingReportsUnavailable() {
-        store = CaffeineSessionStore.builder().clock(clock).build();
-        SessionData s = session(clock.instant(), null, Duration.ofMinutes(30));
-        store.create(s);
-
-        store.close();
-
-        assertThatThrownBy(() -> store.load(s.key(), clock.instant())).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> store.create(s)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(store::ping).isInstanceOf(StoreUnavailableException.class);
     }
 
     @Test

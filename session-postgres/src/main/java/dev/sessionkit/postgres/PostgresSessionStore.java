@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * store's own pool, an unreachable database fails within the connect timeout, and the store
  * recovers by itself when it returns.
  *
- * <p>Thread-safe. Build with {@link #builder()}.
+ * <p>Thread-safe. After {@link #close()} every operation but {@code close} and {@link #name()}
+ * throws {@link IllegalStateException}, on a given {@code DataSource} as on the store's own pool.
+ * Build with {@link #builder()}.
  */
 public final class PostgresSessionStore implements SessionStore {
 
@@ -108,6 +110,7 @@ public final class PostgresSessionStore implements SessionStore {
     public Optional<SessionData> load(LookupKey key, Instant now) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(now, "now");
+        checkOpen();
         Sql sql = table.load;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
@@ -124,8 +127,8 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public boolean create(SessionData session) {
         Objects.requireNonNull(session, "session");
-        session.attributes().forEach(PostgresSessionStore::validateAttribute);
-        requireStorable("principal", session.principal());
+        checkOpen();
+        SessionJson.validate(session);
         Sql sql = table.create;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
@@ -137,8 +140,8 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, sql.at("idleExpiresAt"), session.idleExpiresAt());
             setInstant(ps, sql.at("absoluteExpiresAt"), session.absoluteExpiresAt());
             ps.setLong(sql.at("idleTimeoutMs"), session.idleTimeout().toMillis());
-            ps.setString(sql.at("ip"), clientText(session.ip()));
-            ps.setString(sql.at("userAgent"), clientText(session.userAgent()));
+            ps.setString(sql.at("ip"), SessionJson.clientText(session.ip()));
+            ps.setString(sql.at("userAgent"), SessionJson.clientText(session.userAgent()));
             ps.setString(sql.at("status"), session.status().code());
             ps.setLong(sql.at("version"), session.version());
             return ps.executeUpdate() == 1;
@@ -152,6 +155,7 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(delta, "delta");
         Objects.requireNonNull(now, "now");
+        checkOpen();
         DeltaBinding binding = DeltaBinding.of(delta);
         Sql sql = binding.mergesAttributes() ? table.applyMerge : table.applyMeta;
         try (Connection connection = dataSource.getConnection();
@@ -171,6 +175,7 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(newKey, "newKey");
         Objects.requireNonNull(delta, "delta");
         Objects.requireNonNull(now, "now");
+        checkOpen();
         if (oldKey.equals(newKey)) {
             // the new key is taken: by this very session
             return Optional.empty();
@@ -201,6 +206,7 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(touch, "touch");
         Objects.requireNonNull(now, "now");
+        checkOpen();
         Sql sql = table.touch;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
@@ -219,6 +225,7 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         requireEnding(reason);
         Objects.requireNonNull(now, "now");
+        checkOpen();
         Sql sql = table.end;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
@@ -236,6 +243,7 @@ public final class PostgresSessionStore implements SessionStore {
     public List<SessionData> findByPrincipal(String principal, Instant now) {
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(now, "now");
+        checkOpen();
         if (!SessionJson.isStorable(principal)) {
             return List.of();
         }
@@ -255,6 +263,7 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(principal, "principal");
         requireEnding(reason);
         Objects.requireNonNull(now, "now");
+        checkOpen();
         if (!SessionJson.isStorable(principal)) {
             return 0;
         }
@@ -275,6 +284,7 @@ public final class PostgresSessionStore implements SessionStore {
     public List<SessionData> findLive(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
         requirePositive(limit);
+        checkOpen();
         Sql sql = table.findLive;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
@@ -290,6 +300,7 @@ public final class PostgresSessionStore implements SessionStore {
     public List<LookupKey> purgeExpired(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
         requirePositive(limit);
+        checkOpen();
         Sql sql = table.purge;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
@@ -317,6 +328,7 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public SessionStats stats(Instant now) {
         Objects.requireNonNull(now, "now");
+        checkOpen();
         Sql sql = table.stats;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
@@ -331,7 +343,10 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
-    /** Closes the pool this store built; a {@link DataSource} handed in stays open. Idempotent. */
+    /**
+     * Closes the pool this store built; a {@link DataSource} handed in stays open, but this store
+     * refuses work on it from now on, as on its own pool. Idempotent.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true) && ownedPool != null) {
@@ -391,39 +406,10 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
-    /** Checks the name and the value of an attribute before any statement runs. */
-    static void validateAttribute(String name, JsonNode value) {
-        SessionJson.validateName(name);
-        SessionJson.validate(name, value);
-    }
-
-
-    private static void requireStorable(String what, String text) {
-        if (text != null && !SessionJson.isStorable(text)) {
-            throw new IllegalArgumentException(what + " holds a \\u0000 character or an unpaired surrogate");
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the postgres session store on " + table.qualifiedName() + " is closed");
         }
-    }
-
-    /**
-     * Client metadata (address, user agent) is informational: characters PostgreSQL cannot hold
-     * are replaced rather than failing the request.
-     */
-    private static String clientText(String text) {
-        if (text == null || SessionJson.isStorable(text)) {
-            return text;
-        }
-        StringBuilder clean = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                clean.append(c).append(text.charAt(++i));
-            } else if (c == '\u0000' || Character.isSurrogate(c)) {
-                clean.append('\uFFFD');
-            } else {
-                clean.append(c);
-            }
-        }
-        return clean.toString();
     }
 
     /**
@@ -434,12 +420,7 @@ public final class PostgresSessionStore implements SessionStore {
     private record DeltaBinding(SessionDelta delta, String[] removed, String set, String increments) {
 
         static DeltaBinding of(SessionDelta delta) {
-            delta.set().forEach(PostgresSessionStore::validateAttribute);
-            delta.removed().forEach(SessionJson::validateName);
-            delta.increments().keySet().forEach(SessionJson::validateName);
-            if (delta.principalChanged()) {
-                requireStorable("principal", delta.principal());
-            }
+            SessionJson.validate(delta);
             if (!delta.changesAttributes()) {
                 return new DeltaBinding(delta, NO_KEYS, EMPTY_OBJECT, EMPTY_OBJECT);
             }

@@ -50,19 +50,20 @@ final class SessionRows {
         LookupKey key = key(rs.getBytes(1));
         try {
             Map<String, JsonNode> attributes = SessionJson.readAttributes(rs.getString(2));
-            return Optional.of(new SessionData(
-                    key,
-                    attributes,
-                    rs.getString(3),
-                    instant(rs, 4),
-                    instant(rs, 5),
-                    instant(rs, 6),
-                    instant(rs, 7),
-                    Duration.ofMillis(rs.getLong(8)),
-                    rs.getString(9),
-                    rs.getString(10),
-                    SessionStatus.fromCode(rs.getString(11)),
-                    rs.getLong(12)));
+            return Optional.of(SessionData.builder()
+                    .key(key)
+                    .attributes(attributes)
+                    .principal(rs.getString(3))
+                    .createdAt(instant(rs, 4))
+                    .lastAccessedAt(instant(rs, 5))
+                    .idleExpiresAt(instant(rs, 6))
+                    .absoluteExpiresAt(instant(rs, 7))
+                    .idleTimeout(Duration.ofMillis(rs.getLong(8)))
+                    .ip(rs.getString(9))
+                    .userAgent(rs.getString(10))
+                    .status(SessionStatus.fromCode(rs.getString(11)))
+                    .version(rs.getLong(12))
+                    .build());
         } catch (IllegalArgumentException | NullPointerException e) {
             warnOnce(key, e);
             return Optional.empty();

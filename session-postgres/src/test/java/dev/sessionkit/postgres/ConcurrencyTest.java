@@ -1,21 +1,21 @@
 package dev.sessionkit.postgres;
 
-import static dev.sessionkit.postgres.Sessions.T0;
-import static dev.sessionkit.postgres.Sessions.json;
-import static dev.sessionkit.postgres.Sessions.newKey;
+import static dev.sessionkit.testkit.Fixtures.json;
+import static dev.sessionkit.testkit.Fixtures.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
-import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.Fixtures;
+import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Timeout;
 /** Races the failure reports of other JDBC session stores are about: duplicate keys, sweeper deadlocks. */
 final class ConcurrencyTest {
 
+    private static final Instant T0 = MutableClock.DEFAULT_START;
+
     private static final int THREADS = 8;
     private static PostgresFixture.Database database;
     private static PostgresSessionStore store;
@@ -43,7 +45,10 @@ final class ConcurrencyTest {
     @BeforeAll
     static void start() {
         database = PostgresFixture.freshDatabase();
-        store = Sessions.store(database, "raced");
+        store = PostgresSessionStore.builder()
+                .settings(PostgresStoreSettings.builder().table("raced").build())
+                .dataSource(database.dataSource())
+                .build();
     }
 
     @AfterAll
@@ -63,7 +68,7 @@ final class ConcurrencyTest {
         LookupKey key = newKey();
 
         List<Boolean> results = race(THREADS, thread -> store.create(
-                Sessions.session(key, Map.of("thread", json(String.valueOf(thread))), null)));
+                Fixtures.session(T0).key(key).attribute("thread", json(String.valueOf(thread))).build()));
 
         assertThat(results).containsOnlyOnce(true);
         int winner = results.indexOf(true);
@@ -76,7 +81,7 @@ final class ConcurrencyTest {
         LookupKey target = newKey();
         List<SessionData> sessions = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
-            SessionData s = Sessions.session(Map.of("n", json(String.valueOf(i))));
+            SessionData s = Fixtures.session(T0).attribute("n", json(String.valueOf(i))).build();
             store.create(s);
             sessions.add(s);
         }
@@ -97,9 +102,8 @@ final class ConcurrencyTest {
         Set<LookupKey> expired = new HashSet<>();
         for (int i = 0; i < 1_000; i++) {
             boolean expiring = i % 2 == 0;
-            SessionData s = new SessionData(newKey(), Map.of("i", json(String.valueOf(i))), "user" + (i % 10), T0, T0,
-                    T0.plus(expiring ? shortIdle : Duration.ofHours(1)), T0.plus(Duration.ofDays(7)), Sessions.IDLE,
-                    null, null, SessionStatus.ACTIVE, 0);
+            SessionData s = Fixtures.session(T0).attribute("i", json(String.valueOf(i))).principal("user" + (i % 10))
+                    .idleExpiresAt(T0.plus(expiring ? shortIdle : Duration.ofHours(1))).build();
             store.create(s);
             (expiring ? expired : live).add(s.key());
         }
@@ -118,13 +122,13 @@ final class ConcurrencyTest {
                         for (int i = offset; i < live.size(); i += 4) {
                             LookupKey key = live.get(i);
                             boolean written = i % 2 == 0
-                                    ? store.apply(key, Sessions.increment("writes", 1), now).isPresent()
+                                    ? store.apply(key, Fixtures.delta().increment("writes", 1).build(), now).isPresent()
                                     : store.touch(key, new Touch(now, now.plus(Duration.ofHours(1))), now);
                             if (!written) {
                                 lostWrites.incrementAndGet();
                             }
                             // writes to expired sessions must fail, and must not block the sweep
-                            store.apply(expiredKey(expired, i), Sessions.increment("late", 1), now);
+                            store.apply(expiredKey(expired, i), Fixtures.delta().increment("late", 1).build(), now);
                         }
                         round++;
                     }

@@ -1,15 +1,17 @@
 package dev.sessionkit.postgres;
 
-import static dev.sessionkit.postgres.Sessions.T0;
-import static dev.sessionkit.postgres.Sessions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionkit.SessionData;
 import dev.sessionkit.StoreUnavailableException;
+import dev.sessionkit.testkit.Fixtures;
+import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 /** A database that goes away: fast StoreUnavailableException, then recovery without a restart of the store. */
 final class OutageTest {
+
+    private static final Instant T0 = MutableClock.DEFAULT_START;
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final long FAST_MILLIS = 3_000;
@@ -28,7 +32,7 @@ final class OutageTest {
             PostgresStoreSettings settings = PostgresStoreSettings.builder().databaseUrl(server.jdbcUrl())
                     .connectTimeout(CONNECT_TIMEOUT).poolSize(4).build();
             try (PostgresSessionStore store = PostgresSessionStore.builder().settings(settings).build()) {
-                SessionData created = Sessions.session(Map.of("a", json("1")));
+                SessionData created = Fixtures.session(T0).attribute("a", "1").build();
                 store.create(created);
                 assertThat(store.load(created.key(), T0)).contains(created);
 
@@ -42,7 +46,7 @@ final class OutageTest {
                     assertThat(millisSince(start)).as("failure #%d took too long", attempt).isLessThan(FAST_MILLIS);
                 }
                 long start = System.nanoTime();
-                assertThatThrownBy(() -> store.apply(created.key(), Sessions.increment("n", 1), T0))
+                assertThatThrownBy(() -> store.apply(created.key(), Fixtures.delta().increment("n", 1).build(), T0))
                         .isInstanceOfSatisfying(StoreUnavailableException.class,
                                 e -> assertThat(e.operation()).isEqualTo("apply"));
                 assertThat(millisSince(start)).isLessThan(FAST_MILLIS);
@@ -50,7 +54,7 @@ final class OutageTest {
                 server.start();
 
                 assertThat(loadWithin(store, created, Duration.ofSeconds(30))).contains(created);
-                assertThat(store.apply(created.key(), Sessions.increment("n", 1), T0)).isPresent();
+                assertThat(store.apply(created.key(), Fixtures.delta().increment("n", 1).build(), T0)).isPresent();
             }
         }
     }

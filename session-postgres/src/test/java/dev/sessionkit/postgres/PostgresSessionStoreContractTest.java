@@ -4,6 +4,7 @@ import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.SessionStoreContract;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

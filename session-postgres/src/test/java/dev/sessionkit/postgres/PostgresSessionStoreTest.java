@@ -1,16 +1,16 @@
 package dev.sessionkit.postgres;
 
-import static dev.sessionkit.postgres.Sessions.T0;
-import static dev.sessionkit.postgres.Sessions.json;
-import static dev.sessionkit.postgres.Sessions.session;
+import static dev.sessionkit.testkit.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sessionkit.AttributeSerializationException;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.Fixtures;
+import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,8 +19,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /** What is particular to PostgreSQL, beyond the contract: the audit trail, jsonb, HOT updates. */
 final class PostgresSessionStoreTest {
+
+    private static final Instant T0 = MutableClock.DEFAULT_START;
 
     private static final Duration RETENTION = Duration.ofDays(30);
     private static PostgresFixture.Database database;
@@ -50,7 +50,8 @@ final class PostgresSessionStoreTest {
 
     @Test
     void logoutKeepsTheRowAsAnAuditTrailUntilTheRetentionPasses() {
-        SessionData created = Sessions.session(Sessions.newKey(), Map.of("a", json("1")), "alice");
+        SessionData created = Fixtures.session(T0).attribute("a", "1").principal("alice")
+                .client("203.0.113.7", "JUnit").build();
         store.create(created);
         Instant logout = T0.plus(Duration.ofMinutes(5));
 
@@ -67,67 +68,36 @@ final class PostgresSessionStoreTest {
 
     @Test
     void attributesAreQueryableJsonForOperators() {
-        SessionData created = Sessions.session(Sessions.newKey(), Map.of("userId", json("42"), "cart", json("[1,2]")),
-                "bob");
+        SessionData created = Fixtures.session(T0).attribute("userId", "42").attribute("cart", "[1,2]")
+                .principal("bob").build();
         store.create(created);
 
         assertThat(row(created, "data->>'userId', jsonb_array_length(data->'cart')")).containsExactly("42", "2");
     }
 
     @Test
-    void incrementOfAValueSetInTheSameDeltaStartsFromTheSetValue() {
-        SessionData created = session(Map.of("n", json("100"), "gone", json("7")));
-        store.create(created);
-        SessionDelta delta = new SessionDelta(Map.of("n", json("5")), Set.of("gone"), Map.of("n", 1L, "gone", 2L,
-                "fresh", 3L), false, null, null, null, null);
+    void closeLeavesAGivenDataSourceOpen() throws SQLException {
+        PostgresSessionStore own = PostgresSessionStore.builder()
+                .settings(PostgresStoreSettings.builder().build())
+                .dataSource(database.dataSource())
+                .build();
 
-        SessionData applied = store.apply(created.key(), delta, T0).orElseThrow();
+        own.close();
 
-        assertThat(applied.attributes()).isEqualTo(created.apply(delta).attributes());
-        assertThat(applied.attributes().get("n").asLong()).isEqualTo(6);
-        assertThat(applied.attributes().get("gone").asLong()).isEqualTo(2);
-    }
-
-    @Test
-    void incrementOfAnIntegerBeyondALongStartsFromZeroAsInJava() {
-        SessionData created = session(Map.of("huge", json("123456789012345678901234567890"), "real", json("2.5")));
-        store.create(created);
-        SessionDelta delta = new SessionDelta(Map.of(), Set.of(), Map.of("huge", 1L, "real", 1L), false, null, null,
-                null, null);
-
-        SessionData applied = store.apply(created.key(), delta, T0).orElseThrow();
-
-        assertThat(applied.attributes()).isEqualTo(created.apply(delta).attributes());
-    }
-
-    @Test
-    void attributeNameWithNulIsRejectedBeforeAnyStatement() {
-        SessionData created = session(Map.of("a", json("1")));
-        store.create(created);
-
-        assertThatThrownBy(() -> store.apply(created.key(), Sessions.set("bad\u0000name", json("1")), T0))
-                .isInstanceOfSatisfying(AttributeSerializationException.class,
-                        e -> assertThat(e.attributeName()).isEqualTo("bad\u0000name"));
-        assertThatThrownBy(() -> store.apply(created.key(), Sessions.increment("bad\u0000", 1), T0))
-                .isInstanceOf(AttributeSerializationException.class);
-    }
-
-    @Test
-    void principalWithNulIsRejectedAndUserAgentWithNulIsCleaned() {
-        SessionData bad = new SessionData(Sessions.newKey(), Map.of(), "eve\u0000", T0, T0, T0.plus(Sessions.IDLE),
-                T0.plus(Duration.ofDays(1)), Sessions.IDLE, null, null, SessionStatus.ACTIVE, 0);
-        assertThatThrownBy(() -> store.create(bad)).isInstanceOf(IllegalArgumentException.class);
-
-        SessionData odd = new SessionData(Sessions.newKey(), Map.of(), null, T0, T0, T0.plus(Sessions.IDLE),
-                T0.plus(Duration.ofDays(1)), Sessions.IDLE, "::1", "Mozilla\u0000\uD800", SessionStatus.ACTIVE, 0);
-        assertThat(store.create(odd)).isTrue();
-        assertThat(store.load(odd.key(), T0).orElseThrow().userAgent()).isEqualTo("Mozilla\uFFFD\uFFFD");
-        assertThat(store.findByPrincipal("eve\u0000", T0)).isEmpty();
+        assertThatThrownBy(() -> own.load(Fixtures.newKey(), T0)).isInstanceOf(IllegalStateException.class);
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement ps = connection.prepareStatement("select count(*) from sessions");
+                ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+        }
+        SessionData created = Fixtures.session(T0).build();
+        assertThat(store.create(created)).as("another store on the same DataSource").isTrue();
+        assertThat(store.load(created.key(), T0)).contains(created);
     }
 
     @Test
     void attributeWritesWithoutTouchAreHotUpdatesAndATouchIsNot() throws SQLException {
-        SessionData created = session(Map.of("a", json("1")));
+        SessionData created = Fixtures.session(T0).attribute("a", json("1")).build();
         store.create(created);
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setAutoCommit(false);
@@ -139,12 +109,12 @@ final class PostgresSessionStoreTest {
                 // counters not yet reported by earlier transactions on this connection come first
                 List<Long> before = updates(connection);
                 for (int i = 0; i < 5; i++) {
-                    assertThat(inTransaction.apply(created.key(), Sessions.increment("a", 1), T0)).isPresent();
+                    assertThat(inTransaction.apply(created.key(), Fixtures.delta().increment("a", 1).build(), T0)).isPresent();
                 }
                 assertThat(since(before, updates(connection))).containsExactly(5L, 5L);
 
                 Instant later = T0.plus(Duration.ofMinutes(10));
-                inTransaction.touch(created.key(), new Touch(later, later.plus(Sessions.IDLE)), later);
+                inTransaction.touch(created.key(), new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT)), later);
 
                 assertThat(since(before, updates(connection))).as("moving expires_at changes an indexed column")
                         .containsExactly(6L, 5L);

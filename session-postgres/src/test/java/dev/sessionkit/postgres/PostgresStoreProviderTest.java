@@ -1,7 +1,5 @@
 package dev.sessionkit.postgres;
 
-import static dev.sessionkit.postgres.Sessions.T0;
-import static dev.sessionkit.postgres.Sessions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +11,11 @@ import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStores;
 import dev.sessionkit.StoreContext;
 import dev.sessionkit.StoreProvider;
+import dev.sessionkit.testkit.Fixtures;
+import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 final class PostgresStoreProviderTest {
+
+    private static final Instant T0 = MutableClock.DEFAULT_START;
 
     private static PostgresFixture.Database database;
 
@@ -77,7 +81,7 @@ final class PostgresStoreProviderTest {
 
     @Test
     void opensFromAPostgresUrlWithItsOwnPool() {
-        SessionData created = Sessions.session(Map.of("a", json("1")));
+        SessionData created = Fixtures.session(T0).attribute("a", "1").build();
 
         try (SessionStore store = open(Map.of(PostgresStoreSettings.DATABASE_URL, database.databaseUrl(),
                 PostgresStoreSettings.SESSION_TABLE, "from_env"))) {

@@ -1,13 +1,14 @@
 package dev.sessionkit.postgres;
 
-import static dev.sessionkit.postgres.Sessions.T0;
-import static dev.sessionkit.postgres.Sessions.json;
-import static dev.sessionkit.postgres.Sessions.session;
+import static dev.sessionkit.testkit.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionData;
+import dev.sessionkit.testkit.Fixtures;
+import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 final class SchemaMigratorTest {
+
+    private static final Instant T0 = MutableClock.DEFAULT_START;
 
     private static final String SCRIPT = "/db/sessionkit/V1__create_sessions.sql";
     private static PostgresFixture.Database database;
@@ -53,7 +56,7 @@ final class SchemaMigratorTest {
     void principalLookupsUseThePartialPrincipalIndex() {
         PostgresStoreSettings settings = PostgresStoreSettings.builder().table("by_principal").build();
         try (PostgresSessionStore store = build(settings, database.dataSource())) {
-            store.create(session(Map.of()));
+            store.create(Fixtures.session(T0).build());
         }
         // one connection, so the planner setting applies to the EXPLAIN
         List<String> plan = new ArrayList<>();
@@ -76,7 +79,7 @@ final class SchemaMigratorTest {
     @Test
     void migratingTwiceLeavesOneWorkingTable() {
         PostgresStoreSettings settings = PostgresStoreSettings.builder().table("twice").build();
-        SessionData created = session(Map.of("a", json("1")));
+        SessionData created = Fixtures.session(T0).attribute("a", json("1")).build();
         try (PostgresSessionStore first = build(settings, database.dataSource())) {
             first.create(created);
         }
@@ -129,7 +132,7 @@ final class SchemaMigratorTest {
         PostgresFixture.Database own = PostgresFixture.freshDatabase();
         try (own) {
             own.execute(script());
-            SessionData created = session(Map.of("a", json("1")));
+            SessionData created = Fixtures.session(T0).attribute("a", json("1")).build();
             try (PostgresSessionStore store = build(PostgresStoreSettings.builder().schemaAuto(false).build(), own.dataSource())) {
                 assertThat(store.create(created)).isTrue();
                 assertThat(store.load(created.key(), T0)).contains(created);
@@ -162,7 +165,7 @@ final class SchemaMigratorTest {
     @Test
     void reservedWordsAndMixedCaseNamesWorkBecauseEveryNameIsQuoted() {
         PostgresStoreSettings settings = PostgresStoreSettings.builder().schema("select").table("Order").build();
-        SessionData created = session(Map.of("a", json("1")));
+        SessionData created = Fixtures.session(T0).attribute("a", json("1")).build();
 
         try (PostgresSessionStore store = build(settings, database.dataSource())) {
             assertThat(store.create(created)).isTrue();

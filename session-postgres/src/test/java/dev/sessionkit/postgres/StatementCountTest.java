@@ -1,9 +1,7 @@
 package dev.sessionkit.postgres;
 
-import static dev.sessionkit.postgres.Sessions.T0;
-import static dev.sessionkit.postgres.Sessions.json;
-import static dev.sessionkit.postgres.Sessions.newKey;
-import static dev.sessionkit.postgres.Sessions.session;
+import static dev.sessionkit.testkit.Fixtures.json;
+import static dev.sessionkit.testkit.Fixtures.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionkit.LookupKey;
@@ -12,10 +10,11 @@ import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
 import dev.sessionkit.testkit.CountingDataSource;
+import dev.sessionkit.testkit.Fixtures;
+import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every store operation is one statement on one connection: the performance design of the store. */
 final class StatementCountTest {
+
+    private static final Instant T0 = MutableClock.DEFAULT_START;
 
     private static PostgresFixture.Database database;
     private static CountingDataSource counting;
@@ -46,17 +47,17 @@ final class StatementCountTest {
 
     @Test
     void everyOperationIsOneStatementOnOneConnection() {
-        SessionData created = session(Map.of("cart", json("[1]"), "hits", json("1")));
+        SessionData created = Fixtures.session(T0).attribute("cart", json("[1]")).attribute("hits", json("1")).build();
         Instant now = T0.plusSeconds(60);
-        Touch touch = new Touch(now, now.plus(Sessions.IDLE));
-        SessionDelta delta = new SessionDelta(Map.of("name", json("\"Ada\"")), Set.of("cart"), Map.of("hits", 2L),
-                true, "ada", null, null, touch);
+        Touch touch = new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT));
+        SessionDelta delta = Fixtures.delta().set("name", "\"Ada\"").remove("cart").increment("hits", 2).principal("ada")
+                .touch(touch.lastAccessedAt(), touch.idleExpiresAt()).build();
         LookupKey moved = newKey();
 
         assertThat(count(() -> store.create(created))).isEqualTo(1);
         assertThat(count(() -> store.load(created.key(), now))).isEqualTo(1);
         assertThat(count(() -> store.apply(created.key(), delta, now))).isEqualTo(1);
-        assertThat(count(() -> store.apply(created.key(), Sessions.increment("hits", 1), now))).isEqualTo(1);
+        assertThat(count(() -> store.apply(created.key(), Fixtures.delta().increment("hits", 1).build(), now))).isEqualTo(1);
         assertThat(count(() -> store.touch(created.key(), touch, now))).isEqualTo(1);
         assertThat(count(() -> store.changeKey(created.key(), moved, SessionDelta.empty(), now))).isEqualTo(1);
         assertThat(count(() -> store.findByPrincipal("ada", now))).isEqualTo(1);

@@ -7,6 +7,7 @@ import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.servlet.app.Exploding;
+import dev.sessionkit.testkit.FailingStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +66,7 @@ abstract class SessionFilterContract {
 
     /** A store, a manager over it and the container, as an application starts them. */
     private void startApplication() throws Exception {
-        store = new FailingStore(stores.open(settings, Clock.systemUTC()));
+        store = FailingStore.wrapping(stores.open(settings, Clock.systemUTC()));
         manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
         SessionFilter filter = SessionFilter.builder(manager).listener(listener).build();
         base = container.start(new TestServlet(), context -> SessionFilter.register(context, filter));
@@ -93,7 +94,7 @@ abstract class SessionFilterContract {
 
     @BeforeEach
     void reset() {
-        store.down(false);
+        store.recover();
         listener.clear();
     }
 
@@ -580,7 +581,7 @@ abstract class SessionFilterContract {
         if (stores.canStopBackend()) {
             stores.stopBackend();
         } else {
-            store.down(true);
+            store.failAll();
         }
     }
 
@@ -588,7 +589,7 @@ abstract class SessionFilterContract {
         if (stores.canStopBackend()) {
             stores.startBackend();
         } else {
-            store.down(false);
+            store.recover();
         }
     }
 

@@ -6,11 +6,12 @@ import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStore;
-import dev.sessionkit.postgres.PostgresFixture;
-import dev.sessionkit.postgres.PostgresSessionStore;
-import dev.sessionkit.postgres.PostgresStoreSettings;
 import dev.sessionkit.memory.CaffeineSessionStore;
 import dev.sessionkit.memory.MemoryStoreSettings;
+import dev.sessionkit.postgres.PostgresSessionStore;
+import dev.sessionkit.postgres.PostgresStoreSettings;
+import dev.sessionkit.testkit.FailingStore;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,8 +20,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Opens the store a contract test runs on, and takes its backend down for the outage test when it
@@ -42,8 +41,7 @@ interface StoreKit extends AutoCloseable {
      * the store's own {@code apply}.
      */
     default void writeRawAttribute(SessionStore store, LookupKey key, String name, String json) throws Exception {
-        SessionDelta delta = new SessionDelta(Map.of(name, SessionJson.parse(json)), Set.of(), Map.of(), false, null,
-                null, null, null);
+        SessionDelta delta = SessionDelta.builder().set(name, SessionJson.parse(json)).build();
         if (store.apply(key, delta, Instant.now()).isEmpty()) {
             throw new IllegalStateException("no live session under " + key);
         }

@@ -3,7 +3,7 @@ package dev.sessionkit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sessionkit.postgres.PostgresFixture;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;

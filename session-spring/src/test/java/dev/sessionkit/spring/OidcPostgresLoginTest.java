@@ -2,7 +2,7 @@ package dev.sessionkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sessionkit.postgres.PostgresFixture;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.sessionkit.spring;
 
-import dev.sessionkit.postgres.PostgresFixture;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.util.Map;
 
 /**

@@ -2,7 +2,7 @@ package dev.sessionkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sessionkit.postgres.PostgresFixture;
+import dev.sessionkit.testkit.postgres.PostgresFixture;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

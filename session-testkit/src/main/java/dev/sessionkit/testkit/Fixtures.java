@@ -6,182 +6,204 @@ import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionId;
 import dev.sessionkit.SessionJson;
-import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Builders for the snapshots and deltas the contract suite writes. Every time they produce has
- * whole seconds, so stores with microsecond or millisecond precision hold it exactly.
+ * Test data for store tests: the snapshots and deltas {@link SessionStoreContract} writes, for a
+ * store's own tests too. Snapshots get a fresh key, the default timeouts and a status of
+ * {@link dev.sessionkit.SessionStatus#ACTIVE}; attributes and delta values may be given as JSON
+ * text. Every time these builders derive has whole seconds when the time given has, so stores
+ * with microsecond or millisecond precision hold it exactly.
+ *
+ * <pre>{@code
+ * SessionData s = Fixtures.session(now).principal("alice").attribute("cart", "[1, 2]").build();
+ * SessionDelta d = Fixtures.delta().set("cart", "[3]").increment("visits", 1).build();
+ * }</pre>
+ *
+ * <p>The builders are thin: they fill in defaults and hand over to {@link SessionData#builder()} and
+ * {@link SessionDelta#builder()}, which check everything. Not thread-safe.
  */
-final class Fixtures {
+public final class Fixtures {
 
-    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(30);
-    static final Duration ABSOLUTE_TTL = Duration.ofDays(7);
+    /** The idle timeout of {@link #session(Instant)}: 30 minutes. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(30);
+    /** The absolute lifetime of {@link #session(Instant)}: 7 days. */
+    public static final Duration ABSOLUTE_TTL = Duration.ofDays(7);
 
     private Fixtures() {
     }
 
     /** A fresh key, derived from a random id the way the manager derives it. */
-    static LookupKey newKey() {
+    public static LookupKey newKey() {
         return SessionId.generate().lookupKey();
     }
 
-    /** An anonymous session created at {@code createdAt}, with the default timeouts and a new key. */
-    static SessionBuilder session(Instant createdAt) {
+    /**
+     * An anonymous session created and last accessed at {@code createdAt}, with a new key, idle
+     * expiry {@link #IDLE_TIMEOUT} and absolute expiry {@link #ABSOLUTE_TTL} later, version 0.
+     */
+    public static SessionBuilder session(Instant createdAt) {
         return new SessionBuilder(createdAt);
     }
 
-    static DeltaBuilder delta() {
+    /** A delta that changes nothing until told to. */
+    public static DeltaBuilder delta() {
         return new DeltaBuilder();
     }
 
-    static JsonNode json(String text) {
+    /**
+     * Parses JSON text into a tree.
+     *
+     * @throws IllegalArgumentException if {@code text} is not JSON
+     */
+    public static JsonNode json(String text) {
         return SessionJson.parse(text);
     }
 
-    static final class SessionBuilder {
-        private LookupKey key = newKey();
+    /** Builds a {@link SessionData} with the defaults of {@link Fixtures#session(Instant)}. */
+    public static final class SessionBuilder {
+        private final SessionData.Builder data;
         private final Map<String, JsonNode> attributes = new HashMap<>();
-        private String principal;
-        private final Instant createdAt;
         private Instant lastAccessedAt;
-        private Instant idleExpiresAt;
-        private Instant absoluteExpiresAt;
-        private Duration idleTimeout = IDLE_TIMEOUT;
-        private String ip;
-        private String userAgent;
-        private long version;
 
         private SessionBuilder(Instant createdAt) {
-            this.createdAt = createdAt;
             this.lastAccessedAt = createdAt;
-            this.idleExpiresAt = createdAt.plus(IDLE_TIMEOUT);
-            this.absoluteExpiresAt = createdAt.plus(ABSOLUTE_TTL);
+            this.data = SessionData.builder()
+                    .key(newKey())
+                    .createdAt(createdAt)
+                    .lastAccessedAt(createdAt)
+                    .idleExpiresAt(createdAt.plus(IDLE_TIMEOUT))
+                    .absoluteExpiresAt(createdAt.plus(ABSOLUTE_TTL))
+                    .idleTimeout(IDLE_TIMEOUT);
         }
 
-        SessionBuilder key(LookupKey value) {
-            this.key = value;
+        /** Files the session under {@code value} instead of a new key. */
+        public SessionBuilder key(LookupKey value) {
+            data.key(value);
             return this;
         }
 
         /** Adds an attribute given as JSON text. */
-        SessionBuilder attribute(String name, String jsonText) {
+        public SessionBuilder attribute(String name, String jsonText) {
             return attribute(name, json(jsonText));
         }
 
-        SessionBuilder attribute(String name, JsonNode value) {
+        /** Adds an attribute. */
+        public SessionBuilder attribute(String name, JsonNode value) {
             attributes.put(name, value);
             return this;
         }
 
-        SessionBuilder principal(String value) {
-            this.principal = value;
+        /** The signed-in user; {@code null} for anonymous. */
+        public SessionBuilder principal(String value) {
+            data.principal(value);
             return this;
         }
 
-        SessionBuilder lastAccessedAt(Instant value) {
+        /** The last access; {@link #idleTimeout(Duration)} counts from it. */
+        public SessionBuilder lastAccessedAt(Instant value) {
             this.lastAccessedAt = value;
+            data.lastAccessedAt(value);
             return this;
         }
 
         /** Sets the idle timeout and an idle expiry one timeout after the last access. */
-        SessionBuilder idleTimeout(Duration value) {
-            this.idleTimeout = value;
-            this.idleExpiresAt = lastAccessedAt.plus(value);
+        public SessionBuilder idleTimeout(Duration value) {
+            data.idleTimeout(value).idleExpiresAt(lastAccessedAt.plus(value));
             return this;
         }
 
-        SessionBuilder idleExpiresAt(Instant value) {
-            this.idleExpiresAt = value;
+        /** The idle expiry, leaving the idle timeout as it is. */
+        public SessionBuilder idleExpiresAt(Instant value) {
+            data.idleExpiresAt(value);
             return this;
         }
 
-        SessionBuilder absoluteExpiresAt(Instant value) {
-            this.absoluteExpiresAt = value;
+        /** The absolute expiry. */
+        public SessionBuilder absoluteExpiresAt(Instant value) {
+            data.absoluteExpiresAt(value);
             return this;
         }
 
-        SessionBuilder client(String newIp, String newUserAgent) {
-            this.ip = newIp;
-            this.userAgent = newUserAgent;
+        /** The client address and user agent; either may be {@code null}. */
+        public SessionBuilder client(String ip, String userAgent) {
+            data.ip(ip).userAgent(userAgent);
             return this;
         }
 
-        SessionBuilder version(long value) {
-            this.version = value;
+        /** The version the store is handed. */
+        public SessionBuilder version(long value) {
+            data.version(value);
             return this;
         }
 
-        SessionData build() {
-            return new SessionData(key, attributes, principal, createdAt, lastAccessedAt, idleExpiresAt,
-                    absoluteExpiresAt, idleTimeout, ip, userAgent, SessionStatus.ACTIVE, version);
+        /** The snapshot; see {@link SessionData.Builder#build()} for what it checks. */
+        public SessionData build() {
+            return data.attributes(attributes).build();
         }
     }
 
-    static final class DeltaBuilder {
-        private final Map<String, JsonNode> set = new HashMap<>();
-        private final Set<String> removed = new HashSet<>();
-        private final Map<String, Long> increments = new HashMap<>();
-        private boolean principalChanged;
-        private String principal;
-        private Instant absoluteExpiresAt;
-        private Duration idleTimeout;
-        private Touch touch;
+    /** Builds a {@link SessionDelta}, with values given as JSON text where that is handy. */
+    public static final class DeltaBuilder {
+        private final SessionDelta.Builder delta = SessionDelta.builder();
 
         private DeltaBuilder() {
         }
 
         /** Sets an attribute given as JSON text. */
-        DeltaBuilder set(String name, String jsonText) {
+        public DeltaBuilder set(String name, String jsonText) {
             return set(name, json(jsonText));
         }
 
-        DeltaBuilder set(String name, JsonNode value) {
-            set.put(name, value);
+        /** Sets an attribute. */
+        public DeltaBuilder set(String name, JsonNode value) {
+            delta.set(name, value);
             return this;
         }
 
-        DeltaBuilder remove(String name) {
-            removed.add(name);
+        /** Removes an attribute. */
+        public DeltaBuilder remove(String name) {
+            delta.remove(name);
             return this;
         }
 
-        DeltaBuilder increment(String name, long by) {
-            increments.put(name, by);
+        /** Adds to a counter. */
+        public DeltaBuilder increment(String name, long by) {
+            delta.increment(name, by);
             return this;
         }
 
         /** Writes the principal; {@code null} signs out. */
-        DeltaBuilder principal(String value) {
-            this.principalChanged = true;
-            this.principal = value;
+        public DeltaBuilder principal(String value) {
+            delta.principal(value);
             return this;
         }
 
-        DeltaBuilder absoluteExpiresAt(Instant value) {
-            this.absoluteExpiresAt = value;
+        /** A new absolute expiry. */
+        public DeltaBuilder absoluteExpiresAt(Instant value) {
+            delta.absoluteExpiresAt(value);
             return this;
         }
 
-        DeltaBuilder idleTimeout(Duration value) {
-            this.idleTimeout = value;
+        /** A new idle timeout. */
+        public DeltaBuilder idleTimeout(Duration value) {
+            delta.idleTimeout(value);
             return this;
         }
 
-        DeltaBuilder touch(Instant lastAccessedAt, Instant idleExpiresAt) {
-            this.touch = new Touch(lastAccessedAt, idleExpiresAt);
+        /** A touch to {@code lastAccessedAt} with idle expiry {@code idleExpiresAt}. */
+        public DeltaBuilder touch(Instant lastAccessedAt, Instant idleExpiresAt) {
+            delta.touch(new Touch(lastAccessedAt, idleExpiresAt));
             return this;
         }
 
-        SessionDelta build() {
-            return new SessionDelta(set, removed, increments, principalChanged, principal, absoluteExpiresAt,
-                    idleTimeout, touch);
+        /** The delta; see {@link SessionDelta.Builder#build()} for what it checks. */
+        public SessionDelta build() {
+            return delta.build();
         }
     }
 }

@@ -6,6 +6,7 @@ import static dev.sessionkit.testkit.Fixtures.newKey;
 import static dev.sessionkit.testkit.Fixtures.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import dev.sessionkit.AttributeSerializationException;
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
@@ -54,6 +56,15 @@ import org.junit.jupiter.api.Timeout;
  * for an empty store; after each test it closes the store. Tests never sleep: they move the clock,
  * or pass a {@code now} later than the clock, which also checks that a store judges liveness by the
  * {@code now} it is given and not by when its backend happens to drop expired data.
+ *
+ * <p>The suite pins what a store accepts and returns, the same for every store: input is checked
+ * with {@link SessionJson#validate(SessionData)} and {@link SessionJson#validate(SessionDelta)}
+ * (an unstorable attribute name or value fails with
+ * {@link AttributeSerializationException}, an unstorable principal with
+ * {@link IllegalArgumentException}, and nothing is written); client metadata comes back as
+ * {@link SessionJson#clientText(String)} cleans it; after {@link SessionStore#close()} every
+ * operation but {@code close} and {@code name} fails with {@link IllegalStateException}.
+ * {@link Fixtures} builds the data the suite writes, for a store's own tests too.
  *
  * <p>Every time the suite writes has whole seconds, so stores with coarser precision than
  * {@link Instant} (PostgreSQL keeps microseconds) round-trip it exactly. Stores that keep ended
@@ -226,9 +237,8 @@ public abstract class SessionStoreContract {
 
         SessionData applied = store.apply(created.key(), delta().set("b", "2").build(), t0).orElseThrow();
 
-        assertThat(applied).isEqualTo(new SessionData(created.key(), applied.attributes(), "alice", t0, t0,
-                created.idleExpiresAt(), created.absoluteExpiresAt(), created.idleTimeout(), "198.51.100.1",
-                "curl/8", SessionStatus.ACTIVE, created.version() + 1));
+        assertThat(applied).isEqualTo(created.toBuilder().attributes(applied.attributes())
+                .version(created.version() + 1).build());
         assertThat(applied.attributes()).containsOnlyKeys("a", "b");
     }
 
@@ -386,6 +396,40 @@ public abstract class SessionStoreContract {
                 clock.instant()).orElseThrow();
 
         assertThat(applied.attributes().get("bytes").asLong()).isEqualTo(8_000_000_000L);
+    }
+
+    @Test
+    void incrementsOfNamesSetOrRemovedInTheSameDeltaStartFromWhatTheDeltaLeaves() {
+        SessionData created = session(clock.instant()).attribute("n", "100").attribute("gone", "7").build();
+        store.create(created);
+        SessionDelta delta = delta().set("n", "5").remove("gone").increment("n", 1).increment("gone", 2)
+                .increment("fresh", 3).build();
+
+        SessionData applied = store.apply(created.key(), delta, clock.instant()).orElseThrow();
+
+        assertThat(applied.attributes().get("n").asLong()).isEqualTo(6);
+        assertThat(applied.attributes().get("gone").asLong()).isEqualTo(2);
+        assertThat(applied.attributes().get("fresh").asLong()).isEqualTo(3);
+        assertThat(applied.attributes()).isEqualTo(created.apply(delta).attributes());
+        assertThat(store.load(created.key(), clock.instant())).contains(applied);
+    }
+
+    @Test
+    void integersBeyondALongAreKeptAndAnIncrementOfOneStartsFromZero() {
+        String huge = "123456789012345678901234567890";
+        SessionData created = session(clock.instant()).attribute("huge", huge).attribute("kept", huge)
+                .attribute("real", "2.5").build();
+        store.create(created);
+        assertThat(store.load(created.key(), clock.instant()).orElseThrow().attributes().get("kept"))
+                .isEqualTo(json(huge));
+        SessionDelta delta = delta().increment("huge", 1).increment("real", 1).build();
+
+        SessionData applied = store.apply(created.key(), delta, clock.instant()).orElseThrow();
+
+        assertThat(applied.attributes().get("huge")).isEqualTo(json("1"));
+        assertThat(applied.attributes().get("real")).isEqualTo(json("1"));
+        assertThat(applied.attributes().get("kept")).isEqualTo(json(huge));
+        assertThat(applied.attributes()).isEqualTo(created.apply(delta).attributes());
     }
 
     // ---------------------------------------------------------------- concurrency
@@ -938,6 +982,91 @@ public abstract class SessionStoreContract {
         assertThat(store.load(target, clock.instant())).isEmpty();
     }
 
+    @Test
+    void createRejectsUnstorableAttributeNamesAndPrincipalsAndStoresNothing() {
+        Instant t0 = clock.instant();
+        SessionData badName = session(t0).attribute("ok", "1").attribute("bad\u0000name", "1").build();
+        SessionData loneSurrogateName = session(t0).attribute("x\uDC00", "1").build();
+        SessionData nulPrincipal = session(t0).principal("eve\u0000").build();
+        SessionData surrogatePrincipal = session(t0).principal("eve\uD800").build();
+
+        assertThatThrownBy(() -> store.create(badName))
+                .isInstanceOfSatisfying(AttributeSerializationException.class, e -> {
+                    assertThat(e.attributeName()).isEqualTo("bad\u0000name");
+                    assertThat(e.reason()).isEqualTo(AttributeSerializationException.Reason.NOT_STORABLE);
+                });
+        assertThatThrownBy(() -> store.create(loneSurrogateName)).isInstanceOf(AttributeSerializationException.class);
+        assertThatThrownBy(() -> store.create(nulPrincipal)).isExactlyInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.create(surrogatePrincipal)).isExactlyInstanceOf(IllegalArgumentException.class);
+
+        for (SessionData refused : List.of(badName, loneSurrogateName, nulPrincipal, surrogatePrincipal)) {
+            assertThat(store.load(refused.key(), t0)).isEmpty();
+        }
+        assertThat(store.stats(t0).total()).isZero();
+    }
+
+    @Test
+    void applyAndChangeKeyRejectUnstorableNamesSetRemovedOrIncrementedAndPrincipalsAndWriteNothing() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).attribute("a", "1").principal("alice").build();
+        store.create(created);
+        LookupKey target = newKey();
+        List<SessionDelta> badNames = List.of(
+                delta().set("ok", "2").set("bad\u0000name", "1").build(),
+                delta().set("ok", "2").remove("bad\u0000").build(),
+                delta().set("ok", "2").remove("x\uD800").build(),
+                delta().set("ok", "2").increment("bad\u0000", 1).build());
+        SessionDelta badPrincipal = delta().set("ok", "2").principal("eve\u0000").build();
+
+        assertThatThrownBy(() -> store.apply(created.key(), badNames.get(0), t0))
+                .isInstanceOfSatisfying(AttributeSerializationException.class,
+                        e -> assertThat(e.attributeName()).isEqualTo("bad\u0000name"));
+        for (SessionDelta delta : badNames) {
+            assertThatThrownBy(() -> store.apply(created.key(), delta, t0))
+                    .as("apply %s", delta).isInstanceOf(AttributeSerializationException.class);
+            assertThatThrownBy(() -> store.changeKey(created.key(), target, delta, t0))
+                    .as("changeKey %s", delta).isInstanceOf(AttributeSerializationException.class);
+        }
+        assertThatThrownBy(() -> store.apply(created.key(), badPrincipal, t0))
+                .isExactlyInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.changeKey(created.key(), target, badPrincipal, t0))
+                .isExactlyInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.load(created.key(), t0)).contains(created);
+        assertThat(store.load(target, t0)).isEmpty();
+    }
+
+    @Test
+    void principalsNoStoreCanHoldFindAndEndNothing() {
+        Instant t0 = clock.instant();
+        SessionData alice = session(t0).principal("alice").build();
+        store.create(alice);
+
+        assertThat(store.findByPrincipal("alice\u0000", t0)).isEmpty();
+        assertThat(store.findByPrincipal("alice\uD800", t0)).isEmpty();
+        assertThat(store.endByPrincipal("alice\u0000", SessionStatus.REVOKED, t0)).isZero();
+
+        assertThat(store.load(alice.key(), t0)).contains(alice);
+    }
+
+    @Test
+    void createKeepsClientTextAsCoreCleansIt() {
+        Instant t0 = clock.instant();
+        String agent = "Mozilla\u0000\uD800 \uD83D\uDE00 x\uDC00";
+        SessionData created = session(t0).principal("alice").client("::1\u0000", agent).build();
+
+        assertThat(store.create(created)).isTrue();
+
+        SessionData expected = created.toBuilder().ip("::1\uFFFD")
+                .userAgent("Mozilla\uFFFD\uFFFD \uD83D\uDE00 x\uFFFD").build();
+        assertThat(expected.userAgent()).isEqualTo(SessionJson.clientText(agent));
+        assertThat(store.load(created.key(), t0)).contains(expected);
+        assertThat(store.findByPrincipal("alice", t0)).containsExactly(expected);
+        SessionData clean = session(t0).client("203.0.113.7", "curl/8 \uD83D\uDE00").build();
+        store.create(clean);
+        assertThat(store.load(clean.key(), t0)).contains(clean);
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Test
@@ -951,6 +1080,34 @@ public abstract class SessionStoreContract {
         store.close();
 
         assertThatCode(store::close).doesNotThrowAnyException();
+    }
+
+    @Test
+    void everyOperationAfterCloseFailsWithIllegalStateException() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        Touch touch = new Touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT));
+        SessionDelta delta = delta().set("a", "1").build();
+
+        store.close();
+
+        assertThatIllegalStateException().as("load").isThrownBy(() -> store.load(created.key(), t0));
+        assertThatIllegalStateException().as("create").isThrownBy(() -> store.create(session(t0).build()));
+        assertThatIllegalStateException().as("apply").isThrownBy(() -> store.apply(created.key(), delta, t0));
+        assertThatIllegalStateException().as("changeKey")
+                .isThrownBy(() -> store.changeKey(created.key(), newKey(), delta, t0));
+        assertThatIllegalStateException().as("touch").isThrownBy(() -> store.touch(created.key(), touch, t0));
+        assertThatIllegalStateException().as("end")
+                .isThrownBy(() -> store.end(created.key(), SessionStatus.LOGGED_OUT, t0));
+        assertThatIllegalStateException().as("findByPrincipal").isThrownBy(() -> store.findByPrincipal("alice", t0));
+        assertThatIllegalStateException().as("endByPrincipal")
+                .isThrownBy(() -> store.endByPrincipal("alice", SessionStatus.REVOKED, t0));
+        assertThatIllegalStateException().as("findLive").isThrownBy(() -> store.findLive(t0, 10));
+        assertThatIllegalStateException().as("purgeExpired").isThrownBy(() -> store.purgeExpired(t0, 10));
+        assertThatIllegalStateException().as("stats").isThrownBy(() -> store.stats(t0));
+        assertThatIllegalStateException().as("ping").isThrownBy(store::ping);
+        assertThat(store.name()).isNotBlank();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -21,7 +21,9 @@ import java.util.Set;
 
 /**
  * Runs the contract against the simplest store that can pass it, one lock around a map, so the
- * suite itself is known to be consistent before a real store meets it.
+ * suite itself is known to be consistent before a real store meets it. Its checks are core's
+ * ({@link SessionJson#validate(SessionData)}, {@link SessionJson#clientText(String)}), as any
+ * third-party store's can be.
  */
 final class ReferenceStoreContractTest extends SessionStoreContract {
 
@@ -36,9 +38,10 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
     }
 
     /** Snapshots in a map behind one lock; ended sessions are kept as an audit trail. */
-    private static final class ReferenceStore implements SessionStore {
+    static final class ReferenceStore implements SessionStore {
         private final Map<LookupKey, SessionData> sessions = new HashMap<>();
         private final Set<LookupKey> corrupted = new HashSet<>();
+        private boolean closed;
 
         synchronized void corrupt(LookupKey key) {
             corrupted.add(key);
@@ -56,18 +59,23 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
 
         @Override
         public synchronized Optional<SessionData> load(LookupKey key, Instant now) {
+            requireOpen();
             return Optional.ofNullable(live(key, now));
         }
 
         @Override
         public synchronized boolean create(SessionData session) {
-            session.attributes().forEach(SessionJson::validate);
-            return sessions.putIfAbsent(session.key(), session) == null;
+            requireOpen();
+            SessionJson.validate(session);
+            SessionData clean = session.toBuilder().ip(SessionJson.clientText(session.ip()))
+                    .userAgent(SessionJson.clientText(session.userAgent())).build();
+            return sessions.putIfAbsent(session.key(), clean) == null;
         }
 
         @Override
         public synchronized Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now) {
-            delta.set().forEach(SessionJson::validate);
+            requireOpen();
+            SessionJson.validate(delta);
             SessionData data = live(key, now);
             if (data == null) {
                 return Optional.empty();
@@ -80,7 +88,8 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         @Override
         public synchronized Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta,
                 Instant now) {
-            delta.set().forEach(SessionJson::validate);
+            requireOpen();
+            SessionJson.validate(delta);
             SessionData data = live(oldKey, now);
             if (data == null || sessions.containsKey(newKey)) {
                 return Optional.empty();
@@ -93,6 +102,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
 
         @Override
         public synchronized boolean touch(LookupKey key, Touch touch, Instant now) {
+            requireOpen();
             SessionData data = live(key, now);
             if (data == null) {
                 return false;
@@ -103,6 +113,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
 
         @Override
         public synchronized boolean end(LookupKey key, SessionStatus reason, Instant now) {
+            requireOpen();
             if (reason == SessionStatus.ACTIVE) {
                 throw new IllegalArgumentException("reason must not be ACTIVE");
             }
@@ -116,11 +127,13 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
 
         @Override
         public synchronized List<SessionData> findByPrincipal(String principal, Instant now) {
+            requireOpen();
             return liveSorted(now).stream().filter(s -> principal.equals(s.principal())).toList();
         }
 
         @Override
         public synchronized int endByPrincipal(String principal, SessionStatus reason, Instant now) {
+            requireOpen();
             if (reason == SessionStatus.ACTIVE) {
                 throw new IllegalArgumentException("reason must not be ACTIVE");
             }
@@ -133,6 +146,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
 
         @Override
         public synchronized List<SessionData> findLive(Instant now, int limit) {
+            requireOpen();
             if (limit < 1) {
                 throw new IllegalArgumentException("limit must be positive");
             }
@@ -154,6 +168,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
 
         @Override
         public synchronized List<LookupKey> purgeExpired(Instant now, int limit) {
+            requireOpen();
             if (limit < 1) {
                 throw new IllegalArgumentException("limit must be positive");
             }
@@ -170,6 +185,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
 
         @Override
         public synchronized SessionStats stats(Instant now) {
+            requireOpen();
             long active = sessions.values().stream().filter(s -> s.isLive(now)).count();
             long expired = sessions.values().stream()
                     .filter(s -> s.status() == SessionStatus.ACTIVE && !s.isLive(now)).count();
@@ -177,7 +193,14 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            closed = true;
+        }
+
+        private void requireOpen() {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
         }
     }
 }

