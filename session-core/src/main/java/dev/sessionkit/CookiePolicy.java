@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Immutable and thread-safe. Build one with {@link #from(SessionSettings)}.
  */
-public final class CookiePolicy {
+final class CookiePolicy {
 
     /** Cookie headers longer than this are ignored entirely. */
     public static final int MAX_HEADER_LENGTH = 8192;

@@ -40,7 +40,7 @@ public record LookupKey(String value) {
     }
 
     /** Derives the key of {@code id}. */
-    public static LookupKey of(SessionId id) {
+    static LookupKey of(SessionId id) {
         byte[] digest = SHA256.get().digest(id.value().getBytes(StandardCharsets.US_ASCII));
         return new LookupKey(HEX.formatHex(digest));
     }

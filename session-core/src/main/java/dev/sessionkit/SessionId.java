@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * <p>Instances are immutable and thread-safe.
  */
-public final class SessionId {
+final class SessionId {
 
     /** Length of the textual form: 32 bytes in base64url without padding. */
     public static final int LENGTH = 43;

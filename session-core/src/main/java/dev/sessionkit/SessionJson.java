@@ -35,7 +35,7 @@ public final class SessionJson {
     }
 
     /** A copy of the mapper used for attribute values, configured alike; changing it changes nothing here. */
-    public static ObjectMapper mapper() {
+    static ObjectMapper mapper() {
         return MAPPER.copy();
     }
 
@@ -46,7 +46,7 @@ public final class SessionJson {
      * @throws AttributeSerializationException naming the attribute and the value's type when
      *     Jackson cannot write the value or a store could not hold it
      */
-    public static JsonNode toJson(String name, Object value) {
+    static JsonNode toJson(String name, Object value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         JsonNode node;
@@ -66,7 +66,7 @@ public final class SessionJson {
      * @throws AttributeSerializationException when a string or key holds {@code \u0000} or an
      *     unpaired surrogate
      */
-    public static void validate(String name, JsonNode node) {
+    static void validate(String name, JsonNode node) {
         if (!storable(node)) {
             throw new AttributeSerializationException(name, AttributeSerializationException.Reason.NOT_STORABLE,
                     "attribute '" + name + "' holds a \\u0000 character or an unpaired surrogate, which session stores cannot keep", null);
@@ -78,7 +78,7 @@ public final class SessionJson {
      *
      * @throws AttributeSerializationException when it holds {@code \u0000} or an unpaired surrogate
      */
-    public static void validateName(String name) {
+    static void validateName(String name) {
         if (!storable(name)) {
             throw new AttributeSerializationException(name, AttributeSerializationException.Reason.NOT_STORABLE,
                     "an attribute name holds a \\u0000 character or an unpaired surrogate", null);
@@ -163,7 +163,7 @@ public final class SessionJson {
     }
 
     /** Reads a JSON tree as {@code type}. */
-    public static <T> T fromJson(String name, JsonNode node, Class<T> type) {
+    static <T> T fromJson(String name, JsonNode node, Class<T> type) {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -172,7 +172,7 @@ public final class SessionJson {
     }
 
     /** Reads a JSON tree as a generic type. */
-    public static <T> T fromJson(String name, JsonNode node, TypeReference<T> type) {
+    static <T> T fromJson(String name, JsonNode node, TypeReference<T> type) {
         try {
             return MAPPER.readerFor(type).readValue(node);
         } catch (java.io.IOException | IllegalArgumentException e) {

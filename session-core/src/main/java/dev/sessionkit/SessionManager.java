@@ -117,7 +117,7 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /** The cookie policy. */
-    public CookiePolicy cookiePolicy() {
+    CookiePolicy cookiePolicy() {
         return cookies;
     }
 

@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sessionkit.RequestInfo;
 import dev.sessionkit.Session;
 import dev.sessionkit.SessionContext;
-import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.memory.CaffeineSessionStore;
@@ -94,7 +93,7 @@ interface MemoryContender extends AutoCloseable {
     final class BareCaffeine implements MemoryContender {
 
         static final String NAME = "caffeine";
-        private static final ObjectMapper JSON = SessionJson.mapper();
+        private static final ObjectMapper JSON = new ObjectMapper();
 
         private final Cache<String, byte[]> cache = Caffeine.newBuilder()
                 .maximumSize(dev.sessionkit.memory.MemoryStoreSettings.DEFAULT_MAX_SESSIONS)

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.sessionkit.SessionJson;
 import dev.sessionkit.testkit.CountingDataSource;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -31,7 +30,7 @@ final class RawJdbcContender implements DbContender {
 
     static final String NAME = "raw";
     private static final long TTL_MILLIS = 24 * 3600 * 1000L;
-    private static final ObjectMapper JSON = SessionJson.mapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
     private static final String SELECT = "select sess from session where sid = ? and expire > ?";
     private static final String INSERT = "insert into session (sid, sess, expire) values (?, ?::jsonb, ?)";

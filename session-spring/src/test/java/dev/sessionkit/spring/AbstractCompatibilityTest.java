@@ -316,7 +316,7 @@ abstract class AbstractCompatibilityTest {
     }
 
     private String sessionCookieName() {
-        return app.getBean(SessionManager.class).cookiePolicy().name();
+        return app.getBean(SessionManager.class).settings().cookieName();
     }
 
     private int port() {

@@ -39,7 +39,7 @@ abstract class AbstractFormLoginTest {
         assertThat(browser.get("/admin-check").body()).isEqualTo("true");
 
         Browser attacker = browser();
-        attacker.cookie(manager.cookiePolicy().name(), before);
+        attacker.cookie(manager.settings().cookieName(), before);
         HttpResponse<String> fixated = attacker.get("/me");
         assertThat(fixated.statusCode()).as("the pre-login id no longer works").isEqualTo(302);
         assertThat(fixated.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
@@ -65,7 +65,7 @@ abstract class AbstractFormLoginTest {
         assertThat(manager.sessionsOf("carol")).isEmpty();
 
         Browser replay = browser();
-        replay.cookie(manager.cookiePolicy().name(), loggedIn);
+        replay.cookie(manager.settings().cookieName(), loggedIn);
         assertThat(replay.get("/me").statusCode()).as("the logged-out session is dead").isEqualTo(302);
     }
 
@@ -107,7 +107,7 @@ abstract class AbstractFormLoginTest {
         assertThat(sessionCookie(browser)).isNotNull().isNotEqualTo(before);
         assertThat(browser.get("/me").body()).isEqualTo("erin");
         Browser attacker = browser();
-        attacker.cookie(manager.cookiePolicy().name(), before);
+        attacker.cookie(manager.settings().cookieName(), before);
         assertThat(attacker.get("/me").statusCode()).as("the pre-login id no longer works").isEqualTo(302);
     }
 
@@ -125,7 +125,7 @@ abstract class AbstractFormLoginTest {
 
     /** The session cookie the browser holds, or null. */
     private String sessionCookie(Browser browser) {
-        return browser.cookie(manager.cookiePolicy().name()).orElse(null);
+        return browser.cookie(manager.settings().cookieName()).orElse(null);
     }
 
     private static HttpResponse<String> login(Browser browser, String user, String csrf) throws IOException, InterruptedException {

@@ -242,7 +242,7 @@ abstract class AbstractOidcLoginTest {
     }
 
     String cookieName() {
-        return manager().cookiePolicy().name();
+        return manager().settings().cookieName();
     }
 
     String issuer() {

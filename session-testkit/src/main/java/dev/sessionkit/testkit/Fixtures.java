@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
-import dev.sessionkit.SessionId;
 import dev.sessionkit.SessionJson;
 import dev.sessionkit.Touch;
 import java.time.Duration;
@@ -29,6 +28,8 @@ import java.util.Map;
  */
 public final class Fixtures {
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     /** The idle timeout of {@link #session(Instant)}: 30 minutes. */
     public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(30);
     /** The absolute lifetime of {@link #session(Instant)}: 7 days. */
@@ -39,7 +40,9 @@ public final class Fixtures {
 
     /** A fresh key, derived from a random id the way the manager derives it. */
     public static LookupKey newKey() {
-        return SessionId.generate().lookupKey();
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        return new LookupKey(java.util.HexFormat.of().formatHex(random));
     }
 
     /**
