@@ -96,7 +96,8 @@ final class SettingsMapping {
      * The variables the stores on the class path read, as Spring sees them: each store setting's
      * variable ({@code SESSION_DB_POOL_SIZE}) from the Environment, overridden by
      * {@code sessionkit.<store>.<property>} ({@code sessionkit.postgres.pool-size}, or under an
-     * alias, {@code sessionkit.jdbc.pool-size}); {@code sessionkit.database-url} is a shorthand for
+     * alias, {@code sessionkit.jdbc.pool-size}, or in the generic form
+     * {@code sessionkit.store.postgres.pool-size}); {@code sessionkit.database-url} is a shorthand for
      * {@code DATABASE_URL}. The store parses and validates the values itself.
      */
     static EnvironmentVariables storeEnvironment(SessionkitProperties props, Environment environment) {
@@ -129,9 +130,13 @@ final class SettingsMapping {
         return EnvironmentVariables.of(variables);
     }
 
-    /** {@code sessionkit.<name>.} for the provider's name and each alias, the name last so it wins. */
+    /**
+     * Where a store's properties may be written, weakest first: {@code sessionkit.store.<name>.}
+     * (the generic form), then {@code sessionkit.<alias>.}, then {@code sessionkit.<name>.}.
+     */
     private static java.util.List<String> prefixes(StoreProvider provider) {
         java.util.List<String> prefixes = new java.util.ArrayList<>();
+        prefixes.add("sessionkit.store." + provider.name() + ".");
         provider.aliases().forEach(alias -> prefixes.add("sessionkit." + alias + "."));
         prefixes.add("sessionkit." + provider.name() + ".");
         return prefixes;

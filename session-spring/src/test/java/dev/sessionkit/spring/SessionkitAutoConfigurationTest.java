@@ -99,6 +99,32 @@ final class SessionkitAutoConfigurationTest {
     }
 
     @Test
+    void aThirdPartyStoreIsSelectedByNameAndGetsItsPropertiesInEveryForm() {
+        runner.withPropertyValues("sessionkit.store=label-store", "sessionkit.label-store.label=short").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(LabelStoreProvider.lastLabel).isEqualTo("short");
+        });
+        runner.withPropertyValues("sessionkit.store=label-store", "sessionkit.store.label-store.label=generic")
+                .run(context -> assertThat(LabelStoreProvider.lastLabel).isEqualTo("generic"));
+        runner.withPropertyValues("SESSION_STORE=label-store", "LABEL_STORE_LABEL=variable")
+                .run(context -> assertThat(LabelStoreProvider.lastLabel).isEqualTo("variable"));
+        runner.withPropertyValues("SESSION_STORE=label-store", "LABEL_STORE_LABEL=variable",
+                "sessionkit.label-store.label=property")
+                .run(context -> assertThat(LabelStoreProvider.lastLabel).isEqualTo("property"));
+    }
+
+    @Test
+    void aThirdPartyStoresBadPropertyFailsNamingTheProperty() {
+        runner.withPropertyValues("sessionkit.store=label-store", "sessionkit.label-store.label=NOT OK").run(context -> {
+            assertThat(context).hasFailed();
+            SessionConfigurationException e = rootCause(context.getStartupFailure(), SessionConfigurationException.class);
+            assertThat(e.setting()).isEqualTo("LABEL_STORE_LABEL");
+            FailureAnalysis analysis = new SessionkitFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getAction()).contains("sessionkit.label-store.label");
+        });
+    }
+
+    @Test
     void anUnknownStoreNameFailsListingTheStoresFound() {
         runner.withPropertyValues("sessionkit.store=cassandra").run(context -> {
             assertThat(context).hasFailed();
