@@ -151,4 +151,32 @@ public interface SessionStore extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * The argument check of {@link #end} and {@link #endByPrincipal}, the same in every store.
+     *
+     * @return {@code reason}
+     * @throws NullPointerException if {@code reason} is null
+     * @throws IllegalArgumentException if {@code reason} is {@link SessionStatus#ACTIVE}
+     */
+    static SessionStatus requireEndReason(SessionStatus reason) {
+        java.util.Objects.requireNonNull(reason, "reason");
+        if (reason == SessionStatus.ACTIVE) {
+            throw new IllegalArgumentException("a session cannot end with status ACTIVE");
+        }
+        return reason;
+    }
+
+    /**
+     * The argument check of {@link #findLive} and {@link #purgeExpired}, the same in every store.
+     *
+     * @return {@code limit}
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    static int requireLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, not " + limit);
+        }
+        return limit;
+    }
 }

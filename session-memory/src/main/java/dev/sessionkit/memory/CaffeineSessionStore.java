@@ -244,7 +244,7 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public boolean end(LookupKey key, SessionStatus reason, Instant now) {
         Objects.requireNonNull(key, "key");
-        requireEndReason(reason);
+        SessionStore.requireEndReason(reason);
         Objects.requireNonNull(now, "now");
         checkOpen();
         return endIf(key, now, null);
@@ -283,7 +283,7 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
         Objects.requireNonNull(principal, "principal");
-        requireEndReason(reason);
+        SessionStore.requireEndReason(reason);
         Objects.requireNonNull(now, "now");
         checkOpen();
         int ended = 0;
@@ -298,7 +298,7 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public List<SessionData> findLive(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
-        requirePositive(limit);
+        SessionStore.requireLimit(limit);
         checkOpen();
         while (true) {
             // The newest candidate sits on top, so the heap keeps the oldest `limit` live entries.
@@ -330,7 +330,7 @@ public final class CaffeineSessionStore implements SessionStore {
     @Override
     public List<LookupKey> purgeExpired(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
-        requirePositive(limit);
+        SessionStore.requireLimit(limit);
         checkOpen();
         // Let Caffeine drop what has expired by the store's clock; those keys come back below.
         cache.cleanUp();
@@ -449,18 +449,7 @@ public final class CaffeineSessionStore implements SessionStore {
         }
     }
 
-    private static void requireEndReason(SessionStatus reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (reason == SessionStatus.ACTIVE) {
-            throw new IllegalArgumentException("a session cannot end with status ACTIVE");
-        }
-    }
 
-    private static void requirePositive(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive, not " + limit);
-        }
-    }
 
     /** Drives Caffeine's pending maintenance: expiry and size eviction. */
     void cleanUp() {

@@ -223,7 +223,7 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public boolean end(LookupKey key, SessionStatus reason, Instant now) {
         Objects.requireNonNull(key, "key");
-        requireEnding(reason);
+        SessionStore.requireEndReason(reason);
         Objects.requireNonNull(now, "now");
         checkOpen();
         Sql sql = table.end;
@@ -261,7 +261,7 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
         Objects.requireNonNull(principal, "principal");
-        requireEnding(reason);
+        SessionStore.requireEndReason(reason);
         Objects.requireNonNull(now, "now");
         checkOpen();
         if (!SessionJson.isStorable(principal)) {
@@ -283,7 +283,7 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public List<SessionData> findLive(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
-        requirePositive(limit);
+        SessionStore.requireLimit(limit);
         checkOpen();
         Sql sql = table.findLive;
         try (Connection connection = dataSource.getConnection();
@@ -299,7 +299,7 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public List<LookupKey> purgeExpired(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
-        requirePositive(limit);
+        SessionStore.requireLimit(limit);
         checkOpen();
         Sql sql = table.purge;
         try (Connection connection = dataSource.getConnection();
@@ -393,18 +393,7 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
-    private static void requireEnding(SessionStatus reason) {
-        Objects.requireNonNull(reason, "reason");
-        if (reason == SessionStatus.ACTIVE) {
-            throw new IllegalArgumentException("a session cannot end with status ACTIVE");
-        }
-    }
 
-    private static void requirePositive(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive, not " + limit);
-        }
-    }
 
     private void checkOpen() {
         if (closed.get()) {

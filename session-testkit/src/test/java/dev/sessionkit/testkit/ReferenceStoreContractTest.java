@@ -114,9 +114,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         @Override
         public synchronized boolean end(LookupKey key, SessionStatus reason, Instant now) {
             requireOpen();
-            if (reason == SessionStatus.ACTIVE) {
-                throw new IllegalArgumentException("reason must not be ACTIVE");
-            }
+            SessionStore.requireEndReason(reason);
             SessionData data = live(key, now);
             if (data == null) {
                 return false;
@@ -134,9 +132,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         @Override
         public synchronized int endByPrincipal(String principal, SessionStatus reason, Instant now) {
             requireOpen();
-            if (reason == SessionStatus.ACTIVE) {
-                throw new IllegalArgumentException("reason must not be ACTIVE");
-            }
+            SessionStore.requireEndReason(reason);
             int ended = 0;
             for (SessionData s : findByPrincipal(principal, now)) {
                 ended += end(s.key(), reason, now) ? 1 : 0;
@@ -147,9 +143,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         @Override
         public synchronized List<SessionData> findLive(Instant now, int limit) {
             requireOpen();
-            if (limit < 1) {
-                throw new IllegalArgumentException("limit must be positive");
-            }
+            SessionStore.requireLimit(limit);
             List<SessionData> live = liveSorted(now);
             return live.subList(0, Math.min(limit, live.size()));
         }
@@ -169,9 +163,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         @Override
         public synchronized List<LookupKey> purgeExpired(Instant now, int limit) {
             requireOpen();
-            if (limit < 1) {
-                throw new IllegalArgumentException("limit must be positive");
-            }
+            SessionStore.requireLimit(limit);
             List<LookupKey> purged = new ArrayList<>();
             for (Iterator<SessionData> it = sessions.values().iterator(); it.hasNext() && purged.size() < limit; ) {
                 SessionData data = it.next();

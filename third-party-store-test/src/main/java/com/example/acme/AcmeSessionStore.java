@@ -117,7 +117,7 @@ final class AcmeSessionStore implements SessionStore {
 
     @Override
     public boolean end(LookupKey key, SessionStatus reason, Instant now) {
-        requireEndReason(reason);
+        SessionStore.requireEndReason(reason);
         return transaction(() -> live(key, now) != null && server.entries.remove(key.value()) != null);
     }
 
@@ -128,7 +128,7 @@ final class AcmeSessionStore implements SessionStore {
 
     @Override
     public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
-        requireEndReason(reason);
+        SessionStore.requireEndReason(reason);
         return transaction(() -> {
             int ended = 0;
             for (SessionData session : liveOldestFirst(now)) {
@@ -143,7 +143,7 @@ final class AcmeSessionStore implements SessionStore {
 
     @Override
     public List<SessionData> findLive(Instant now, int limit) {
-        requirePositive(limit);
+        SessionStore.requireLimit(limit);
         return transaction(() -> {
             List<SessionData> live = liveOldestFirst(now);
             return List.copyOf(live.subList(0, Math.min(limit, live.size())));
@@ -152,7 +152,7 @@ final class AcmeSessionStore implements SessionStore {
 
     @Override
     public List<LookupKey> purgeExpired(Instant now, int limit) {
-        requirePositive(limit);
+        SessionStore.requireLimit(limit);
         return transaction(() -> {
             List<LookupKey> purged = new ArrayList<>();
             Iterator<Map.Entry<String, byte[]>> entries = server.entries.entrySet().iterator();
@@ -225,17 +225,7 @@ final class AcmeSessionStore implements SessionStore {
         return live;
     }
 
-    private static void requireEndReason(SessionStatus reason) {
-        if (reason == null || reason == SessionStatus.ACTIVE) {
-            throw new IllegalArgumentException("an end reason must not be ACTIVE: " + reason);
-        }
-    }
 
-    private static void requirePositive(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive: " + limit);
-        }
-    }
 
     private static byte[] encode(SessionData session) {
         ObjectNode node = JSON.createObjectNode();
