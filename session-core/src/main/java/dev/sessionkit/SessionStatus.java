@@ -9,7 +9,9 @@ public enum SessionStatus {
     /** Ended by the idle or absolute timeout. */
     EXPIRED,
     /** Ended by someone else: "sign out everywhere", an administrator, a password change. */
-    REVOKED;
+    REVOKED,
+    /** Ended to make room: a login beyond the per-user session limit replaced it. */
+    REPLACED;
 
     /** The form used in storage and JSON: {@code active}, {@code logged_out}, … */
     public String code() {

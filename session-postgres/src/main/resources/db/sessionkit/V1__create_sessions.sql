@@ -41,3 +41,4 @@ create index if not exists "sessions_ended_idx" on "sessions" ("logged_out_at") 
 
 -- the schema version, read by the store at start-up
 comment on table "sessions" is 'sessionkit schema 1';
+-- then V2__renewal_and_replaced.sql

@@ -43,7 +43,7 @@ import org.jooq.impl.SQLDataType;
 final class SessionTable {
 
     /** The schema version this code writes; stored as the table comment. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
     static final String SCHEMA_MARKER = "sessionkit schema " + SCHEMA_VERSION;
     static final String MARKER_PREFIX = "sessionkit schema ";
 
@@ -67,6 +67,11 @@ final class SessionTable {
     static final Field<String> STATUS = field(name("status"), TEXT);
     static final Field<OffsetDateTime> LOGGED_OUT_AT = field(name("logged_out_at"), TIMESTAMPTZ);
     static final Field<Long> VERSION = field(name("version"), SQLDataType.BIGINT);
+    /** Schema 2: the key a session had before its last renewal, valid until {@link #PREVIOUS_KEY_EXPIRES_AT}. */
+    static final Field<byte[]> PREVIOUS_KEY = field(name("previous_key"), SQLDataType.BLOB);
+    static final Field<OffsetDateTime> PREVIOUS_KEY_EXPIRES_AT = field(name("previous_key_expires_at"), TIMESTAMPTZ);
+    /** Every status a row may hold, in the check constraint. */
+    static final List<String> STATUSES = List.of("active", "logged_out", "expired", "revoked", "replaced");
     /** PostgreSQL's physical row address, for deleting rows a sub-select has locked. */
     private static final Field<Object> CTID = field(name("ctid"), SQLDataType.OTHER);
 
@@ -77,7 +82,7 @@ final class SessionTable {
     /** The columns a sessionkit table must have; checked when a table exists without our marker. */
     static final List<String> REQUIRED_COLUMNS = List.of("key", "principal", "data", "created_at",
             "last_accessed_at", "idle_expires_at", "absolute_expires_at", "expires_at", "idle_timeout_ms", "ip",
-            "user_agent", "status", "logged_out_at", "version");
+            "user_agent", "status", "logged_out_at", "version", "previous_key", "previous_key_expires_at");
 
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -290,7 +295,10 @@ final class SessionTable {
 
     // ---------------------------------------------------------------- DDL
 
-    /** The DDL of schema version 1, rendered with inlined constants, in order. */
+    /**
+     * The DDL of the current schema, rendered with inlined constants, in order. Every statement is
+     * idempotent, so the same list creates a new table and brings a version-1 table up to date.
+     */
     List<String> createStatements() {
         List<Query> ddl = new ArrayList<>();
         if (schema != null) {
@@ -313,8 +321,6 @@ final class SessionTable {
                 .constraints(
                         DSL.primaryKey(KEY),
                         DSL.check(function(name("octet_length"), SQLDataType.INTEGER, KEY).eq(inline(32))),
-                        DSL.check(STATUS.in(inline("active"), inline("logged_out"), inline("expired"),
-                                inline("revoked"))),
                         DSL.check(IDLE_TIMEOUT_MS.gt(inline(0L))))
                 .storage(DSL.sql("with (fillfactor = " + FILLFACTOR + ")")));
         // jOOQ's open-source edition renders no generated columns, hence a constant template;
@@ -332,6 +338,23 @@ final class SessionTable {
         // audit retention: only ended rows
         ddl.add(dsl.createIndexIfNotExists(indexName("_ended_idx")).on(table, LOGGED_OUT_AT)
                 .where(STATUS.ne(inline(ACTIVE))));
+        // schema 2: a renewed session's previous key, for the grace period of requests in flight
+        ddl.add(dsl.query("alter table {0} add column if not exists {1} bytea null", table, PREVIOUS_KEY));
+        ddl.add(dsl.query("alter table {0} add column if not exists {1} timestamp with time zone null", table,
+                PREVIOUS_KEY_EXPIRES_AT));
+        ddl.add(dsl.createIndexIfNotExists(indexName("_previous_key_idx")).on(table, PREVIOUS_KEY)
+                .where(PREVIOUS_KEY.isNotNull()));
+        // schema 2: the status check admits 'replaced'. Version 1 made it inline, under a name
+        // PostgreSQL chose, so every check on the status is found and dropped, then one named
+        // check is added (each step idempotent; all of it in the migration's transaction)
+        String statuses = String.join(", ", STATUSES.stream().map(st -> "'" + st + "'").toList());
+        String qualified = dsl.render(table);
+        ddl.add(dsl.query("do $sessionkit$ declare c record; begin for c in select conname from pg_catalog.pg_constraint"
+                + " where conrelid = '" + qualified.replace("'", "''") + "'::regclass and contype = 'c'"
+                + " and pg_catalog.pg_get_constraintdef(oid) like '%status%' loop execute format('alter table "
+                + qualified.replace("'", "''") + " drop constraint %I', c.conname); end loop; end $sessionkit$"));
+        ddl.add(dsl.query("alter table {0} add constraint {1} check ({2} in (" + statuses + "))", table,
+                DSL.name(indexName("_status_check").last()), STATUS));
         ddl.add(dsl.commentOnTable(table).is(SCHEMA_MARKER));
         List<String> rendered = new ArrayList<>();
         for (Query query : ddl) {

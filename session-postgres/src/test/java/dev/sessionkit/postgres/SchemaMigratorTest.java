@@ -36,7 +36,8 @@ final class SchemaMigratorTest {
 
     private static final Instant T0 = MutableClock.DEFAULT_START;
 
-    private static final String SCRIPT = "/db/sessionkit/V1__create_sessions.sql";
+    private static final String V1 = "/db/sessionkit/V1__create_sessions.sql";
+    private static final String V2 = "/db/sessionkit/V2__renewal_and_replaced.sql";
     private static PostgresFixture.Database database;
     private static PostgresFixture.Database scripted;
 
@@ -112,26 +113,56 @@ final class SchemaMigratorTest {
             pool.shutdownNow();
         }
         assertThat(query(database.dataSource(), "select indexname from pg_indexes where schemaname = '" + schema + "' order by 1"))
-                .containsExactly("sessions_ended_idx", "sessions_expires_idx", "sessions_pkey", "sessions_principal_idx");
+                .containsExactly("sessions_ended_idx", "sessions_expires_idx", "sessions_pkey", "sessions_previous_key_idx",
+                        "sessions_principal_idx");
     }
 
     @Test
-    void shippedScriptMakesTheSameTableAsTheStore() throws IOException {
-        scripted.execute(script());
+    void shippedScriptsMakeTheSameTableAsTheStore() throws IOException {
+        scripted.execute(script(V1) + "\n" + script(V2));
         try (PostgresSessionStore store = build(PostgresStoreSettings.builder().build(), database.dataSource())) {
             assertThat(store.name()).isEqualTo("postgres");
         }
 
         List<String> fromScript = describe(scripted.dataSource());
-        assertThat(fromScript).hasSize(14 + 4 + 4 + 1);
+        assertThat(fromScript).hasSize(16 + 4 + 5 + 1);
         assertThat(fromScript).isEqualTo(describe(database.dataSource()));
+    }
+
+    @Test
+    void aVersionOneTableIsMigratedInPlaceAndKeepsItsSessions() throws IOException {
+        PostgresFixture.Database own = PostgresFixture.freshDatabase();
+        try (own) {
+            own.execute(script(V1));
+            SessionData before = Fixtures.session(T0).principal("alice").attribute("a", json("1")).build();
+            try (PostgresSessionStore v1 = build(PostgresStoreSettings.builder().schemaAuto(false).build(),
+                    own.dataSource())) {
+                throw new AssertionError("a version-1 table must not count as current: " + v1);
+            } catch (SessionConfigurationException expected) {
+                assertThat(expected.setting()).isEqualTo(PostgresStoreSettings.SESSION_SCHEMA_AUTO);
+            }
+            own.execute("insert into sessions (key, principal, data, created_at, last_accessed_at, idle_expires_at,"
+                    + " absolute_expires_at, idle_timeout_ms) values ('\\x" + before.key().value() + "', 'alice',"
+                    + " '{\"a\": 1}', '" + T0 + "', '" + T0 + "', '" + before.idleExpiresAt() + "', '"
+                    + before.absoluteExpiresAt() + "', " + before.idleTimeout().toMillis() + ")");
+
+            try (PostgresSessionStore store = build(PostgresStoreSettings.builder().build(), own.dataSource())) {
+                assertThat(store.load(before.key(), T0)).get().extracting(SessionData::principal).isEqualTo("alice");
+                assertThat(store.end(before.key(), dev.sessionkit.SessionStatus.REPLACED, T0)).isTrue();
+            }
+            assertThat(query(own.dataSource(), "select status from sessions")).containsExactly("replaced");
+            assertThat(query(own.dataSource(), "select obj_description('sessions'::regclass, 'pg_class')"))
+                    .containsExactly("sessionkit schema 2");
+            assertThat(query(own.dataSource(), "select count(*) from pg_constraint where conrelid = 'sessions'::regclass"
+                    + " and contype = 'c' and pg_get_constraintdef(oid) like '%status%'")).containsExactly("1");
+        }
     }
 
     @Test
     void storeWithSchemaAutoOffUsesATableMadeByTheScript() throws IOException {
         PostgresFixture.Database own = PostgresFixture.freshDatabase();
         try (own) {
-            own.execute(script());
+            own.execute(script(V1) + "\n" + script(V2));
             SessionData created = Fixtures.session(T0).attribute("a", json("1")).build();
             try (PostgresSessionStore store = build(PostgresStoreSettings.builder().schemaAuto(false).build(), own.dataSource())) {
                 assertThat(store.create(created)).isTrue();
@@ -185,14 +216,14 @@ final class SchemaMigratorTest {
     }
 
     @Test
-    void longTableNameStillGetsThreeDistinctIndexes() {
+    void longTableNameStillGetsFourDistinctIndexes() {
         String longName = "t".repeat(63);
         try (PostgresSessionStore store = build(PostgresStoreSettings.builder().table(longName).build(), database.dataSource())) {
             assertThat(store).isNotNull();
         }
 
         assertThat(query(database.dataSource(), "select count(*) from pg_indexes where tablename = '" + longName + "'"))
-                .containsExactly("4");
+                .containsExactly("5");
     }
 
     @Test
@@ -209,9 +240,9 @@ final class SchemaMigratorTest {
         return PostgresSessionStore.builder().settings(settings).dataSource(dataSource).build();
     }
 
-    private static String script() throws IOException {
-        try (InputStream in = SchemaMigratorTest.class.getResourceAsStream(SCRIPT)) {
-            assertThat(in).as(SCRIPT + " in the jar").isNotNull();
+    private static String script(String path) throws IOException {
+        try (InputStream in = SchemaMigratorTest.class.getResourceAsStream(path)) {
+            assertThat(in).as(path + " in the jar").isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -60,6 +60,7 @@ final class SessionTableTest {
         assertThat(String.join("\n", new SessionTable(null, "sessions").createStatements()))
                 .contains("with (fillfactor = 85)")
                 .contains("generated always as (least(\"idle_expires_at\", \"absolute_expires_at\")) stored")
-                .contains("comment on table \"sessions\" is 'sessionkit schema 1'");
+                .contains("'replaced'")
+                .contains("comment on table \"sessions\" is 'sessionkit schema 2'");
     }
 }
