@@ -25,6 +25,9 @@ public final class SessionContext {
     private boolean clearCookie;
     private boolean cookiePromised;
     private java.util.function.Consumer<Session> onNewSession;
+    private int loginLimit = -1;
+    private SessionLimitMode loginLimitMode;
+    private boolean loginRefused;
 
     SessionContext(SessionManager manager, RequestInfo request, boolean cookiePresent, SessionId requestedId,
             Session session, boolean reissueCookie, String clientIp, boolean secure) {
@@ -138,6 +141,56 @@ public final class SessionContext {
 
     boolean reissueCookie() {
         return reissueCookie;
+    }
+
+    /**
+     * Sets the per-user session limit for a login in this request, instead of
+     * {@code SESSION_MAX_PER_USER} / {@code SESSION_MAX_PER_USER_MODE}; the store enforces it
+     * atomically at commit. Adapters use it to honour a framework's own setting (Spring Security's
+     * {@code maximumSessions}, per user).
+     *
+     * @param max at least 1, or 0 for no limit on this login
+     * @throws IllegalArgumentException if {@code max} is negative
+     */
+    public void limitLogin(int max, SessionLimitMode mode) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must not be negative: " + max);
+        }
+        this.loginLimit = max;
+        this.loginLimitMode = java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /**
+     * "Sign out my other devices": ends, now, every live session of this session's principal but
+     * this one, with {@link SessionStatus#REVOKED}, in one store operation.
+     *
+     * @return how many sessions ended; 0 when this request has no signed-in, stored session
+     * @throws StoreUnavailableException when the store cannot be reached
+     */
+    public int signOutOtherDevices() {
+        Session current = session().orElse(null);
+        if (current == null || current.stored() == null || current.stored().principal() == null) {
+            return 0;
+        }
+        return manager.endOthers(current.stored().principal(), current.stored().key());
+    }
+
+    int loginLimit() {
+        return loginLimit;
+    }
+
+    SessionLimitMode loginLimitMode() {
+        return loginLimitMode;
+    }
+
+    void loginRefused() {
+        loginRefused = true;
+    }
+
+    boolean takeLoginRefused() {
+        boolean refused = loginRefused;
+        loginRefused = false;
+        return refused;
     }
 
     /** A cookie went out: an old-secret cookie needs no re-signing any more. */

@@ -209,7 +209,7 @@ public final class SessionManager implements AutoCloseable {
             fire(l -> l.principalChanged(created, null));
         }
         LOG.debug("sessionkit: created session {}", created.key().prefix());
-        return setCookie(context, session.id(), created);
+        return limitLogin(context, session, created, setCookie(context, session.id(), created), now);
     }
 
     private String update(SessionContext context, Session session, Instant now, String cookie) {
@@ -232,7 +232,8 @@ public final class SessionManager implements AutoCloseable {
                 fire(l -> l.principalChanged(moved.get(), previousPrincipal));
             }
             LOG.debug("sessionkit: session {} moved to {}", oldId.lookupKey().prefix(), moved.get().key().prefix());
-            return setCookie(context, session.id(), moved.get());
+            String movedCookie = setCookie(context, session.id(), moved.get());
+            return principalChanged ? limitLogin(context, session, moved.get(), movedCookie, now) : movedCookie;
         }
         if (!delta.isEmpty()) {
             boolean touched = touchDue || delta.idleTimeout() != null;
@@ -246,8 +247,9 @@ public final class SessionManager implements AutoCloseable {
             if (delta.principalChanged()) {
                 fire(l -> l.principalChanged(after.get(), previousPrincipal));
             }
-            return touched && settings.rolling() || context.reissueCookie()
+            String updated = touched && settings.rolling() || context.reissueCookie()
                     ? setCookie(context, session.id(), after.get()) : cookie;
+            return delta.principalChanged() ? limitLogin(context, session, after.get(), updated, now) : updated;
         }
         if (touchDue) {
             Touch touch = touch(now, session);
@@ -300,11 +302,55 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private static CommitResult result(SessionContext context, String cookie) {
-        if (cookie == null) {
+        boolean refused = context.takeLoginRefused();
+        if (cookie == null && !refused) {
             return CommitResult.nothing();
         }
-        context.cookieSent();
-        return CommitResult.withCookie(cookie);
+        if (cookie != null) {
+            context.cookieSent();
+        }
+        return CommitResult.of(cookie, refused);
+    }
+
+    /**
+     * The per-user limit after {@code signedIn} became {@code principal}'s: one atomic store call.
+     * Returns the clearing cookie when the login was refused (the session has ended), else
+     * {@code cookie}.
+     */
+    private String limitLogin(SessionContext context, Session session, SessionData signedIn, String cookie,
+            Instant now) {
+        int max = context.loginLimit() >= 0 ? context.loginLimit() : settings.maxSessionsPerUser();
+        if (max == 0 || signedIn.principal() == null) {
+            return cookie;
+        }
+        SessionLimitMode mode = context.loginLimit() >= 0 ? context.loginLimitMode() : settings.sessionLimitMode();
+        List<LookupKey> ended = store.limitPrincipal(signedIn.principal(), signedIn.key(), max, mode, now);
+        for (LookupKey key : ended) {
+            SessionStatus reason = key.equals(signedIn.key()) ? SessionStatus.REVOKED : SessionStatus.REPLACED;
+            fire(l -> l.sessionDestroyed(key, reason));
+        }
+        if (ended.contains(signedIn.key())) {
+            LOG.debug("sessionkit: login refused, its principal has {} live sessions", max);
+            session.invalidate();
+            context.loginRefused();
+            return cookies.renderClear(cookieSecure(context));
+        }
+        if (!ended.isEmpty()) {
+            LOG.debug("sessionkit: login ended {} older sessions of its principal", ended.size());
+        }
+        return cookie;
+    }
+
+    int endOthers(String principal, LookupKey keep) {
+        Instant now = now();
+        List<SessionData> ending = listeners.isEmpty() ? List.of() : store.findByPrincipal(principal, now);
+        int n = store.endOthersByPrincipal(principal, keep, SessionStatus.REVOKED, now);
+        for (SessionData other : ending) {
+            if (!other.key().equals(keep)) {
+                fire(l -> l.sessionDestroyed(other.key(), SessionStatus.REVOKED));
+            }
+        }
+        return n;
     }
 
     Session newSession(SessionContext context) {

@@ -51,6 +51,8 @@ public final class SessionSettings {
     public static final String SESSION_MAX_ATTRIBUTES = "SESSION_MAX_ATTRIBUTES";
     public static final String SESSION_MAX_ATTRIBUTE_DEPTH = "SESSION_MAX_ATTRIBUTE_DEPTH";
     public static final String SESSION_SAVE_MODE = "SESSION_SAVE_MODE";
+    public static final String SESSION_MAX_PER_USER = "SESSION_MAX_PER_USER";
+    public static final String SESSION_MAX_PER_USER_MODE = "SESSION_MAX_PER_USER_MODE";
 
     /** The value of {@code SESSION_STORE} that lets the environment choose the store. */
     public static final String AUTO_STORE = "auto";
@@ -73,6 +75,7 @@ public final class SessionSettings {
     private static final Pattern STORE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     private static final Duration MAX_DEFAULT_TOUCH = Duration.ofMinutes(5);
     static final int MAX_ATTRIBUTES_LIMIT = 100_000;
+    static final int MAX_SESSIONS_PER_USER_LIMIT = 100_000;
     static final int MIN_DEPTH = 2;
     static final int MAX_DEPTH = 500;
 
@@ -100,6 +103,8 @@ public final class SessionSettings {
     private final int maxAttributes;
     private final int maxAttributeDepth;
     private final SaveMode saveMode;
+    private final int maxSessionsPerUser;
+    private final SessionLimitMode sessionLimitMode;
     // what the user set explicitly, so newBuilder() derives the rest again
     private final Duration explicitTouchInterval;
     private final String explicitCookieName;
@@ -133,6 +138,8 @@ public final class SessionSettings {
         this.maxAttributes = b.maxAttributes;
         this.maxAttributeDepth = b.maxAttributeDepth;
         this.saveMode = b.saveMode;
+        this.maxSessionsPerUser = b.maxSessionsPerUser;
+        this.sessionLimitMode = b.sessionLimitMode;
         this.explicitTouchInterval = b.touchInterval;
         this.explicitCookieName = b.cookieName;
         this.explicitCleanupInterval = b.cleanupInterval;
@@ -185,6 +192,8 @@ public final class SessionSettings {
         b.maxAttributes = maxAttributes;
         b.maxAttributeDepth = maxAttributeDepth;
         b.saveMode = saveMode;
+        b.maxSessionsPerUser = maxSessionsPerUser;
+        b.sessionLimitMode = sessionLimitMode;
         return b;
     }
 
@@ -325,6 +334,19 @@ public final class SessionSettings {
         return saveMode;
     }
 
+    /**
+     * {@code SESSION_MAX_PER_USER}: how many live sessions one principal may have, enforced by the
+     * store at each login; 0 when unlimited.
+     */
+    public int maxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
+    /** {@code SESSION_MAX_PER_USER_MODE}: what a login beyond the limit does. */
+    public SessionLimitMode sessionLimitMode() {
+        return sessionLimitMode;
+    }
+
     @Override
     public String toString() {
         return "SessionSettings[environment=" + environment + ", store=" + store + ", secrets=" + secrets.size()
@@ -364,6 +386,8 @@ public final class SessionSettings {
         private int maxAttributes = DEFAULT_MAX_ATTRIBUTES;
         private int maxAttributeDepth = DEFAULT_MAX_ATTRIBUTE_DEPTH;
         private SaveMode saveMode = SaveMode.ON_CHANGE;
+        private int maxSessionsPerUser;
+        private SessionLimitMode sessionLimitMode = SessionLimitMode.REPLACE_OLDEST;
 
         private Builder() {
         }
@@ -571,6 +595,22 @@ public final class SessionSettings {
                         + " must be a whole number from " + MIN_DEPTH + " to " + MAX_DEPTH + ", not " + value);
             }
             this.maxAttributeDepth = value;
+            return this;
+        }
+
+        /** {@code SESSION_MAX_PER_USER}: 1 to 100,000, or 0 for no limit (the default). */
+        public Builder maxSessionsPerUser(int value) {
+            if (value < 0 || value > MAX_SESSIONS_PER_USER_LIMIT) {
+                throw new SessionConfigurationException(SESSION_MAX_PER_USER, SESSION_MAX_PER_USER
+                        + " must be a whole number from 1 to " + MAX_SESSIONS_PER_USER_LIMIT + " (or unset), not " + value);
+            }
+            this.maxSessionsPerUser = value;
+            return this;
+        }
+
+        /** {@code SESSION_MAX_PER_USER_MODE}; default {@link SessionLimitMode#REPLACE_OLDEST}. */
+        public Builder sessionLimitMode(SessionLimitMode value) {
+            this.sessionLimitMode = Objects.requireNonNull(value, SESSION_MAX_PER_USER_MODE);
             return this;
         }
 

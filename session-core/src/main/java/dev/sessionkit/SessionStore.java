@@ -113,6 +113,60 @@ public interface SessionStore extends AutoCloseable {
     int endByPrincipal(String principal, SessionStatus reason, Instant now);
 
     /**
+     * Ends every live session of a principal except {@code keep} ("sign out my other devices"), in
+     * one step.
+     *
+     * <p>The default lists the principal's sessions and ends them one by one; a store overrides it
+     * with one atomic operation (one statement, one lock).
+     *
+     * @param keep   the session to leave alone (the caller's own); may be a key that is not live
+     * @param reason why they ended; not {@link SessionStatus#ACTIVE}
+     * @return how many sessions ended
+     * @throws IllegalArgumentException if {@code reason} is {@code ACTIVE}
+     */
+    default int endOthersByPrincipal(String principal, LookupKey keep, SessionStatus reason, Instant now) {
+        SessionStore.requireEndReason(reason);
+        int ended = 0;
+        for (SessionData session : findByPrincipal(principal, now)) {
+            if (!session.key().equals(keep) && end(session.key(), reason, now)) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Enforces the per-user session limit after {@code current} signed in as {@code principal}, as
+     * one atomic step per principal: while it runs, no other call for the same principal does.
+     * "Live sessions of the principal" counts {@code current} and every other live session.
+     * <ul>
+     *   <li>{@link SessionLimitMode#REPLACE_OLDEST}: the oldest other live sessions (by creation
+     *       time) end with {@link SessionStatus#REPLACED} until at most {@code max} are live;
+     *       {@code current} never ends.</li>
+     *   <li>{@link SessionLimitMode#REFUSE_NEW}: when {@code max} other live sessions exist,
+     *       {@code current} ends with {@link SessionStatus#REVOKED} (the login is refused) and the
+     *       others stay; otherwise nothing changes.</li>
+     * </ul>
+     * Because every login calls this after its own write, and the calls are serialised per
+     * principal, any number of parallel logins leave exactly {@code max} live sessions (or fewer).
+     *
+     * <p>The default is built from {@link #findByPrincipal} and {@link #end} and is not atomic;
+     * the contract's parallel-login test fails for a store that keeps it.
+     *
+     * @param max at least 1
+     * @return the keys that ended, oldest first; they contain {@code current} exactly when the
+     *     login was refused
+     * @throws IllegalArgumentException if {@code max} is not positive
+     */
+    default List<LookupKey> limitPrincipal(String principal, LookupKey current, int max, SessionLimitMode mode,
+            Instant now) {
+        SessionStore.requireLimit(max);
+        List<SessionData> others = new java.util.ArrayList<>(findByPrincipal(principal, now));
+        others.removeIf(session -> session.key().equals(current));
+        return PrincipalLimits.apply(this, others, current, max, mode, now);
+    }
+
+    /**
      * Lists live sessions, oldest first, at most {@code limit}.
      *
      * @throws IllegalArgumentException if {@code limit} is not positive

@@ -7,6 +7,7 @@ import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
+import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
@@ -64,6 +65,8 @@ public final class CaffeineSessionStore implements SessionStore {
     private final Cache<LookupKey, StoredSession> cache;
     private final ConcurrentMap<LookupKey, StoredSession> map;
     private final PrincipalIndex index = new PrincipalIndex();
+    /** Serialise the per-user limit of one principal's logins (stripes, so principals rarely wait on each other). */
+    private final Object[] principalLocks = newLocks(64);
     private final ReclaimedKeys reclaimed;
     private final EvictionReporter evictions;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -262,6 +265,26 @@ public final class CaffeineSessionStore implements SessionStore {
             return null;
         });
         return ended[0];
+    }
+
+    /** The limit under the principal's lock stripe, so parallel logins of one user are counted one at a time. */
+    @Override
+    public List<LookupKey> limitPrincipal(String principal, LookupKey current, int max, SessionLimitMode mode,
+            Instant now) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(current, "current");
+        checkOpen();
+        synchronized (principalLocks[Math.floorMod(principal.hashCode(), principalLocks.length)]) {
+            return SessionStore.super.limitPrincipal(principal, current, max, mode, now);
+        }
+    }
+
+    private static Object[] newLocks(int n) {
+        Object[] locks = new Object[n];
+        for (int i = 0; i < n; i++) {
+            locks[i] = new Object();
+        }
+        return locks;
     }
 
     @Override

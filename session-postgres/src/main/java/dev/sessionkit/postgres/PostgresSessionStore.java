@@ -10,6 +10,7 @@ import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
+import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
@@ -71,6 +72,9 @@ import org.slf4j.LoggerFactory;
  * Build with {@link #builder()}.
  */
 public final class PostgresSessionStore implements SessionStore {
+
+    /** The first key of the per-principal advisory lock; the migration uses another. */
+    private static final int PRINCIPAL_LOCK_CLASS = 0x5e55_1018;
 
     /** Ended audit rows deleted per purge call, as a multiple of the caller's limit. */
     static final int AUDIT_BATCH_FACTOR = 10;
@@ -255,6 +259,127 @@ public final class PostgresSessionStore implements SessionStore {
             return list(ps);
         } catch (SQLException e) {
             throw failure(sql, e);
+        }
+    }
+
+    /** One {@code UPDATE}. */
+    @Override
+    public int endOthersByPrincipal(String principal, LookupKey keep, SessionStatus reason, Instant now) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(keep, "keep");
+        SessionStore.requireEndReason(reason);
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        if (!SessionJson.isStorable(principal)) {
+            return 0;
+        }
+        Sql sql = table.endOthersByPrincipal;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            ps.setString(sql.at("status"), reason.code());
+            setInstant(ps, sql.at("loggedOutAt"), now);
+            ps.setString(sql.at("principal"), principal);
+            ps.setBytes(sql.at("keep"), SessionRows.keyBytes(keep));
+            setInstant(ps, sql.at("now"), now);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /**
+     * One transaction: {@code pg_advisory_xact_lock} keyed by the principal, then one
+     * {@code UPDATE … RETURNING} (replace) or one count and at most one {@code UPDATE} (refuse),
+     * then the commit, which releases the lock. Four round trips, on logins only.
+     */
+    @Override
+    public List<LookupKey> limitPrincipal(String principal, LookupKey current, int max, SessionLimitMode mode,
+            Instant now) {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(current, "current");
+        SessionStore.requireLimit(max);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        if (!SessionJson.isStorable(principal)) {
+            return List.of();
+        }
+        Sql sql = table.lockPrincipal;
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement(sql.text())) {
+                    lock.setInt(sql.at("lockClass"), PRINCIPAL_LOCK_CLASS);
+                    lock.setString(sql.at("principal"), principal);
+                    lock.execute();
+                }
+                List<LookupKey> ended = mode == SessionLimitMode.REPLACE_OLDEST
+                        ? replaceOldest(connection, principal, current, max, now)
+                        : refuseNew(connection, principal, current, max, now);
+                connection.commit();
+                return ended;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    private List<LookupKey> replaceOldest(Connection connection, String principal, LookupKey current, int max,
+            Instant now) throws SQLException {
+        Sql sql = table.replaceOldest;
+        List<Map.Entry<Instant, LookupKey>> ended = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            setInstant(ps, sql.at("loggedOutAt"), now);
+            ps.setString(sql.at("principal"), principal);
+            ps.setBytes(sql.at("current"), SessionRows.keyBytes(current));
+            setInstant(ps, sql.at("now"), now);
+            ps.setInt(sql.at("max"), max);
+            ps.setBytes(sql.at("currentLive"), SessionRows.keyBytes(current));
+            setInstant(ps, sql.at("nowCurrent"), now);
+            setInstant(ps, sql.at("nowAgain"), now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ended.add(Map.entry(rs.getObject(2, OffsetDateTime.class).toInstant(), SessionRows.key(rs.getBytes(1))));
+                }
+            }
+        }
+        ended.sort(Map.Entry.comparingByKey());
+        return ended.stream().map(Map.Entry::getValue).toList();
+    }
+
+    private List<LookupKey> refuseNew(Connection connection, String principal, LookupKey current, int max,
+            Instant now) throws SQLException {
+        Sql count = table.countOthers;
+        long others;
+        try (PreparedStatement ps = connection.prepareStatement(count.text())) {
+            ps.setString(count.at("principal"), principal);
+            ps.setBytes(count.at("current"), SessionRows.keyBytes(current));
+            setInstant(ps, count.at("now"), now);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                others = rs.getLong(1);
+            }
+        }
+        if (others < max) {
+            return List.of();
+        }
+        Sql end = table.end;
+        try (PreparedStatement ps = connection.prepareStatement(end.text())) {
+            ps.setString(end.at("status"), SessionStatus.REVOKED.code());
+            setInstant(ps, end.at("loggedOutAt"), now);
+            ps.setBytes(end.at("key"), SessionRows.keyBytes(current));
+            setInstant(ps, end.at("now"), now);
+            return ps.executeUpdate() == 1 ? List.of(current) : List.of();
         }
     }
 

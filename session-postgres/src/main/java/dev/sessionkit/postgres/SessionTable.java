@@ -7,6 +7,7 @@ import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.param;
 
+import dev.sessionkit.SessionStatus;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -104,6 +105,10 @@ final class SessionTable {
     final Sql end;
     final Sql findByPrincipal;
     final Sql endByPrincipal;
+    final Sql endOthersByPrincipal;
+    final Sql lockPrincipal;
+    final Sql replaceOldest;
+    final Sql countOthers;
     final Sql findLive;
     final Sql purge;
     final Sql stats;
@@ -161,6 +166,40 @@ final class SessionTable {
                 .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
                 .set(VERSION, VERSION.plus(inline(1L)))
                 .where(PRINCIPAL.eq(param("principal", TEXT)))
+                .and(live(param("now", TIMESTAMPTZ))));
+        this.endOthersByPrincipal = Sql.render("endOthersByPrincipal", dsl, dsl.update(table)
+                .set(STATUS, param("status", TEXT))
+                .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
+                .set(VERSION, VERSION.plus(inline(1L)))
+                .where(PRINCIPAL.eq(param("principal", TEXT)))
+                .and(KEY.ne(param("keep", KEY.getDataType())))
+                .and(live(param("now", TIMESTAMPTZ))));
+        // the per-user limit: a transaction-level advisory lock keyed by the principal serialises
+        // the limit of one principal's logins; later statements of the transaction see every login
+        // committed before the lock was granted
+        this.lockPrincipal = Sql.render("lockPrincipal", dsl, dsl.select(function(name("pg_advisory_xact_lock"),
+                SQLDataType.OTHER, param("lockClass", SQLDataType.INTEGER),
+                function(name("hashtext"), SQLDataType.INTEGER, param("principal", TEXT)))));
+        Table<?> others = dsl.select(KEY).from(table)
+                .where(PRINCIPAL.eq(param("principal", TEXT)))
+                .and(KEY.ne(param("current", KEY.getDataType())))
+                .and(live(param("now", TIMESTAMPTZ)))
+                .orderBy(CREATED_AT.desc(), KEY.desc())
+                // keep max - 1 others beside a live current session, max when an earlier login ended it
+                .offset(DSL.greatest(inline(0), param("max", SQLDataType.INTEGER).minus(
+                        DSL.field(dsl.selectCount().from(table).where(KEY.eq(param("currentLive", KEY.getDataType())))
+                                .and(live(param("nowCurrent", TIMESTAMPTZ)))))))
+                .asTable("others");
+        this.replaceOldest = Sql.render("replaceOldest", dsl, dsl.update(table)
+                .set(STATUS, inline(SessionStatus.REPLACED.code()))
+                .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
+                .set(VERSION, VERSION.plus(inline(1L)))
+                .where(KEY.in(dsl.select(others.field(KEY)).from(others)))
+                .and(live(param("nowAgain", TIMESTAMPTZ)))
+                .returning(KEY, CREATED_AT));
+        this.countOthers = Sql.render("countOthers", dsl, dsl.selectCount().from(table)
+                .where(PRINCIPAL.eq(param("principal", TEXT)))
+                .and(KEY.ne(param("current", KEY.getDataType())))
                 .and(live(param("now", TIMESTAMPTZ))));
         this.findLive = Sql.render("findLive", dsl, dsl.select(COLUMNS).from(table)
                 .where(live(param("now", TIMESTAMPTZ)))
@@ -380,6 +419,6 @@ final class SessionTable {
     /** Used by tests: the SQL of every statement. */
     List<Sql> statements() {
         return List.of(load, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, touch, end,
-                findByPrincipal, endByPrincipal, findLive, purge, stats);
+                findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive, purge, stats);
     }
 }

@@ -808,6 +808,106 @@ public abstract class SessionStoreContract {
         assertThat(store.endByPrincipal("nobody", SessionStatus.REVOKED, t0)).isZero();
     }
 
+    @Test
+    void endOthersByPrincipalEndsEverySessionOfThePrincipalButTheOneKept() {
+        Instant t0 = clock.instant();
+        SessionData mine = session(t0).principal("alice").build();
+        SessionData phone = session(t0.minusSeconds(10)).principal("alice").build();
+        SessionData laptop = session(t0.minusSeconds(20)).principal("alice").build();
+        SessionData bob = session(t0).principal("bob").build();
+        List.of(mine, phone, laptop, bob).forEach(store::create);
+
+        assertThat(store.endOthersByPrincipal("alice", mine.key(), SessionStatus.REVOKED, t0)).isEqualTo(2);
+
+        assertThat(store.load(mine.key(), t0)).contains(mine);
+        assertThat(store.load(phone.key(), t0)).isEmpty();
+        assertThat(store.load(laptop.key(), t0)).isEmpty();
+        assertThat(store.load(bob.key(), t0)).contains(bob);
+        assertThat(store.endOthersByPrincipal("alice", mine.key(), SessionStatus.REVOKED, t0)).isZero();
+        assertThat(store.endOthersByPrincipal("alice", newKey(), SessionStatus.REVOKED, t0)).isEqualTo(1);
+        assertThatThrownBy(() -> store.endOthersByPrincipal("bob", bob.key(), SessionStatus.ACTIVE, t0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---------------------------------------------------------------- the per-user limit
+
+    @Test
+    void limitReplacingOldestEndsTheOldestOthersAndNeverTheCurrentOne() {
+        Instant t0 = clock.instant();
+        SessionData oldest = session(t0.minusSeconds(30)).principal("alice").build();
+        SessionData older = session(t0.minusSeconds(20)).principal("alice").build();
+        SessionData newer = session(t0.minusSeconds(10)).principal("alice").build();
+        SessionData current = session(t0.minusSeconds(40)).principal("alice").build();
+        SessionData bob = session(t0.minusSeconds(50)).principal("bob").build();
+        List.of(oldest, older, newer, current, bob).forEach(store::create);
+
+        List<LookupKey> ended = store.limitPrincipal("alice", current.key(), 2,
+                dev.sessionkit.SessionLimitMode.REPLACE_OLDEST, t0);
+
+        assertThat(ended).containsExactly(oldest.key(), older.key());
+        assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key)
+                .containsExactlyInAnyOrder(current.key(), newer.key());
+        assertThat(store.load(bob.key(), t0)).contains(bob);
+        assertThat(store.apply(oldest.key(), delta().set("a", "1").build(), t0)).as("a replaced session stays dead")
+                .isEmpty();
+        assertThat(store.limitPrincipal("alice", current.key(), 2, dev.sessionkit.SessionLimitMode.REPLACE_OLDEST, t0))
+                .isEmpty();
+        assertThat(store.limitPrincipal("alice", current.key(), 1, dev.sessionkit.SessionLimitMode.REPLACE_OLDEST, t0))
+                .containsExactly(newer.key());
+        assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key).containsExactly(current.key());
+        assertThat(store.limitPrincipal("alice", oldest.key(), 1, dev.sessionkit.SessionLimitMode.REPLACE_OLDEST, t0))
+                .as("a login whose session was already replaced takes no place").isEmpty();
+        assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key).containsExactly(current.key());
+    }
+
+    @Test
+    void limitRefusingNewEndsTheCurrentSessionOnlyWhenTheOthersFillTheLimit() {
+        Instant t0 = clock.instant();
+        SessionData first = session(t0.minusSeconds(20)).principal("alice").build();
+        SessionData second = session(t0.minusSeconds(10)).principal("alice").build();
+        SessionData third = session(t0).principal("alice").build();
+        SessionData expired = session(t0.minusSeconds(30)).principal("alice").absoluteExpiresAt(t0.minusSeconds(1)).build();
+        store.create(expired);
+        store.create(first);
+
+        assertThat(store.limitPrincipal("alice", first.key(), 2, dev.sessionkit.SessionLimitMode.REFUSE_NEW, t0))
+                .as("an expired session does not count").isEmpty();
+        store.create(second);
+        assertThat(store.limitPrincipal("alice", second.key(), 2, dev.sessionkit.SessionLimitMode.REFUSE_NEW, t0))
+                .isEmpty();
+        store.create(third);
+        assertThat(store.limitPrincipal("alice", third.key(), 2, dev.sessionkit.SessionLimitMode.REFUSE_NEW, t0))
+                .containsExactly(third.key());
+
+        assertThat(store.load(third.key(), t0)).isEmpty();
+        assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key)
+                .containsExactlyInAnyOrder(first.key(), second.key());
+        assertThatThrownBy(() -> store.limitPrincipal("alice", first.key(), 0,
+                dev.sessionkit.SessionLimitMode.REFUSE_NEW, t0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.limitPrincipal("nobody\u0000", first.key(), 1, dev.sessionkit.SessionLimitMode.REPLACE_OLDEST,
+                t0)).as("a principal no store can hold has no sessions").isEmpty();
+    }
+
+    @Test
+    @Timeout(120)
+    void parallelLoginsLeaveExactlyTheLimitInEitherMode() throws Exception {
+        for (dev.sessionkit.SessionLimitMode mode : dev.sessionkit.SessionLimitMode.values()) {
+            for (int round = 0; round < 3; round++) {
+                String user = "racer-" + mode.code() + "-" + round;
+                Instant t0 = clock.instant();
+                List<LookupKey> keys = java.util.Collections.synchronizedList(new ArrayList<>());
+                runConcurrently(16, thread -> {
+                    SessionData login = session(t0.minusMillis(1000L * thread)).principal(user).build();
+                    store.create(login);
+                    keys.add(login.key());
+                    store.limitPrincipal(user, login.key(), 3, mode, t0);
+                });
+                assertThat(store.findByPrincipal(user, t0)).as(mode + " round " + round).hasSize(3);
+                assertThat(keys).hasSize(16);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- find live, purge, stats
 
     @Test

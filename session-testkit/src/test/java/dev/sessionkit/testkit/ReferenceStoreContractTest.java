@@ -141,6 +141,13 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         }
 
         @Override
+        public synchronized List<LookupKey> limitPrincipal(String principal, LookupKey current, int max,
+                dev.sessionkit.SessionLimitMode mode, Instant now) {
+            requireOpen();
+            return SessionStore.super.limitPrincipal(principal, current, max, mode, now);
+        }
+
+        @Override
         public synchronized List<SessionData> findLive(Instant now, int limit) {
             requireOpen();
             SessionStore.requireLimit(limit);

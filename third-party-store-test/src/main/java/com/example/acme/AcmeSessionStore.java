@@ -7,6 +7,7 @@ import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
+import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
@@ -139,6 +140,13 @@ final class AcmeSessionStore implements SessionStore {
             }
             return ended;
         });
+    }
+
+    /** The default decision, inside one server transaction (the namespace's lock is reentrant). */
+    @Override
+    public List<LookupKey> limitPrincipal(String principal, LookupKey current, int max, SessionLimitMode mode,
+            Instant now) {
+        return transaction(() -> SessionStore.super.limitPrincipal(principal, current, max, mode, now));
     }
 
     @Override
