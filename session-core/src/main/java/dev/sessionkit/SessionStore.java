@@ -30,6 +30,10 @@ import java.util.Optional;
  * closes a resource it was handed (a {@code DataSource}, say). The behaviour of every method is
  * pinned down by the contract suite in {@code session-testkit}; a store that passes it can be
  * used anywhere.
+ *
+ * <p>Methods added to this interface in later versions come with a default, so a store compiled
+ * against an older version keeps linking; where a default cannot give the guarantee (atomicity),
+ * its javadoc says so and the contract checks it.
  */
 public interface SessionStore extends AutoCloseable {
 
