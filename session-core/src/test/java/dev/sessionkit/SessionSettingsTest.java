@@ -66,6 +66,8 @@ final class SessionSettingsTest {
         m.put("saveUninitialized", SessionSettings::saveUninitialized);
         m.put("trustProxy", SessionSettings::trustProxy);
         m.put("cleanupInterval", SessionSettings::cleanupInterval);
+        m.put("maxSessionsPerUser", SessionSettings::maxSessionsPerUser);
+        m.put("sessionLimitMode", SessionSettings::sessionLimitMode);
         return m;
     }
 
@@ -141,7 +143,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(23);
+        assertThat(declaredVariables()).hasSize(25);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -169,6 +171,8 @@ final class SessionSettingsTest {
         assertThat(s.saveUninitialized()).isFalse();
         assertThat(s.trustProxy()).isFalse();
         assertThat(s.cleanupInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.maxSessionsPerUser()).isZero();
+        assertThat(s.sessionLimitMode()).isEqualTo(SessionLimitMode.REPLACE_OLDEST);
     }
 
     @Test
@@ -323,6 +327,12 @@ final class SessionSettingsTest {
                 good(SessionSettings.SESSION_MAX_ATTRIBUTES, "10", devEnv(), SessionSettings::maxAttributes, 10),
                 good(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "8", devEnv(), SessionSettings::maxAttributeDepth, 8),
                 good(SessionSettings.SESSION_SAVE_MODE, "on_set", devEnv(), SessionSettings::saveMode, SaveMode.ON_SET),
+                good(SessionSettings.SESSION_MAX_PER_USER, "1", devEnv(), SessionSettings::maxSessionsPerUser, 1),
+                good(SessionSettings.SESSION_MAX_PER_USER, " 100000 ", devEnv(), SessionSettings::maxSessionsPerUser, 100_000),
+                good(SessionSettings.SESSION_MAX_PER_USER_MODE, "refuse_new", devEnv(), SessionSettings::sessionLimitMode,
+                        SessionLimitMode.REFUSE_NEW),
+                good(SessionSettings.SESSION_MAX_PER_USER_MODE, "Replace-Oldest", devEnv(),
+                        SessionSettings::sessionLimitMode, SessionLimitMode.REPLACE_OLDEST),
                 good(SessionSettings.SESSION_SAVE_MODE, "ON-CHANGE", devEnv(), SessionSettings::saveMode,
                         SaveMode.ON_CHANGE));
     }
@@ -380,7 +390,11 @@ final class SessionSettingsTest {
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTES, "0", "whole number from 1"),
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1", "whole number from 2"),
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1000", "whole number from 2"),
-                bad(SessionSettings.SESSION_SAVE_MODE, "always", "on_change or on_set")));
+                bad(SessionSettings.SESSION_SAVE_MODE, "always", "on_change or on_set"),
+                bad(SessionSettings.SESSION_MAX_PER_USER, "0", "from 1 to 100000"),
+                bad(SessionSettings.SESSION_MAX_PER_USER, "-1", "from 1 to 100000"),
+                bad(SessionSettings.SESSION_MAX_PER_USER, "many", "from 1 to 100000"),
+                bad(SessionSettings.SESSION_MAX_PER_USER_MODE, "kick", "replace_oldest or refuse_new")));
         for (String variable : BOOLEAN_VARIABLES) {
             cases.add(bad(variable, "maybe", "true or false"));
             cases.add(bad(variable, "2", "true or false"));
