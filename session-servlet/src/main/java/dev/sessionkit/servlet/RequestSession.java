@@ -33,6 +33,8 @@ final class RequestSession {
     private final ServletListeners listeners;
     private final ServletContext servletContext;
     private final StoreUnavailableHandler onFailure;
+    private LoginRefusedHandler onLoginRefused = LoginRefusedHandler.json();
+    private boolean loginRefused;
     private HttpServletRequest request;
     private HttpServletResponse response;
     private ServletSession httpSession;
@@ -168,6 +170,34 @@ final class RequestSession {
             throw e;
         }
         result.setCookie().ifPresent(cookie -> send(cookie, result.noStore()));
+        if (result.loginRefused()) {
+            loginRefused = true;
+        }
+    }
+
+    void onLoginRefused(LoginRefusedHandler handler) {
+        this.onLoginRefused = handler;
+    }
+
+    /**
+     * When a commit refused this request's login: answers with the refusal instead of what the
+     * application was sending (the clearing cookie stays), and returns true. Once per request.
+     */
+    synchronized boolean answerLoginRefused() throws java.io.IOException {
+        if (!loginRefused) {
+            return false;
+        }
+        loginRefused = false;
+        if (response.isCommitted()) {
+            LOG.warn("sessionkit: a login was refused (per-user session limit) after the response was committed;"
+                    + " the session has ended, but the client saw the application's answer");
+            return false;
+        }
+        response.reset();
+        afterReset();
+        onLoginRefused.handle(request, response);
+        response.flushBuffer();
+        return true;
     }
 
     /**

@@ -89,11 +89,13 @@ public final class SessionFilter implements Filter {
 
     private final SessionManager manager;
     private final StoreUnavailableHandler unavailableHandler;
+    private final LoginRefusedHandler loginRefusedHandler;
     private final ServletListeners listeners;
 
     private SessionFilter(Builder b) {
         this.manager = b.manager;
         this.unavailableHandler = b.unavailableHandler;
+        this.loginRefusedHandler = b.loginRefusedHandler;
         this.listeners = new ServletListeners(b.listeners);
     }
 
@@ -171,6 +173,7 @@ public final class SessionFilter implements Filter {
             unavailable(request, response, e);
             return;
         }
+        state.onLoginRefused(loginRefusedHandler);
         request.setAttribute(STATE_ATTRIBUTE, state);
         run(state, request, response, chain, true);
     }
@@ -218,6 +221,7 @@ public final class SessionFilter implements Filter {
         }
         try {
             state.commit();
+            state.answerLoginRefused();
         } catch (StoreUnavailableException e) {
             unavailable(state.request(), state.response(), e);
         }
@@ -281,6 +285,7 @@ public final class SessionFilter implements Filter {
         private final SessionManager manager;
         private StoreUnavailableHandler unavailableHandler = StoreUnavailableHandler.json();
         private boolean handlerSet;
+        private LoginRefusedHandler loginRefusedHandler = LoginRefusedHandler.json();
         private final List<EventListener> listeners = new ArrayList<>();
 
         private Builder(SessionManager manager) {
@@ -298,6 +303,15 @@ public final class SessionFilter implements Filter {
             }
             this.unavailableHandler = Objects.requireNonNull(handler, "handler");
             this.handlerSet = true;
+            return this;
+        }
+
+        /**
+         * What a client gets when its login is refused by the per-user session limit
+         * ({@code SESSION_MAX_PER_USER_MODE=refuse_new}); default {@link LoginRefusedHandler#json()}.
+         */
+        public Builder onLoginRefused(LoginRefusedHandler handler) {
+            this.loginRefusedHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

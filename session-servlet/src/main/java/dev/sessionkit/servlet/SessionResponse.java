@@ -67,19 +67,25 @@ final class SessionResponse extends HttpServletResponseWrapper {
     @Override
     public void sendRedirect(String location) throws IOException {
         commitSession();
-        super.sendRedirect(location);
+        if (!state.answerLoginRefused()) {
+            super.sendRedirect(location);
+        }
     }
 
     @Override
     public void sendError(int status) throws IOException {
         commitSession();
-        super.sendError(status);
+        if (!state.answerLoginRefused()) {
+            super.sendError(status);
+        }
     }
 
     @Override
     public void sendError(int status, String message) throws IOException {
         commitSession();
-        super.sendError(status, message);
+        if (!state.answerLoginRefused()) {
+            super.sendError(status, message);
+        }
     }
 
     @Override

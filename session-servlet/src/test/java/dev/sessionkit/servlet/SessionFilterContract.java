@@ -600,6 +600,51 @@ abstract class SessionFilterContract {
         assertThat(response.statusCode()).isEqualTo(500);
     }
 
+    // ---- per-user limit and other devices ----
+
+    @Test
+    void aLoginBeyondTheLimitWithRefuseNewIsAnsweredWithTheRefusalAndClearsItsCookie() throws Exception {
+        String user = "refused-" + System.nanoTime();
+        HttpResponse<String> first = get("/app/limited-login?max=1&mode=REFUSE_NEW&user=" + user);
+        assertThat(first.statusCode()).isEqualTo(302);
+        String firstCookie = cookie(first);
+
+        HttpResponse<String> second = get("/app/limited-login?max=1&mode=REFUSE_NEW&user=" + user);
+        HttpResponse<String> secondWithBody = get("/app/limited-login?max=1&mode=REFUSE_NEW&body=1&user=" + user);
+
+        for (HttpResponse<String> refused : List.of(second, secondWithBody)) {
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).isEqualTo("{\"error\":\"session_limit_reached\"}");
+            assertThat(refused.headers().firstValue("Location")).isEmpty();
+            assertThat(setCookie(refused)).get(org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("Max-Age=0");
+            assertThat(refused.headers().firstValue("Cache-Control")).contains("no-store");
+        }
+        assertThat(body(get("/app/get?name=user", "Cookie", firstCookie))).containsEntry("value", user);
+        assertThat(manager.sessionsOf(user)).hasSize(1);
+    }
+
+    @Test
+    void aLoginBeyondTheLimitWithReplaceOldestEndsTheOldestSession() throws Exception {
+        String user = "replaced-" + System.nanoTime();
+        String first = cookie(get("/app/limited-login?max=1&mode=REPLACE_OLDEST&user=" + user));
+        String second = cookie(get("/app/limited-login?max=1&mode=REPLACE_OLDEST&user=" + user));
+
+        assertThat(body(get("/app/get?name=user", "Cookie", second))).containsEntry("value", user);
+        assertThat(body(get("/app/get?name=user", "Cookie", first))).containsEntry("value", "null");
+        assertThat(manager.sessionsOf(user)).hasSize(1);
+    }
+
+    @Test
+    void signOutOtherDevicesLeavesOnlyTheCallersSession() throws Exception {
+        String user = "devices-" + System.nanoTime();
+        String phone = cookie(get("/app/limited-login?max=0&mode=REPLACE_OLDEST&user=" + user));
+        String laptop = cookie(get("/app/limited-login?max=0&mode=REPLACE_OLDEST&user=" + user));
+
+        assertThat(body(get("/app/other-devices", "Cookie", laptop))).containsEntry("ended", "1");
+        assertThat(body(get("/app/get?name=user", "Cookie", laptop))).containsEntry("value", user);
+        assertThat(body(get("/app/get?name=user", "Cookie", phone))).containsEntry("value", "null");
+    }
+
     // ---- helpers ----
 
     private HttpRequest request(String path, String... headers) {

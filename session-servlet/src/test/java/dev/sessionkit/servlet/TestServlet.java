@@ -91,6 +91,20 @@ final class TestServlet extends HttpServlet {
                 req.changeSessionId();
                 resp.sendRedirect(req.getContextPath() + "/app/get?name=user");
             }
+            case "/limited-login" -> { // signs in under a per-user limit set by the request, as Spring's strategy does
+                SessionContext context = SessionFilter.context(req).orElseThrow();
+                req.getSession().setAttribute("user", req.getParameter("user"));
+                context.getOrCreate().login(req.getParameter("user"));
+                context.limitLogin(Integer.parseInt(req.getParameter("max")),
+                        dev.sessionkit.SessionLimitMode.valueOf(req.getParameter("mode")));
+                if (req.getParameter("body") != null) {
+                    lines(resp, "signed-in", req.getParameter("user"));
+                } else {
+                    resp.sendRedirect(req.getContextPath() + "/app/get?name=user");
+                }
+            }
+            case "/other-devices" -> lines(resp, "ended",
+                    SessionFilter.context(req).orElseThrow().signOutOtherDevices());
             case "/logout" -> logout(req, resp);
             case "/stream" -> stream(req, resp);
             case "/error" -> {
