@@ -2,7 +2,10 @@ package dev.sessionkit.spring;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.SessionManagementConfigurer;
+import org.springframework.security.web.authentication.session.ConcurrentSessionControlAuthenticationStrategy;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -36,5 +39,26 @@ final class SessionkitHttpConfigurer extends AbstractHttpConfigurer<SessionkitHt
         }
         http.setSharedObject(SecurityContextRepository.class,
                 new DelegatingSecurityContextRepository(repository, new RequestAttributeSecurityContextRepository()));
+        limitSessionsAtomically(http);
+    }
+
+    /**
+     * Spring Security's session management builds its strategies in its {@code init}, which runs
+     * before this configurer's (Spring Security adds session management to every
+     * {@code HttpSecurity} before the configurers listed in {@code spring.factories}), so the hook is
+     * set here, as soon as this configurer is added: {@code maximumSessions} then gets the store's
+     * atomic limit ({@link SessionkitConcurrentSessionControl}).
+     */
+    private static void limitSessionsAtomically(HttpSecurity http) {
+        SessionManagementConfigurer<HttpSecurity> sessions = http.getConfigurer(SessionManagementConfigurer.class);
+        if (sessions != null) {
+            sessions.addObjectPostProcessor(new ObjectPostProcessor<ConcurrentSessionControlAuthenticationStrategy>() {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <O extends ConcurrentSessionControlAuthenticationStrategy> O postProcess(O strategy) {
+                    return (O) SessionkitConcurrentSessionControl.wrap(strategy);
+                }
+            });
+        }
     }
 }

@@ -85,6 +85,49 @@ abstract class AbstractFormLoginTest {
     }
 
     @Test
+    void parallelLoginsOfOneUserLeaveExactlyMaximumSessions() throws Exception {
+        parallelLogins("grace", 8);
+
+        assertThat(manager.sessionsOf("grace")).as("maximumSessions(1), enforced by the store").hasSize(1);
+    }
+
+    /** {@code n} browsers that each open the login page, then all post the login form at once. */
+    static java.util.List<HttpResponse<String>> parallelLogins(String user, int n, java.util.function.Supplier<Browser> browsers)
+            throws Exception {
+        java.util.List<Browser> clients = new java.util.ArrayList<>();
+        java.util.List<String> csrfs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Browser b = browsers.get();
+            clients.add(b);
+            csrfs.add(csrfField(b.get("/login").body()));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            java.util.List<java.util.concurrent.Future<HttpResponse<String>>> posts = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                posts.add(pool.submit(() -> {
+                    go.await();
+                    return login(clients.get(index), user, csrfs.get(index));
+                }));
+            }
+            go.countDown();
+            java.util.List<HttpResponse<String>> responses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<HttpResponse<String>> post : posts) {
+                responses.add(post.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return responses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private java.util.List<HttpResponse<String>> parallelLogins(String user, int n) throws Exception {
+        return parallelLogins(user, n, this::browser);
+    }
+
+    @Test
     void anonymousVisitReturnsToTheRequestedPageAfterLogin() throws Exception {
         Browser browser = browser();
         HttpResponse<String> denied = browser.get("/me");
@@ -128,7 +171,7 @@ abstract class AbstractFormLoginTest {
         return browser.cookie(manager.settings().cookieName()).orElse(null);
     }
 
-    private static HttpResponse<String> login(Browser browser, String user, String csrf) throws IOException, InterruptedException {
+    static HttpResponse<String> login(Browser browser, String user, String csrf) throws IOException, InterruptedException {
         return browser.post("/login", Browser.form("username", user, "password", FormLoginApp.PASSWORD, "_csrf", csrf));
     }
 

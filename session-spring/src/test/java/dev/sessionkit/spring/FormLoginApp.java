@@ -27,20 +27,22 @@ class FormLoginApp {
     static final String PASSWORD = "password";
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http,
+            @org.springframework.beans.factory.annotation.Value("${form-login-app.prevents-login:false}") boolean preventsLogin)
+            throws Exception {
         http.authorizeHttpRequests(requests -> requests.requestMatchers("/public", "/actuator/**", "/rest-login").permitAll()
                 .anyRequest().authenticated())
                 .formLogin(withDefaults())
                 .logout(withDefaults())
                 .csrf(csrf -> csrf.ignoringRequestMatchers("/rest-login"))
-                .sessionManagement(sessions -> sessions.maximumSessions(1));
+                .sessionManagement(sessions -> sessions.maximumSessions(1).maxSessionsPreventsLogin(preventsLogin));
         return http.build();
     }
 
     @Bean
     UserDetailsService users() {
         InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
-        for (String name : new String[] { "alice", "bob", "carol", "dave", "erin", "frank" }) {
+        for (String name : new String[] { "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi" }) {
             users.createUser(User.withUsername(name).password("{noop}" + PASSWORD).roles("USER").build());
         }
         return users;
