@@ -104,11 +104,13 @@ public final class SessionkitAutoConfiguration {
         @ConditionalOnMissingFilterBean(SessionFilter.class)
         FilterRegistrationBean<SessionFilter> sessionkitFilter(SessionManager manager, SessionkitProperties properties,
                 ObjectProvider<StoreUnavailableHandler> unavailableHandler,
+                ObjectProvider<dev.sessionkit.servlet.LoginRefusedHandler> loginRefusedHandler,
                 ObjectProvider<HttpSessionListener> sessionListeners,
                 ObjectProvider<HttpSessionAttributeListener> attributeListeners,
                 ObjectProvider<HttpSessionIdListener> idListeners) {
             SessionFilter.Builder filter = SessionFilter.builder(manager);
             unavailableHandler.ifUnique(filter::onStoreUnavailable);
+            loginRefusedHandler.ifUnique(filter::onLoginRefused);
             // the container never sees these sessions, so its listeners are the filter's to call
             Set<EventListener> servletListeners = new LinkedHashSet<>();
             sessionListeners.orderedStream().forEach(servletListeners::add);

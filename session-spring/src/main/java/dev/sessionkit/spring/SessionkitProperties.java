@@ -70,6 +70,15 @@ public class SessionkitProperties {
     /** Whether values changed in place are saved: on_change or on_set. Env: SESSION_SAVE_MODE. */
     private dev.sessionkit.SaveMode saveMode;
 
+    /**
+     * How many live sessions one user may have, enforced by the store at each login (Spring
+     * Security's maximumSessions does the same, per login). Env: SESSION_MAX_PER_USER.
+     */
+    private Integer maxSessionsPerUser;
+
+    /** replace_oldest (the default) or refuse_new. Env: SESSION_MAX_PER_USER_MODE. */
+    private dev.sessionkit.SessionLimitMode maxSessionsPerUserMode;
+
     private final Limits limits = new Limits();
 
     private final Cookie cookie = new Cookie();
@@ -178,6 +187,22 @@ public class SessionkitProperties {
 
     public void setAttributeTypes(List<String> attributeTypes) {
         this.attributeTypes = attributeTypes;
+    }
+
+    public Integer getMaxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
+    public void setMaxSessionsPerUser(Integer maxSessionsPerUser) {
+        this.maxSessionsPerUser = maxSessionsPerUser;
+    }
+
+    public dev.sessionkit.SessionLimitMode getMaxSessionsPerUserMode() {
+        return maxSessionsPerUserMode;
+    }
+
+    public void setMaxSessionsPerUserMode(dev.sessionkit.SessionLimitMode maxSessionsPerUserMode) {
+        this.maxSessionsPerUserMode = maxSessionsPerUserMode;
     }
 
     public dev.sessionkit.SaveMode getSaveMode() {
