@@ -51,6 +51,7 @@ public final class SessionSettings {
     public static final String SESSION_MAX_ATTRIBUTES = "SESSION_MAX_ATTRIBUTES";
     public static final String SESSION_MAX_ATTRIBUTE_DEPTH = "SESSION_MAX_ATTRIBUTE_DEPTH";
     public static final String SESSION_SAVE_MODE = "SESSION_SAVE_MODE";
+    public static final String SESSION_HEADER = "SESSION_HEADER";
 
     /** The value of {@code SESSION_STORE} that lets the environment choose the store. */
     public static final String AUTO_STORE = "auto";
@@ -100,6 +101,7 @@ public final class SessionSettings {
     private final int maxAttributes;
     private final int maxAttributeDepth;
     private final SaveMode saveMode;
+    private final String sessionHeader;
     // what the user set explicitly, so newBuilder() derives the rest again
     private final Duration explicitTouchInterval;
     private final String explicitCookieName;
@@ -133,6 +135,7 @@ public final class SessionSettings {
         this.maxAttributes = b.maxAttributes;
         this.maxAttributeDepth = b.maxAttributeDepth;
         this.saveMode = b.saveMode;
+        this.sessionHeader = b.sessionHeader;
         this.explicitTouchInterval = b.touchInterval;
         this.explicitCookieName = b.cookieName;
         this.explicitCleanupInterval = b.cleanupInterval;
@@ -185,6 +188,7 @@ public final class SessionSettings {
         b.maxAttributes = maxAttributes;
         b.maxAttributeDepth = maxAttributeDepth;
         b.saveMode = saveMode;
+        b.sessionHeader = sessionHeader;
         return b;
     }
 
@@ -325,13 +329,22 @@ public final class SessionSettings {
         return saveMode;
     }
 
+    /**
+     * {@code SESSION_HEADER}: the request and response header that carries the signed session id
+     * besides the cookie, for clients that keep no cookies (such as {@code X-Session-Token}), or null
+     * when it is off (the default).
+     */
+    public String sessionHeader() {
+        return sessionHeader;
+    }
+
     @Override
     public String toString() {
         return "SessionSettings[environment=" + environment + ", store=" + store + ", secrets=" + secrets.size()
                 + (secretGenerated ? " (generated)" : "") + ", ttl=" + Durations.format(ttl) + ", absoluteTtl="
                 + Durations.format(absoluteTtl) + ", touchInterval=" + Durations.format(touchInterval)
                 + ", cookieName=" + cookieName + ", sameSite=" + sameSite + ", rolling=" + rolling + ", trustProxy="
-                + trustProxy + "]";
+                + trustProxy + (sessionHeader == null ? "" : ", sessionHeader=" + sessionHeader) + "]";
     }
 
     /**
@@ -364,6 +377,7 @@ public final class SessionSettings {
         private int maxAttributes = DEFAULT_MAX_ATTRIBUTES;
         private int maxAttributeDepth = DEFAULT_MAX_ATTRIBUTE_DEPTH;
         private SaveMode saveMode = SaveMode.ON_CHANGE;
+        private String sessionHeader;
 
         private Builder() {
         }
@@ -577,6 +591,18 @@ public final class SessionSettings {
         /** {@code SESSION_SAVE_MODE}; default {@link SaveMode#ON_CHANGE}. */
         public Builder saveMode(SaveMode value) {
             this.saveMode = Objects.requireNonNull(value, SESSION_SAVE_MODE);
+            return this;
+        }
+
+        /**
+         * {@code SESSION_HEADER}: also read the signed session id from this request header, and send
+         * it in this response header when a session is created or its id changes (an empty value
+         * when it ends); null for none, the default. An HTTP header name that has no meaning of its
+         * own: not {@code Cookie}, {@code Set-Cookie}, {@code Authorization}, {@code Host},
+         * {@code Cache-Control}, a forwarding header, {@code Sec-*} or {@code Proxy-*}.
+         */
+        public Builder sessionHeader(String value) {
+            this.sessionHeader = value == null ? null : SessionHeader.checkName(SESSION_HEADER, value);
             return this;
         }
 
