@@ -66,6 +66,7 @@ final class SessionSettingsTest {
         m.put("saveUninitialized", SessionSettings::saveUninitialized);
         m.put("trustProxy", SessionSettings::trustProxy);
         m.put("cleanupInterval", SessionSettings::cleanupInterval);
+        m.put("sessionHeader", SessionSettings::sessionHeader);
         return m;
     }
 
@@ -141,7 +142,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(23);
+        assertThat(declaredVariables()).hasSize(24);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -169,6 +170,7 @@ final class SessionSettingsTest {
         assertThat(s.saveUninitialized()).isFalse();
         assertThat(s.trustProxy()).isFalse();
         assertThat(s.cleanupInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.sessionHeader()).as("the session header is off by default").isNull();
     }
 
     @Test
@@ -324,7 +326,11 @@ final class SessionSettingsTest {
                 good(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "8", devEnv(), SessionSettings::maxAttributeDepth, 8),
                 good(SessionSettings.SESSION_SAVE_MODE, "on_set", devEnv(), SessionSettings::saveMode, SaveMode.ON_SET),
                 good(SessionSettings.SESSION_SAVE_MODE, "ON-CHANGE", devEnv(), SessionSettings::saveMode,
-                        SaveMode.ON_CHANGE));
+                        SaveMode.ON_CHANGE),
+                good(SessionSettings.SESSION_HEADER, "X-Session-Token", devEnv(), SessionSettings::sessionHeader,
+                        "X-Session-Token"),
+                good(SessionSettings.SESSION_HEADER, "x-auth-token", productionEnv(), SessionSettings::sessionHeader,
+                        "x-auth-token"));
     }
 
     private static Arguments good(String variable, String value, Map<String, String> base,
@@ -380,7 +386,18 @@ final class SessionSettingsTest {
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTES, "0", "whole number from 1"),
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1", "whole number from 2"),
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1000", "whole number from 2"),
-                bad(SessionSettings.SESSION_SAVE_MODE, "always", "on_change or on_set")));
+                bad(SessionSettings.SESSION_SAVE_MODE, "always", "on_change or on_set"),
+                bad(SessionSettings.SESSION_HEADER, "X Session Token", "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "X-Token: evil", "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "X-Tok\u00e9n", "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "X".repeat(65), "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "Cookie", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "set-cookie", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "AUTHORIZATION", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "Cache-Control", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "X-Forwarded-For", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "Sec-Session", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "Proxy-Session", "must not name a header with a meaning of its own")));
         for (String variable : BOOLEAN_VARIABLES) {
             cases.add(bad(variable, "maybe", "true or false"));
             cases.add(bad(variable, "2", "true or false"));
@@ -723,6 +740,7 @@ final class SessionSettingsTest {
                 SessionSettings.SESSION_SAVE_UNINITIALIZED, "true",
                 SessionSettings.SESSION_TRUST_PROXY, "true",
                 SessionSettings.SESSION_CLEANUP_INTERVAL, "15m",
+                SessionSettings.SESSION_HEADER, "X-Session-Token",
                 SessionSettings.SESSION_STORE, "postgres"));
 
         SessionSettings copy = original.newBuilder().build();

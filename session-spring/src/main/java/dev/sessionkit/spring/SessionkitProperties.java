@@ -70,6 +70,12 @@ public class SessionkitProperties {
     /** Whether values changed in place are saved: on_change or on_set. Env: SESSION_SAVE_MODE. */
     private dev.sessionkit.SaveMode saveMode;
 
+    /**
+     * A request and response header that carries the signed session id besides the cookie, for API
+     * and mobile clients (such as X-Session-Token); off when unset. Env: SESSION_HEADER.
+     */
+    private String sessionHeader;
+
     private final Limits limits = new Limits();
 
     private final Cookie cookie = new Cookie();
@@ -186,6 +192,14 @@ public class SessionkitProperties {
 
     public void setSaveMode(dev.sessionkit.SaveMode saveMode) {
         this.saveMode = saveMode;
+    }
+
+    public String getSessionHeader() {
+        return sessionHeader;
+    }
+
+    public void setSessionHeader(String sessionHeader) {
+        this.sessionHeader = sessionHeader;
     }
 
     public Limits getLimits() {

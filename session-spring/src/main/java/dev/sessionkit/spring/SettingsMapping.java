@@ -78,6 +78,7 @@ final class SettingsMapping {
 
         set(props.getAttributeTypes(), b::attributeTypes);
         set(props.getSaveMode(), b::saveMode);
+        set(props.getSessionHeader(), b::sessionHeader);
         SessionkitProperties.Limits limits = props.getLimits();
         set(limits.getAttributeSize(), size -> b.maxAttributeBytes((int) Math.min(Integer.MAX_VALUE, size.toBytes())));
         set(limits.getSessionSize(), size -> b.maxSessionBytes((int) Math.min(Integer.MAX_VALUE, size.toBytes())));
@@ -228,6 +229,7 @@ final class SettingsMapping {
         m.put(SESSION_CLEANUP_INTERVAL, "sessionkit.cleanup-interval");
         m.put(SESSION_ATTRIBUTE_TYPES, "sessionkit.attribute-types");
         m.put(SESSION_SAVE_MODE, "sessionkit.save-mode");
+        m.put(SESSION_HEADER, "sessionkit.session-header");
         m.put(SESSION_MAX_ATTRIBUTE_SIZE, "sessionkit.limits.attribute-size");
         m.put(SESSION_MAX_SESSION_SIZE, "sessionkit.limits.session-size");
         m.put(SESSION_MAX_ATTRIBUTES, "sessionkit.limits.attributes");
