@@ -123,7 +123,9 @@ public final class SessionManager implements AutoCloseable {
 
     /**
      * Starts a request: reads the cookie, verifies it, and loads the session when it is live.
-     * Nothing is written.
+     * With {@link SessionSettings#sessionHeader()} set, a request that carries that header (not
+     * blank) is decided by the header alone, verified as the cookie is; a bad header is anonymous
+     * whatever cookie comes with it. Nothing is written.
      *
      * @throws StoreUnavailableException when the store cannot be reached
      */
