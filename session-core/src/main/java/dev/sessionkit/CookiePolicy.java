@@ -207,7 +207,8 @@ final class CookiePolicy {
         sb.append("; SameSite=").append(sameSite.attribute());
     }
 
-    private Optional<Verified> verify(String value) {
+    /** Verifies a signed value, {@code <id>.<signature>}, as it came in the cookie or the session header. */
+    Optional<Verified> verify(String value) {
         if (value.length() != VALUE_LENGTH || value.charAt(SessionId.LENGTH) != '.') {
             return Optional.empty();
         }

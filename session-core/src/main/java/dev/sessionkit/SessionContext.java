@@ -24,6 +24,7 @@ public final class SessionContext {
     private Session pendingEnd;
     private boolean clearCookie;
     private boolean cookiePromised;
+    private boolean viaHeader;
     private java.util.function.Consumer<Session> onNewSession;
     private int loginLimit = -1;
     private SessionLimitMode loginLimitMode;
@@ -92,6 +93,15 @@ public final class SessionContext {
         return Optional.ofNullable(requestedId).map(id -> id.lookupKey().value());
     }
 
+    /**
+     * True when the request carried the {@code SESSION_HEADER} header (that setting on), which then
+     * decided the session alone: {@link #requestedHandle()} and {@link #cookiePresent()} speak of
+     * the header's token instead of the cookie.
+     */
+    public boolean requestedViaHeader() {
+        return viaHeader;
+    }
+
     /** True when the request's cookie named a live session. */
     public boolean requestedSessionValid() {
         return requestedValid;
@@ -105,6 +115,10 @@ public final class SessionContext {
     /** Whether the request counts as https (the peer's TLS, or a trusted proxy's {@code X-Forwarded-Proto}). */
     public boolean secure() {
         return secure;
+    }
+
+    void markViaHeader() {
+        viaHeader = true;
     }
 
     RequestInfo request() {

@@ -123,7 +123,9 @@ public final class SessionManager implements AutoCloseable {
 
     /**
      * Starts a request: reads the cookie, verifies it, and loads the session when it is live.
-     * Nothing is written.
+     * With {@link SessionSettings#sessionHeader()} set, a request that carries that header (not
+     * blank) is decided by the header alone, verified as the cookie is; a bad header is anonymous
+     * whatever cookie comes with it. Nothing is written.
      *
      * @throws StoreUnavailableException when the store cannot be reached
      */
@@ -133,22 +135,46 @@ public final class SessionManager implements AutoCloseable {
                 || (settings.trustProxy() && request.forwardedProto() != null
                         && "https".equalsIgnoreCase(lastHop(request.forwardedProto())));
         String ip = clientIp(request);
-        Optional<CookiePolicy.Verified> verified = cookies.readVerified(request.cookieHeaders());
-        boolean present = verified.isPresent() || cookies.isPresent(request.cookieHeaders());
+        boolean viaHeader = viaHeader(request);
+        Optional<CookiePolicy.Verified> verified;
+        boolean present;
+        if (viaHeader) {
+            // the header, when the request carries one, decides alone (a bad one is not made good by a cookie)
+            verified = cookies.verify(request.sessionHeader().trim());
+            present = true;
+        } else {
+            verified = cookies.readVerified(request.cookieHeaders());
+            present = verified.isPresent() || cookies.isPresent(request.cookieHeaders());
+        }
+        SessionContext context;
         if (verified.isEmpty()) {
             if (present) {
-                LOG.debug("sessionkit: the session cookie did not verify; treating the request as anonymous");
+                LOG.debug("sessionkit: the session {} did not verify; treating the request as anonymous",
+                        viaHeader ? "header" : "cookie");
             }
-            return new SessionContext(this, request, present, null, null, false, ip, secure);
+            context = new SessionContext(this, request, present, null, null, false, ip, secure);
+        } else {
+            SessionId id = verified.get().id();
+            Optional<SessionData> data = store.load(id.lookupKey(), now());
+            if (data.isEmpty()) {
+                LOG.debug("sessionkit: session {} is not live", id.lookupKey().prefix());
+                context = new SessionContext(this, request, true, id, null, false, ip, secure);
+            } else {
+                Session session = new Session(settings, codec, id, data.get());
+                context = new SessionContext(this, request, true, id, session, !verified.get().currentSecret(), ip,
+                        secure);
+            }
         }
-        SessionId id = verified.get().id();
-        Optional<SessionData> data = store.load(id.lookupKey(), now());
-        if (data.isEmpty()) {
-            LOG.debug("sessionkit: session {} is not live", id.lookupKey().prefix());
-            return new SessionContext(this, request, true, id, null, false, ip, secure);
+        if (viaHeader) {
+            context.markViaHeader();
         }
-        Session session = new Session(settings, codec, id, data.get());
-        return new SessionContext(this, request, true, id, session, !verified.get().currentSecret(), ip, secure);
+        return context;
+    }
+
+    /** Whether {@code SESSION_HEADER} is on and the request carries a non-blank value of it. */
+    private boolean viaHeader(RequestInfo request) {
+        return settings.sessionHeader() != null && request.sessionHeader() != null
+                && !request.sessionHeader().isBlank();
     }
 
     /**
@@ -301,15 +327,29 @@ public final class SessionManager implements AutoCloseable {
         return cookies.secureFor(context.secure());
     }
 
-    private static CommitResult result(SessionContext context, String cookie) {
+    private CommitResult result(SessionContext context, String cookie) {
         boolean refused = context.takeLoginRefused();
-        if (cookie == null && !refused) {
-            return CommitResult.nothing();
+        if (cookie == null) {
+            return refused ? CommitResult.of(null, null, true) : CommitResult.nothing();
         }
-        if (cookie != null) {
-            context.cookieSent();
+        context.cookieSent();
+        return withHeader(context, cookie, refused);
+    }
+
+    /**
+     * The {@code Set-Cookie}, and the session header carrying the same value (empty for a clearing
+     * cookie) when {@code SESSION_HEADER} is on and the client may be a header client: it sent the
+     * header, or it sent no session cookie. A cookie client's id stays out of script-readable headers.
+     */
+    private CommitResult withHeader(SessionContext context, String setCookie, boolean loginRefused) {
+        String name = settings.sessionHeader();
+        if (name == null || !context.requestedViaHeader() && cookies.isPresent(context.request().cookieHeaders())) {
+            return CommitResult.of(setCookie, null, loginRefused);
         }
-        return CommitResult.of(cookie, refused);
+        int start = setCookie.indexOf('=') + 1; // cookie names hold no '='
+        int end = setCookie.indexOf(';', start);
+        return CommitResult.of(setCookie, new CommitResult.Header(name,
+                setCookie.substring(start, end < 0 ? setCookie.length() : end)), loginRefused);
     }
 
     /**
@@ -367,16 +407,26 @@ public final class SessionManager implements AutoCloseable {
      * @return empty when the request has no new, unstored session
      */
     public Optional<String> newSessionCookie(SessionContext context) {
+        return newSessionHeaders(context).setCookie();
+    }
+
+    /**
+     * As {@link #newSessionCookie(SessionContext)}, with the session header too when
+     * {@code SESSION_HEADER} is on (sent as {@link #commit} would send it).
+     *
+     * @return nothing to send when the request has no new, unstored session
+     */
+    public CommitResult newSessionHeaders(SessionContext context) {
         Objects.requireNonNull(context, "context");
         Session session = context.current();
         if (session == null || session.isInvalidated() || session.stored() != null) {
-            return Optional.empty();
+            return CommitResult.nothing();
         }
         context.promiseCookie();
         Instant now = now();
         Duration maxAge = settings.rolling() ? session.idleTimeout() : Duration.between(now, session.absoluteExpiresAt());
-        return Optional.of(cookies.renderSet(session.id(), maxAge.isNegative() ? Duration.ZERO : maxAge,
-                cookieSecure(context)));
+        return withHeader(context, cookies.renderSet(session.id(), maxAge.isNegative() ? Duration.ZERO : maxAge,
+                cookieSecure(context)), false);
     }
 
     // ---- operations outside a request ----

@@ -53,6 +53,7 @@ public final class SessionSettings {
     public static final String SESSION_SAVE_MODE = "SESSION_SAVE_MODE";
     public static final String SESSION_MAX_PER_USER = "SESSION_MAX_PER_USER";
     public static final String SESSION_MAX_PER_USER_MODE = "SESSION_MAX_PER_USER_MODE";
+    public static final String SESSION_HEADER = "SESSION_HEADER";
 
     /** The value of {@code SESSION_STORE} that lets the environment choose the store. */
     public static final String AUTO_STORE = "auto";
@@ -105,6 +106,7 @@ public final class SessionSettings {
     private final SaveMode saveMode;
     private final int maxSessionsPerUser;
     private final SessionLimitMode sessionLimitMode;
+    private final String sessionHeader;
     // what the user set explicitly, so newBuilder() derives the rest again
     private final Duration explicitTouchInterval;
     private final String explicitCookieName;
@@ -140,6 +142,7 @@ public final class SessionSettings {
         this.saveMode = b.saveMode;
         this.maxSessionsPerUser = b.maxSessionsPerUser;
         this.sessionLimitMode = b.sessionLimitMode;
+        this.sessionHeader = b.sessionHeader;
         this.explicitTouchInterval = b.touchInterval;
         this.explicitCookieName = b.cookieName;
         this.explicitCleanupInterval = b.cleanupInterval;
@@ -194,6 +197,7 @@ public final class SessionSettings {
         b.saveMode = saveMode;
         b.maxSessionsPerUser = maxSessionsPerUser;
         b.sessionLimitMode = sessionLimitMode;
+        b.sessionHeader = sessionHeader;
         return b;
     }
 
@@ -347,13 +351,22 @@ public final class SessionSettings {
         return sessionLimitMode;
     }
 
+    /**
+     * {@code SESSION_HEADER}: the request and response header that carries the signed session id
+     * besides the cookie, for clients that keep no cookies (such as {@code X-Session-Token}), or null
+     * when it is off (the default).
+     */
+    public String sessionHeader() {
+        return sessionHeader;
+    }
+
     @Override
     public String toString() {
         return "SessionSettings[environment=" + environment + ", store=" + store + ", secrets=" + secrets.size()
                 + (secretGenerated ? " (generated)" : "") + ", ttl=" + Durations.format(ttl) + ", absoluteTtl="
                 + Durations.format(absoluteTtl) + ", touchInterval=" + Durations.format(touchInterval)
                 + ", cookieName=" + cookieName + ", sameSite=" + sameSite + ", rolling=" + rolling + ", trustProxy="
-                + trustProxy + "]";
+                + trustProxy + (sessionHeader == null ? "" : ", sessionHeader=" + sessionHeader) + "]";
     }
 
     /**
@@ -388,6 +401,7 @@ public final class SessionSettings {
         private SaveMode saveMode = SaveMode.ON_CHANGE;
         private int maxSessionsPerUser;
         private SessionLimitMode sessionLimitMode = SessionLimitMode.REPLACE_OLDEST;
+        private String sessionHeader;
 
         private Builder() {
         }
@@ -617,6 +631,18 @@ public final class SessionSettings {
         /** {@code SESSION_SAVE_MODE}; default {@link SaveMode#ON_CHANGE}. */
         public Builder saveMode(SaveMode value) {
             this.saveMode = Objects.requireNonNull(value, SESSION_SAVE_MODE);
+            return this;
+        }
+
+        /**
+         * {@code SESSION_HEADER}: also read the signed session id from this request header, and send
+         * it in this response header when a session is created or its id changes (an empty value
+         * when it ends); null for none, the default. An HTTP header name that has no meaning of its
+         * own: not {@code Cookie}, {@code Set-Cookie}, {@code Authorization}, {@code Host},
+         * {@code Cache-Control}, a forwarding header, {@code Sec-*} or {@code Proxy-*}.
+         */
+        public Builder sessionHeader(String value) {
+            this.sessionHeader = value == null ? null : SessionHeader.checkName(SESSION_HEADER, value);
             return this;
         }
 

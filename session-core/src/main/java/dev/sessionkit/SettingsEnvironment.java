@@ -40,6 +40,7 @@ final class SettingsEnvironment {
         env.ifSet(SESSION_SAVE_MODE, v -> b.saveMode(SaveMode.parse(SESSION_SAVE_MODE, v)));
         env.ifInt(SESSION_MAX_PER_USER, 1, SessionSettings.MAX_SESSIONS_PER_USER_LIMIT, b::maxSessionsPerUser);
         env.ifSet(SESSION_MAX_PER_USER_MODE, v -> b.sessionLimitMode(SessionLimitMode.parse(SESSION_MAX_PER_USER_MODE, v)));
+        env.ifSet(SESSION_HEADER, b::sessionHeader);
     }
 
     /** {@code SESSION_COOKIE_SECURE}: a boolean, or {@code auto} for null. */

@@ -68,6 +68,7 @@ final class SessionSettingsTest {
         m.put("cleanupInterval", SessionSettings::cleanupInterval);
         m.put("maxSessionsPerUser", SessionSettings::maxSessionsPerUser);
         m.put("sessionLimitMode", SessionSettings::sessionLimitMode);
+        m.put("sessionHeader", SessionSettings::sessionHeader);
         return m;
     }
 
@@ -143,7 +144,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(25);
+        assertThat(declaredVariables()).hasSize(26);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -173,6 +174,7 @@ final class SessionSettingsTest {
         assertThat(s.cleanupInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(s.maxSessionsPerUser()).isZero();
         assertThat(s.sessionLimitMode()).isEqualTo(SessionLimitMode.REPLACE_OLDEST);
+        assertThat(s.sessionHeader()).as("the session header is off by default").isNull();
     }
 
     @Test
@@ -334,7 +336,11 @@ final class SessionSettingsTest {
                 good(SessionSettings.SESSION_MAX_PER_USER_MODE, "Replace-Oldest", devEnv(),
                         SessionSettings::sessionLimitMode, SessionLimitMode.REPLACE_OLDEST),
                 good(SessionSettings.SESSION_SAVE_MODE, "ON-CHANGE", devEnv(), SessionSettings::saveMode,
-                        SaveMode.ON_CHANGE));
+                        SaveMode.ON_CHANGE),
+                good(SessionSettings.SESSION_HEADER, "X-Session-Token", devEnv(), SessionSettings::sessionHeader,
+                        "X-Session-Token"),
+                good(SessionSettings.SESSION_HEADER, "x-auth-token", productionEnv(), SessionSettings::sessionHeader,
+                        "x-auth-token"));
     }
 
     private static Arguments good(String variable, String value, Map<String, String> base,
@@ -394,7 +400,18 @@ final class SessionSettingsTest {
                 bad(SessionSettings.SESSION_MAX_PER_USER, "0", "from 1 to 100000"),
                 bad(SessionSettings.SESSION_MAX_PER_USER, "-1", "from 1 to 100000"),
                 bad(SessionSettings.SESSION_MAX_PER_USER, "many", "from 1 to 100000"),
-                bad(SessionSettings.SESSION_MAX_PER_USER_MODE, "kick", "replace_oldest or refuse_new")));
+                bad(SessionSettings.SESSION_MAX_PER_USER_MODE, "kick", "replace_oldest or refuse_new"),
+                bad(SessionSettings.SESSION_HEADER, "X Session Token", "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "X-Token: evil", "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "X-Tok\u00e9n", "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "X".repeat(65), "HTTP header name of 1 to 64"),
+                bad(SessionSettings.SESSION_HEADER, "Cookie", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "set-cookie", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "AUTHORIZATION", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "Cache-Control", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "X-Forwarded-For", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "Sec-Session", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_HEADER, "Proxy-Session", "must not name a header with a meaning of its own")));
         for (String variable : BOOLEAN_VARIABLES) {
             cases.add(bad(variable, "maybe", "true or false"));
             cases.add(bad(variable, "2", "true or false"));
@@ -737,6 +754,7 @@ final class SessionSettingsTest {
                 SessionSettings.SESSION_SAVE_UNINITIALIZED, "true",
                 SessionSettings.SESSION_TRUST_PROXY, "true",
                 SessionSettings.SESSION_CLEANUP_INTERVAL, "15m",
+                SessionSettings.SESSION_HEADER, "X-Session-Token",
                 SessionSettings.SESSION_STORE, "postgres"));
 
         SessionSettings copy = original.newBuilder().build();

@@ -51,11 +51,15 @@ public final class MinimalDemo {
 
     private static void handle(SessionManager sessions, HttpExchange exchange) throws IOException {
         try {
-            RequestInfo request = new RequestInfo(exchange.getRequestHeaders().getOrDefault("Cookie", List.of()), false,
-                    exchange.getRemoteAddress().getAddress().getHostAddress(),
-                    exchange.getRequestHeaders().getFirst("User-Agent"),
-                    exchange.getRequestHeaders().getFirst("X-Forwarded-Proto"),
-                    exchange.getRequestHeaders().getFirst("X-Forwarded-For"));
+            String sessionHeader = sessions.settings().sessionHeader();
+            RequestInfo request = RequestInfo.builder()
+                    .cookieHeaders(exchange.getRequestHeaders().getOrDefault("Cookie", List.of()))
+                    .remoteAddress(exchange.getRemoteAddress().getAddress().getHostAddress())
+                    .userAgent(exchange.getRequestHeaders().getFirst("User-Agent"))
+                    .forwardedProto(exchange.getRequestHeaders().getFirst("X-Forwarded-Proto"))
+                    .forwardedFor(exchange.getRequestHeaders().getFirst("X-Forwarded-For"))
+                    .sessionHeader(sessionHeader == null ? null : exchange.getRequestHeaders().getFirst(sessionHeader))
+                    .build();
             SessionContext context = sessions.resolve(request);
             String body;
             if ("POST".equals(exchange.getRequestMethod()) && "/logout".equals(exchange.getRequestURI().getPath())) {
@@ -67,6 +71,7 @@ public final class MinimalDemo {
             }
             CommitResult result = sessions.commit(context);
             result.setCookie().ifPresent(cookie -> exchange.getResponseHeaders().add("Set-Cookie", cookie));
+            result.header().ifPresent(header -> exchange.getResponseHeaders().set(header.name(), header.value()));
             if (result.noStore()) {
                 exchange.getResponseHeaders().set("Cache-Control", "no-store");
             }

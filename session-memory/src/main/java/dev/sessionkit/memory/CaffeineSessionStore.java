@@ -39,9 +39,15 @@ import org.slf4j.LoggerFactory;
  *       the store's {@link Clock}. That only frees memory: every operation also checks liveness
  *       against the {@code now} it is given. Sessions Caffeine drops on expiry are still reported
  *       by {@link #purgeExpired(Instant, int)}, so expiry events do not depend on the store.
- *   <li><b>Capacity.</b> Beyond {@link Builder#maximumSize(long)} sessions Caffeine drops those it
- *       judges least likely to be used again (close to least recently used); the store logs a
- *       WARN line with counts, at most once a minute.
+ *   <li><b>Capacity.</b> {@link Builder#maximumSize(long)} bounds the anonymous sessions (those
+ *       with no principal): beyond it Caffeine drops the anonymous ones it judges least likely to be
+ *       used again (close to least recently used), and the store logs a WARN line with counts, at
+ *       most once a minute. Signed-in sessions are never dropped for room, so anonymous traffic
+ *       (500 cookieless requests that set an attribute, against a capacity of 500) cannot log
+ *       anybody out; they leave when they expire or end, and their number is bounded by the logins
+ *       that created them. A session that signs in stops counting, one that signs out counts again.
+ *       Refusing new anonymous sessions when full was not chosen: it would let the same flood
+ *       stop every new visitor from reaching a login form that needs a session.
  *   <li><b>Atomicity.</b> Every write of one session is one {@code compute} on its key.
  *       {@link #changeKey} removes the old key and then files the new one; in between, the session
  *       is under neither key, which concurrent requests of that session see as "no session".
@@ -78,7 +84,10 @@ public final class CaffeineSessionStore implements SessionStore {
         this.evictions = new EvictionReporter(clock, maximumSize);
         ClockTicker ticker = new ClockTicker(clock);
         this.cache = Caffeine.newBuilder()
-                .maximumSize(maximumSize)
+                // Signed-in sessions weigh nothing, so room is only ever made by dropping anonymous
+                // ones: a flood of cookieless requests cannot log anybody out.
+                .maximumWeight(maximumSize)
+                .weigher((LookupKey key, StoredSession session) -> session.principal() == null ? 1 : 0)
                 .expireAfter(new SessionExpiry(ticker))
                 .ticker(ticker)
                 // Maintenance on the calling thread: no background work, and the listener's index
@@ -515,7 +524,8 @@ public final class CaffeineSessionStore implements SessionStore {
         }
 
         /**
-         * The most sessions the store keeps; beyond it Caffeine drops some. Default
+         * The most anonymous sessions the store keeps; beyond it Caffeine drops some of them.
+         * Signed-in sessions do not count and are never dropped for room. Default
          * {@link #DEFAULT_MAXIMUM_SIZE}.
          *
          * @throws IllegalArgumentException if {@code value} is not positive

@@ -34,8 +34,9 @@ final class EvictionReporter {
         long now = clock.millis();
         long last = lastReportMillis.get();
         if ((last == Long.MIN_VALUE || now - last >= INTERVAL.toMillis()) && lastReportMillis.compareAndSet(last, now)) {
-            LOG.warn("sessionkit: the memory session store is full ({} sessions) and dropped {} session(s) to"
-                    + " make room, {} since it opened; raise SESSION_MEMORY_MAX_SESSIONS or use the jdbc store",
+            LOG.warn("sessionkit: the memory session store is full ({} anonymous sessions) and dropped {} anonymous"
+                    + " session(s) to make room, {} since it opened (signed-in sessions are kept); raise"
+                    + " SESSION_MEMORY_MAX_SESSIONS or use the postgres store",
                     maximumSize, unreported.getAndSet(0), total.get());
             return true;
         }

@@ -38,8 +38,14 @@ public final class MemoryStoreProvider implements StoreProvider {
         Objects.requireNonNull(context, "context");
         MemoryStoreSettings settings = MemoryStoreSettings.fromEnvironment(context.environment());
         CaffeineSessionStore store = CaffeineSessionStore.create(settings, context.clock());
-        LOG.info("sessionkit: memory session store opened, at most {} sessions; sessions live in this JVM only and"
-                + " are lost on restart", settings.maxSessions());
+        LOG.info("sessionkit: memory session store opened, at most {} anonymous sessions; sessions live in this JVM"
+                + " only and are lost on restart", settings.maxSessions());
+        if (context.settings().isProduction()) {
+            LOG.warn("sessionkit: APP_ENV=production on the memory session store (SESSION_STORE=memory): sessions are"
+                    + " not shared with other instances, do not survive a restart or deploy, and are held in this JVM's"
+                    + " heap, at most {} anonymous ones (SESSION_MEMORY_MAX_SESSIONS) with signed-in ones kept beside"
+                    + " them. Use the postgres store (DATABASE_URL) for more than one instance.", settings.maxSessions());
+        }
         return store;
     }
 }

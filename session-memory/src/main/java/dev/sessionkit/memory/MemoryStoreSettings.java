@@ -14,7 +14,10 @@ import java.util.Objects;
  */
 public final class MemoryStoreSettings {
 
-    /** How many sessions the store holds before it evicts the least recently used; default 100,000. */
+    /**
+     * How many anonymous sessions the store holds before it evicts the least recently used of them;
+     * signed-in sessions do not count and are never evicted for room. Default 100,000.
+     */
     public static final String SESSION_MEMORY_MAX_SESSIONS = "SESSION_MEMORY_MAX_SESSIONS";
 
     /** The default of {@code SESSION_MEMORY_MAX_SESSIONS}. */
@@ -22,7 +25,8 @@ public final class MemoryStoreSettings {
 
     /** Every setting, for adapters ({@code sessionkit.memory.<property>} in Spring Boot). */
     public static final List<StoreSetting> SETTINGS = List.of(StoreSetting.of(SESSION_MEMORY_MAX_SESSIONS,
-            "max-sessions", "how many sessions the store holds before it evicts the least recently used"));
+            "max-sessions", "how many anonymous sessions the store holds before it evicts the least recently used"
+                    + " of them (signed-in sessions are never evicted for room)"));
 
     private final long maxSessions;
 

@@ -37,12 +37,12 @@ final class CaffeineSessionStoreInternalsTest {
     }
 
     @Test
-    void storeBeyondMaximumSizeEvictsAndCleansPrincipalIndex() {
+    void storeBeyondMaximumSizeEvictsAnonymousSessions() {
         store = CaffeineSessionStore.builder().maximumSize(10).clock(clock).build();
         Instant now = clock.instant();
         List<SessionData> created = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            SessionData s = session(now, "user" + (i % 5), Duration.ofMinutes(30));
+            SessionData s = session(now, null, Duration.ofMinutes(30));
             assertThat(store.create(s)).isTrue();
             created.add(s);
         }
@@ -53,13 +53,73 @@ final class CaffeineSessionStoreInternalsTest {
         assertThat(store.sizeEvictions()).isEqualTo(50 - store.estimatedSize());
         long stillLive = created.stream().filter(s -> store.load(s.key(), now).isPresent()).count();
         assertThat(stillLive).isEqualTo(store.estimatedSize());
-        assertThat(store.indexedKeys()).isEqualTo((int) stillLive);
-        long listed = 0;
-        for (int u = 0; u < 5; u++) {
-            listed += store.findByPrincipal("user" + u, now).size();
-        }
-        assertThat(listed).isEqualTo(stillLive);
         assertThat(store.stats(now).total()).isEqualTo(stillLive);
+    }
+
+    @Test
+    void aThousandAnonymousSessionsAtCapacity500EvictNoSignedInSession() {
+        store = CaffeineSessionStore.builder().maximumSize(500).clock(clock).build();
+        Instant now = clock.instant();
+        List<SessionData> signedIn = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // created signed in
+            SessionData s = session(now, "user" + (i % 50), Duration.ofMinutes(30));
+            assertThat(store.create(s)).isTrue();
+            signedIn.add(s);
+        }
+        for (int i = 0; i < 100; i++) { // anonymous, then signed in by a delta
+            SessionData s = session(now, null, Duration.ofMinutes(30));
+            assertThat(store.create(s)).isTrue();
+            assertThat(store.apply(s.key(), Fixtures.delta().principal("late" + i).build(), now)).isPresent();
+            signedIn.add(s);
+        }
+        for (int i = 0; i < 100; i++) { // anonymous, then signed in with a new key (a login's rotation)
+            SessionData s = session(now, null, Duration.ofMinutes(30));
+            assertThat(store.create(s)).isTrue();
+            SessionData moved = store.changeKey(s.key(), dev.sessionkit.testkit.Fixtures.newKey(),
+                    Fixtures.delta().principal("rotated" + i).build(), now).orElseThrow();
+            signedIn.add(moved);
+        }
+        SessionData signsOut = signedIn.remove(0);
+        assertThat(store.apply(signsOut.key(), Fixtures.delta().principal(null).build(), now)).isPresent();
+
+        List<SessionData> anonymous = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            SessionData s = session(now, null, Duration.ofMinutes(30));
+            assertThat(store.create(s)).isTrue();
+            anonymous.add(s);
+            if (i % 100 == 0) {
+                store.cleanUp();
+            }
+        }
+        store.cleanUp();
+
+        assertThat(signedIn).as("every signed-in session is still there").allSatisfy(s ->
+                assertThat(store.load(s.key(), now)).isPresent());
+        long anonymousLeft = anonymous.stream().filter(s -> store.load(s.key(), now).isPresent()).count();
+        assertThat(anonymousLeft).as("the anonymous ones are bounded by the capacity").isLessThanOrEqualTo(500)
+                .isGreaterThan(0);
+        assertThat(store.sizeEvictions()).isGreaterThanOrEqualTo(1_000 - 500);
+        assertThat(store.findByPrincipal("user7", now)).hasSize(6);
+        assertThat(store.indexedKeys()).isEqualTo(signedIn.size());
+        assertThat(store.estimatedSize()).isEqualTo(signedIn.size() + anonymousLeft
+                + (store.load(signsOut.key(), now).isPresent() ? 1 : 0));
+    }
+
+    @Test
+    void sessionThatSignsOutCountsAgainAndCanBeEvicted() {
+        store = CaffeineSessionStore.builder().maximumSize(5).clock(clock).build();
+        Instant now = clock.instant();
+        SessionData alice = session(now, "alice", Duration.ofMinutes(30));
+        store.create(alice);
+        store.apply(alice.key(), Fixtures.delta().principal(null).build(), now);
+
+        for (int i = 0; i < 50; i++) {
+            store.create(session(now, null, Duration.ofMinutes(30)));
+            store.cleanUp();
+        }
+
+        assertThat(store.estimatedSize()).isLessThanOrEqualTo(5);
+        assertThat(store.indexedKeys()).isZero();
     }
 
     @Test

@@ -41,6 +41,45 @@ final class MemoryStoreProviderTest {
         }
     }
 
+    private static final String PRODUCTION_WARNING = "APP_ENV=production on the memory session store";
+
+    /** What the store's loggers write to standard error (slf4j-simple, WARN and above in the tests) while {@code work} runs. */
+    private static String stderrOf(Runnable work) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            work.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void productionOnTheMemoryStoreWarnsOnceWhatItDoesNotGive() {
+        SessionSettings production = SessionSettings.builder().environment(dev.sessionkit.AppEnvironment.PRODUCTION)
+                .secrets("production-secret-0123456789abcdef-0123456789").store("memory").build();
+        StoreContext context = StoreContext.of(production,
+                EnvironmentVariables.of(Map.of(MemoryStoreSettings.SESSION_MEMORY_MAX_SESSIONS, "500")), clock);
+
+        String log = stderrOf(() -> new MemoryStoreProvider().open(context).close());
+
+        assertThat(log.split(PRODUCTION_WARNING, -1)).as("one WARN line: %s", log).hasSize(2);
+        assertThat(log).contains("WARN").contains("not shared with other instances")
+                .contains("do not survive a restart").contains("at most 500 anonymous")
+                .contains("SESSION_MEMORY_MAX_SESSIONS").contains("postgres");
+    }
+
+    @Test
+    void developmentOnTheMemoryStoreDoesNotWarn() {
+        StoreContext context = StoreContext.of(SessionSettings.builder().build(), EnvironmentVariables.empty(), clock);
+
+        String log = stderrOf(() -> new MemoryStoreProvider().open(context).close());
+
+        assertThat(log).doesNotContain(PRODUCTION_WARNING);
+    }
+
     @Test
     void sessionStoresOpensMemoryStoreWhenMemoryIsSelected() {
         SessionSettings settings = SessionSettings.builder().store("memory").build();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The session state of one servlet request: the core's {@link SessionContext}, the
  * {@link HttpSession} adapter handed out for it, and the commit that writes the store and adds the
- * cookie to the container's response. Kept as a request attribute, so forward, include, error and
+ * cookie (and the session header) to the container's response. Kept as a request attribute, so forward, include, error and
  * async dispatches of the same request share it.
  *
  * <p>Used by the request's thread, then by the async thread that continues it; commits are
@@ -41,6 +41,7 @@ final class RequestSession {
     private StoreUnavailableException failure;
     private String sentCookie;
     private boolean sentNoStore;
+    private CommitResult.Header sentHeader;
 
     RequestSession(SessionManager manager, SessionContext context, ServletListeners listeners,
             ServletContext servletContext, HttpServletRequest request, HttpServletResponse response,
@@ -169,7 +170,7 @@ final class RequestSession {
             failure = e;
             throw e;
         }
-        result.setCookie().ifPresent(cookie -> send(cookie, result.noStore()));
+        send(result);
         if (result.loginRefused()) {
             loginRefused = true;
         }
@@ -208,7 +209,27 @@ final class RequestSession {
      */
     synchronized void commitBeforeResponse() {
         commit();
-        manager.newSessionCookie(context).ifPresent(cookie -> send(cookie, true));
+        send(manager.newSessionHeaders(context));
+    }
+
+    private void send(CommitResult result) {
+        result.setCookie().ifPresent(cookie -> send(cookie, result.noStore()));
+        result.header().ifPresent(this::send);
+    }
+
+    /** The session header: set (replacing an earlier value of this request), with no-store. Its value is never logged. */
+    private void send(CommitResult.Header header) {
+        if (header.equals(sentHeader)) {
+            return;
+        }
+        if (response.isCommitted()) {
+            LOG.warn("sessionkit: the response was committed before the session header {} could be sent; the client"
+                    + " keeps its old token. Use the session before writing the body.", header.name());
+            return;
+        }
+        response.setHeader(header.name(), header.value());
+        response.setHeader("Cache-Control", "no-store");
+        sentHeader = header;
     }
 
     private void send(String cookie, boolean noStore) {
@@ -237,6 +258,10 @@ final class RequestSession {
             if (sentNoStore) {
                 response.setHeader("Cache-Control", "no-store");
             }
+        }
+        if (sentHeader != null && !response.isCommitted()) {
+            response.setHeader(sentHeader.name(), sentHeader.value());
+            response.setHeader("Cache-Control", "no-store");
         }
     }
 

@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  *       {@code sendError}, writer or stream flush and close, and before the body reaches the
  *       buffer size or the declared content length. A response that sets or clears the cookie
  *       gets {@code Cache-Control: no-store};</li>
+ *   <li>with {@code SESSION_HEADER} set, reads the signed session id from that request header too
+ *       (it then decides alone, over the cookie) and sets that response header, before the response
+ *       commits, when a session is created, gets a new id (an empty value when it ends), again with
+ *       {@code Cache-Control: no-store};</li>
  *   <li>commits again when the chain returns, writing only what changed since; when the request
  *       went async, the async side commits instead: before {@code AsyncContext.complete()}, on a
  *       flush, or when an async dispatch returns through the filter.</li>
@@ -263,10 +267,18 @@ public final class SessionFilter implements Filter {
         return null;
     }
 
-    private static RequestInfo requestInfo(HttpServletRequest request) {
-        return new RequestInfo(headers(request, "Cookie"), request.isSecure(), request.getRemoteAddr(),
-                request.getHeader("User-Agent"), request.getHeader("X-Forwarded-Proto"),
-                request.getHeader("X-Forwarded-For"));
+    private RequestInfo requestInfo(HttpServletRequest request) {
+        RequestInfo.Builder info = RequestInfo.builder().cookieHeaders(headers(request, "Cookie"))
+                .secure(request.isSecure()).remoteAddress(request.getRemoteAddr())
+                .userAgent(request.getHeader("User-Agent")).forwardedProto(request.getHeader("X-Forwarded-Proto"))
+                .forwardedFor(request.getHeader("X-Forwarded-For"));
+        String sessionHeader = manager.settings().sessionHeader();
+        if (sessionHeader != null) {
+            List<String> values = headers(request, sessionHeader);
+            // several lines are joined as HTTP combines them; no valid token matches that
+            info.sessionHeader(values.isEmpty() ? null : String.join(",", values));
+        }
+        return info.build();
     }
 
     private static List<String> headers(HttpServletRequest request, String name) {

@@ -116,7 +116,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public boolean isRequestedSessionIdFromCookie() {
-        return state.context().requestedHandle().isPresent();
+        return state.context().requestedHandle().isPresent() && !state.context().requestedViaHeader();
     }
 
     @Override

@@ -34,11 +34,15 @@ import org.junit.jupiter.api.TestInstance;
 abstract class SessionFilterContract {
 
     private static final String SECRET = "servlet-tests-secret-0123456789-abcdefghij";
+    private static final String TOKEN_HEADER = "X-Session-Token";
+    private static final String TOKEN = "[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}";
 
     private final ServletContainer container;
     private final StoreKit stores;
     private final RecordingListener listener = new RecordingListener();
     private SessionSettings settings;
+    /** The settings most tests run with; header tests restart the application with the header on. */
+    private SessionSettings defaults;
     private FailingStore store;
     private SessionManager manager;
     private URI base;
@@ -55,6 +59,7 @@ abstract class SessionFilterContract {
         // the test application's classes are allowed attribute types; dev.sessionkit.servlet's own are not
         settings = SessionSettings.builder().secrets(SECRET).trustProxy(true)
                 .allowAttributeTypes("dev.sessionkit.servlet.app.").build();
+        defaults = settings;
         cookieName = settings.cookieName();
         client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -93,9 +98,127 @@ abstract class SessionFilterContract {
     }
 
     @BeforeEach
-    void reset() {
+    void reset() throws Exception {
+        if (settings != defaults) {
+            restartWith(defaults);
+        }
         store.recover();
         listener.clear();
+    }
+
+    /** Stops the application and starts it again with other settings; the next test gets the defaults back. */
+    private void restartWith(SessionSettings next) throws Exception {
+        stopApplication();
+        settings = next;
+        startApplication();
+    }
+
+    private void headerOn() throws Exception {
+        restartWith(defaults.newBuilder().sessionHeader(TOKEN_HEADER).build());
+    }
+
+    // ---- the session id in a header (SESSION_HEADER) ----
+
+    @Test
+    void headerTokenComesWithTheCookieOnCreationAndAloneResumesTheSession() throws Exception {
+        headerOn();
+
+        HttpResponse<String> created = get("/app/set?name=color&value=blue");
+
+        String token = token(created);
+        assertThat(token).matches(TOKEN).isEqualTo(cookie(created).substring(cookieName.length() + 1));
+        assertThat(created.headers().firstValue("Cache-Control")).contains("no-store");
+
+        HttpResponse<String> read = get("/app/get?name=color", TOKEN_HEADER, token);
+        assertThat(body(read)).containsEntry("value", "blue").containsEntry("id", body(created).get("id"));
+        assertThat(read.headers().firstValue(TOKEN_HEADER)).as("a read sends no token").isEmpty();
+        assertThat(setCookie(read)).isEmpty();
+        assertThat(read.headers().firstValue("Cache-Control")).isEmpty();
+        assertThat(body(get("/app/peek", TOKEN_HEADER, token))).containsEntry("valid", "true")
+                .containsEntry("fromCookie", "false");
+        assertThat(body(get("/app/get?name=color", "Cookie", cookie(created)))).as("the cookie works beside it")
+                .containsEntry("value", "blue");
+    }
+
+    @Test
+    void headerTokenRotatesOnLoginAndIsEmptiedOnLogout() throws Exception {
+        headerOn();
+        String before = token(get("/app/set?name=cart&value=3"));
+
+        HttpResponse<String> login = get("/app/login?user=ann", TOKEN_HEADER, before);
+
+        assertThat(login.statusCode()).isEqualTo(302);
+        String after = token(login);
+        assertThat(after).matches(TOKEN).isNotEqualTo(before);
+        assertThat(login.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(body(get("/app/get?name=user", TOKEN_HEADER, after))).containsEntry("value", "ann");
+        assertThat(body(get("/app/get?name=cart", TOKEN_HEADER, after))).containsEntry("value", "3");
+        assertThat(body(get("/app/get?name=user", TOKEN_HEADER, before))).as("the old token is dead")
+                .containsEntry("id", "null");
+
+        HttpResponse<String> logout = get("/app/logout", TOKEN_HEADER, after);
+
+        assertThat(body(logout)).containsEntry("had", "true");
+        assertThat(logout.headers().allValues(TOKEN_HEADER)).as("an empty token: forget it").containsExactly("");
+        assertThat(logout.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(body(get("/app/get?name=user", TOKEN_HEADER, after))).containsEntry("id", "null");
+    }
+
+    @Test
+    void tamperedOrRepeatedHeaderIsAnonymousAndTheHeaderWinsOverTheCookie() throws Exception {
+        headerOn();
+        HttpResponse<String> alice = get("/app/set?name=who&value=alice");
+        String aliceToken = token(alice);
+        String bobCookie = cookie(get("/app/set?name=who&value=bob"));
+        String tampered = aliceToken.substring(0, aliceToken.length() - 2) + (aliceToken.endsWith("A") ? "BB" : "AA");
+
+        assertThat(body(get("/app/get?name=who", TOKEN_HEADER, tampered))).containsEntry("id", "null");
+        assertThat(body(get("/app/get?name=who", TOKEN_HEADER, tampered, "Cookie", bobCookie)))
+                .as("a bad header is not made good by a valid cookie").containsEntry("id", "null");
+        assertThat(body(get("/app/get?name=who", TOKEN_HEADER, aliceToken, "Cookie", bobCookie)))
+                .as("the header decides").containsEntry("value", "alice");
+        assertThat(body(get("/app/get?name=who", TOKEN_HEADER, aliceToken, TOKEN_HEADER, aliceToken)))
+                .as("the header twice is ambiguous").containsEntry("id", "null");
+        assertThat(body(get("/app/get?name=who", "Cookie", bobCookie))).containsEntry("value", "bob");
+        HttpResponse<String> garbage = get("/app/set?name=who&value=carol", TOKEN_HEADER, "not-a-token");
+        assertThat(body(garbage)).as("a bad token gets a new session").containsEntry("new", "true");
+        assertThat(token(garbage)).matches(TOKEN).isNotEqualTo(aliceToken);
+    }
+
+    @Test
+    void aCookieClientGetsNoHeaderTokenWhenTheHeaderIsOn() throws Exception {
+        headerOn();
+        String before = cookie(get("/app/set?name=cart&value=3"));
+
+        HttpResponse<String> login = get("/app/login?user=ann", "Cookie", before);
+
+        assertThat(cookie(login)).isNotEqualTo(before);
+        assertThat(login.headers().firstValue(TOKEN_HEADER)).as("the browser's id stays in its HttpOnly cookie").isEmpty();
+        assertThat(get("/app/logout", "Cookie", cookie(login)).headers().firstValue(TOKEN_HEADER)).isEmpty();
+    }
+
+    @Test
+    void headerTokenOfANewSessionGoesOutBeforeAnEarlyFlushedBody() throws Exception {
+        headerOn();
+
+        HttpResponse<String> early = get("/app/early?mode=flush");
+
+        String token = token(early);
+        assertThat(token).matches(TOKEN);
+        assertThat(early.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(body(get("/app/peek", TOKEN_HEADER, token))).containsEntry("valid", "true");
+    }
+
+    @Test
+    void headerIsIgnoredAndNeverSentWhenTheSettingIsOff() throws Exception {
+        assertThat(settings.sessionHeader()).as("off by default").isNull();
+        HttpResponse<String> created = get("/app/set?name=color&value=blue");
+        String value = cookie(created).substring(cookieName.length() + 1);
+
+        assertThat(created.headers().firstValue(TOKEN_HEADER)).isEmpty();
+        assertThat(body(get("/app/get?name=color", TOKEN_HEADER, value))).containsEntry("id", "null");
+        assertThat(body(get("/app/get?name=color", TOKEN_HEADER, "garbage", "Cookie", cookie(created))))
+                .as("nor does a header spoil the cookie").containsEntry("value", "blue");
     }
 
     // ---- lazy creation ----
@@ -667,6 +790,14 @@ abstract class SessionFilterContract {
     private Optional<String> setCookie(HttpResponse<String> response) {
         return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(cookieName + "="))
                 .findFirst();
+    }
+
+    /** The session token of the response's {@code X-Session-Token} header, which must be there once. */
+    private static String token(HttpResponse<String> response) {
+        List<String> values = response.headers().allValues(TOKEN_HEADER);
+        assertThat(values).as("the session header of %s %s: %s", response.statusCode(), response.uri(),
+                response.headers().map()).hasSize(1);
+        return values.get(0);
     }
 
     /** The {@code name=value} to send back, from the response's {@code Set-Cookie}. */

@@ -79,6 +79,12 @@ public class SessionkitProperties {
     /** replace_oldest (the default) or refuse_new. Env: SESSION_MAX_PER_USER_MODE. */
     private dev.sessionkit.SessionLimitMode maxSessionsPerUserMode;
 
+    /**
+     * A request and response header that carries the signed session id besides the cookie, for API
+     * and mobile clients (such as X-Session-Token); off when unset. Env: SESSION_HEADER.
+     */
+    private String sessionHeader;
+
     private final Limits limits = new Limits();
 
     private final Cookie cookie = new Cookie();
@@ -211,6 +217,14 @@ public class SessionkitProperties {
 
     public void setSaveMode(dev.sessionkit.SaveMode saveMode) {
         this.saveMode = saveMode;
+    }
+
+    public String getSessionHeader() {
+        return sessionHeader;
+    }
+
+    public void setSessionHeader(String sessionHeader) {
+        this.sessionHeader = sessionHeader;
     }
 
     public Limits getLimits() {

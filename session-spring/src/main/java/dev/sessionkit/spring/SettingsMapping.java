@@ -80,6 +80,7 @@ final class SettingsMapping {
         set(props.getSaveMode(), b::saveMode);
         set(props.getMaxSessionsPerUser(), b::maxSessionsPerUser);
         set(props.getMaxSessionsPerUserMode(), b::sessionLimitMode);
+        set(props.getSessionHeader(), b::sessionHeader);
         SessionkitProperties.Limits limits = props.getLimits();
         set(limits.getAttributeSize(), size -> b.maxAttributeBytes((int) Math.min(Integer.MAX_VALUE, size.toBytes())));
         set(limits.getSessionSize(), size -> b.maxSessionBytes((int) Math.min(Integer.MAX_VALUE, size.toBytes())));
@@ -232,6 +233,7 @@ final class SettingsMapping {
         m.put(SESSION_SAVE_MODE, "sessionkit.save-mode");
         m.put(SESSION_MAX_PER_USER, "sessionkit.max-sessions-per-user");
         m.put(SESSION_MAX_PER_USER_MODE, "sessionkit.max-sessions-per-user-mode");
+        m.put(SESSION_HEADER, "sessionkit.session-header");
         m.put(SESSION_MAX_ATTRIBUTE_SIZE, "sessionkit.limits.attribute-size");
         m.put(SESSION_MAX_SESSION_SIZE, "sessionkit.limits.session-size");
         m.put(SESSION_MAX_ATTRIBUTES, "sessionkit.limits.attributes");

@@ -182,6 +182,23 @@ final class SessionkitAutoConfigurationTest {
     }
 
     @Test
+    void sessionHeaderIsOffByDefaultAndSetByItsPropertyOrVariable() {
+        runner.run(context -> assertThat(context.getBean(SessionSettings.class).sessionHeader()).isNull());
+        runner.withPropertyValues("sessionkit.session-header=X-Session-Token").run(context ->
+                assertThat(context.getBean(SessionSettings.class).sessionHeader()).isEqualTo("X-Session-Token"));
+        runner.withPropertyValues("SESSION_HEADER=X-Api-Session", "sessionkit.session-header=X-Session-Token")
+                .run(context -> assertThat(context.getBean(SessionSettings.class).sessionHeader())
+                        .isEqualTo("X-Session-Token"));
+        runner.withPropertyValues("sessionkit.session-header=Authorization").run(context -> {
+            assertThat(context).hasFailed();
+            SessionConfigurationException cause = rootCause(context.getStartupFailure(), SessionConfigurationException.class);
+            assertThat(cause.setting()).isEqualTo(SessionSettings.SESSION_HEADER);
+            FailureAnalysis analysis = new SessionkitFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getAction()).contains("sessionkit.session-header").contains("SESSION_HEADER");
+        });
+    }
+
+    @Test
     void crossSettingRuleOfTheCoreAppliesToProperties() {
         runner.withPropertyValues("sessionkit.ttl=2h", "sessionkit.absolute-ttl=1h").run(context -> {
             assertThat(context).hasFailed();
