@@ -36,6 +36,7 @@ final class CookiePolicy {
     private final String path;
     private final String domain;
     private final Boolean secure;
+    private final boolean tlsOffloaded;
     private final boolean production;
     private final boolean persistent;
     private final SameSite sameSite;
@@ -47,6 +48,7 @@ final class CookiePolicy {
         this.path = settings.cookiePath();
         this.domain = settings.cookieDomain();
         this.secure = settings.cookieSecure();
+        this.tlsOffloaded = settings.tlsOffloaded();
         this.production = settings.isProduction();
         this.persistent = settings.cookiePersistent();
         this.sameSite = settings.sameSite();
@@ -89,6 +91,22 @@ final class CookiePolicy {
         return value;
     }
 
+    /** The prefix that makes browsers demand Secure, Path=/ and no Domain. */
+    static final String HOST_PREFIX = "__Host-";
+    /** The prefix that makes browsers demand Secure. */
+    static final String SECURE_PREFIX = "__Secure-";
+    /** What a browser sends for a cookie deleted with an expiry in the past (for clients that ignore Max-Age). */
+    static final String EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT";
+
+    /**
+     * Whether {@code name} starts with {@code prefix}, ignoring case: RFC 6265bis has browsers match
+     * {@code __Host-} and {@code __Secure-} case-insensitively, so {@code __host-sid} is held to the
+     * same rules as {@code __Host-sid}.
+     */
+    static boolean hasPrefix(String name, String prefix) {
+        return name != null && name.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
     /** {@code __Host-sid} in production when the cookie may carry that prefix, {@code sid} otherwise. */
     static String defaultName(boolean production, String domain, String path, Boolean secure) {
         return production && domain == null && !Boolean.FALSE.equals(secure) && "/".equals(path) ? "__Host-sid" : "sid";
@@ -102,21 +120,43 @@ final class CookiePolicy {
             throw new SessionConfigurationException(SessionSettings.SESSION_SAME_SITE, SessionSettings.SESSION_SAME_SITE
                     + "=None requires Secure cookies: set " + secureSetting + "=true");
         }
-        if (name != null && name.startsWith("__Host-")) {
+        if (hasPrefix(name, HOST_PREFIX)) {
             if (domain != null || !"/".equals(path) || Boolean.FALSE.equals(secure)) {
                 throw new SessionConfigurationException(nameSetting, "a " + nameSetting
-                        + " starting with __Host- requires Secure, " + SessionSettings.SESSION_COOKIE_PATH + "=/ and no "
+                        + " starting with __Host- (in any case) requires Secure, " + SessionSettings.SESSION_COOKIE_PATH + "=/ and no "
                         + SessionSettings.SESSION_COOKIE_DOMAIN);
             }
             if (!production && secure == null) {
                 throw new SessionConfigurationException(nameSetting, "a " + nameSetting
-                        + " starting with __Host- requires Secure: in development set " + secureSetting
+                        + " starting with __Host- (in any case) requires Secure: in development set " + secureSetting
                         + "=true (and use https)");
             }
         }
-        if (name != null && name.startsWith("__Secure-") && Boolean.FALSE.equals(secure)) {
+        if (hasPrefix(name, SECURE_PREFIX) && Boolean.FALSE.equals(secure)) {
             throw new SessionConfigurationException(nameSetting, "a " + nameSetting
-                    + " starting with __Secure- requires Secure cookies");
+                    + " starting with __Secure- (in any case) requires Secure cookies");
+        }
+    }
+
+    /**
+     * The rules between {@code Secure} and where TLS ends: {@code SESSION_TLS_OFFLOADED} needs a
+     * trusted proxy (it is the proxy that says whether the client used https), and production
+     * refuses {@code SESSION_COOKIE_SECURE=false} unless TLS is declared offloaded, since a session
+     * cookie without {@code Secure} leaks over any plain-http request to the site.
+     */
+    static void checkTransport(boolean production, Boolean secure, boolean tlsOffloaded, boolean trustProxy) {
+        String offloaded = SessionSettings.SESSION_TLS_OFFLOADED;
+        if (tlsOffloaded && !trustProxy) {
+            throw new SessionConfigurationException(offloaded, offloaded + "=true requires "
+                    + SessionSettings.SESSION_TRUST_PROXY + "=true: the trusted proxy's X-Forwarded-Proto says"
+                    + " whether the client used https");
+        }
+        if (production && Boolean.FALSE.equals(secure) && !tlsOffloaded) {
+            throw new SessionConfigurationException(SessionSettings.SESSION_COOKIE_SECURE, SessionSettings.APP_ENV
+                    + "=production refuses " + SessionSettings.SESSION_COOKIE_SECURE + "=false: the cookie would"
+                    + " travel over plain http. Remove it (production cookies are always Secure), or, when TLS ends"
+                    + " at a proxy in front of the application, set " + offloaded + "=true and "
+                    + SessionSettings.SESSION_TRUST_PROXY + "=true so that Secure follows X-Forwarded-Proto");
         }
     }
 
@@ -137,10 +177,15 @@ final class CookiePolicy {
 
     /**
      * Whether the cookie carries {@code Secure} for a request that arrived over https
-     * ({@code requestSecure}) or not: as configured, else always in production, else following the
-     * request.
+     * ({@code requestSecure}: the connection's scheme, or the right-most {@code X-Forwarded-Proto}
+     * hop when the proxy is trusted) or not: as configured, else always in production, else
+     * following the request. {@code SESSION_COOKIE_SECURE=false} with {@code SESSION_TLS_OFFLOADED}
+     * follows the request too: TLS ends at the trusted proxy, which says whether the client used https.
      */
     public boolean secureFor(boolean requestSecure) {
+        if (Boolean.FALSE.equals(secure) && tlsOffloaded) {
+            return requestSecure;
+        }
         if (secure != null) {
             return secure;
         }
@@ -181,18 +226,21 @@ final class CookiePolicy {
      */
     public String renderSet(SessionId id, Duration maxAge, boolean secure) {
         StringBuilder sb = new StringBuilder(160).append(name).append('=').append(sign(id));
-        appendAttributes(sb, persistent ? Math.max(0, maxAge.getSeconds()) : -1, secure);
+        appendAttributes(sb, persistent ? Math.max(0, maxAge.getSeconds()) : -1, secure, false);
         return sb.toString();
     }
 
-    /** A {@code Set-Cookie} header value that deletes the cookie. */
+    /**
+     * A {@code Set-Cookie} header value that deletes the cookie: {@code Max-Age=0}, and an
+     * {@code Expires} in the past for clients that know only {@code Expires}.
+     */
     public String renderClear(boolean secure) {
-        StringBuilder sb = new StringBuilder(120).append(name).append('=');
-        appendAttributes(sb, 0, secure);
+        StringBuilder sb = new StringBuilder(160).append(name).append('=');
+        appendAttributes(sb, 0, secure, true);
         return sb.toString();
     }
 
-    private void appendAttributes(StringBuilder sb, long maxAgeSeconds, boolean secure) {
+    private void appendAttributes(StringBuilder sb, long maxAgeSeconds, boolean secure, boolean clear) {
         sb.append("; Path=").append(path);
         if (domain != null) {
             sb.append("; Domain=").append(domain);
@@ -200,8 +248,11 @@ final class CookiePolicy {
         if (maxAgeSeconds >= 0) {
             sb.append("; Max-Age=").append(maxAgeSeconds);
         }
+        if (clear) {
+            sb.append("; Expires=").append(EXPIRED);
+        }
         sb.append("; HttpOnly");
-        if (secure || sameSite == SameSite.NONE || name.startsWith("__Host-") || name.startsWith("__Secure-")) {
+        if (secure || sameSite == SameSite.NONE || hasPrefix(name, HOST_PREFIX) || hasPrefix(name, SECURE_PREFIX)) {
             sb.append("; Secure");
         }
         sb.append("; SameSite=").append(sameSite.attribute());

@@ -44,6 +44,7 @@ public final class SessionSettings {
     public static final String SESSION_RESAVE = "SESSION_RESAVE";
     public static final String SESSION_SAVE_UNINITIALIZED = "SESSION_SAVE_UNINITIALIZED";
     public static final String SESSION_TRUST_PROXY = "SESSION_TRUST_PROXY";
+    public static final String SESSION_TLS_OFFLOADED = "SESSION_TLS_OFFLOADED";
     public static final String SESSION_CLEANUP_INTERVAL = "SESSION_CLEANUP_INTERVAL";
     public static final String SESSION_ATTRIBUTE_TYPES = "SESSION_ATTRIBUTE_TYPES";
     public static final String SESSION_MAX_ATTRIBUTE_SIZE = "SESSION_MAX_ATTRIBUTE_SIZE";
@@ -73,6 +74,13 @@ public final class SessionSettings {
     /** The shortest secret accepted in production, in UTF-8 bytes. */
     public static final int MIN_SECRET_BYTES = 32;
 
+    /**
+     * The fewest distinct byte values a secret accepted in production holds: fewer means a trivial
+     * secret ({@code aaaa…}, {@code secretsecret…}) whatever its length. Eight, not more, so that
+     * random hex (16 symbols) and decimal secrets always pass.
+     */
+    public static final int MIN_SECRET_DISTINCT_BYTES = 8;
+
     private static final Pattern STORE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     private static final Duration MAX_DEFAULT_TOUCH = Duration.ofMinutes(5);
     static final int MAX_ATTRIBUTES_LIMIT = 100_000;
@@ -97,6 +105,7 @@ public final class SessionSettings {
     private final boolean resave;
     private final boolean saveUninitialized;
     private final boolean trustProxy;
+    private final boolean tlsOffloaded;
     private final Duration cleanupInterval;
     private final List<String> attributeTypes;
     private final int maxAttributeBytes;
@@ -132,6 +141,7 @@ public final class SessionSettings {
         this.resave = b.resave;
         this.saveUninitialized = b.saveUninitialized;
         this.trustProxy = b.trustProxy;
+        this.tlsOffloaded = b.tlsOffloaded;
         this.cleanupInterval = b.cleanupInterval != null ? b.cleanupInterval
                 : b.environment == AppEnvironment.PRODUCTION ? Duration.ofHours(1) : Duration.ofMinutes(1);
         this.attributeTypes = List.copyOf(b.attributeTypes);
@@ -188,6 +198,7 @@ public final class SessionSettings {
         b.resave = resave;
         b.saveUninitialized = saveUninitialized;
         b.trustProxy = trustProxy;
+        b.tlsOffloaded = tlsOffloaded;
         b.cleanupInterval = explicitCleanupInterval;
         b.attributeTypes = new ArrayList<>(attributeTypes);
         b.maxAttributeBytes = maxAttributeBytes;
@@ -299,6 +310,15 @@ public final class SessionSettings {
         return trustProxy;
     }
 
+    /**
+     * {@code SESSION_TLS_OFFLOADED}: TLS ends at the trusted proxy in front of the application, so
+     * with {@code SESSION_COOKIE_SECURE=false} the cookie's {@code Secure} follows the right-most
+     * {@code X-Forwarded-Proto} hop. Needs {@link #trustProxy()}.
+     */
+    public boolean tlsOffloaded() {
+        return tlsOffloaded;
+    }
+
     /** {@code SESSION_CLEANUP_INTERVAL}: how often the sweeper purges expired sessions. */
     public Duration cleanupInterval() {
         return cleanupInterval;
@@ -366,7 +386,8 @@ public final class SessionSettings {
                 + (secretGenerated ? " (generated)" : "") + ", ttl=" + Durations.format(ttl) + ", absoluteTtl="
                 + Durations.format(absoluteTtl) + ", touchInterval=" + Durations.format(touchInterval)
                 + ", cookieName=" + cookieName + ", sameSite=" + sameSite + ", rolling=" + rolling + ", trustProxy="
-                + trustProxy + (sessionHeader == null ? "" : ", sessionHeader=" + sessionHeader) + "]";
+                + trustProxy + (sessionHeader == null ? "" : ", sessionHeader=" + sessionHeader)
+                + (tlsOffloaded ? ", tlsOffloaded=true" : "") + "]";
     }
 
     /**
@@ -392,6 +413,7 @@ public final class SessionSettings {
         private boolean resave;
         private boolean saveUninitialized;
         private boolean trustProxy;
+        private boolean tlsOffloaded;
         private Duration cleanupInterval;
         private List<String> attributeTypes = new ArrayList<>();
         private int maxAttributeBytes = DEFAULT_MAX_ATTRIBUTE_BYTES;
@@ -552,6 +574,16 @@ public final class SessionSettings {
             return this;
         }
 
+        /**
+         * {@code SESSION_TLS_OFFLOADED}: TLS ends at the trusted proxy; default false. Needs
+         * {@link #trustProxy(boolean)}; the only way to use {@code SESSION_COOKIE_SECURE=false} in
+         * production, and then {@code Secure} follows the proxy's {@code X-Forwarded-Proto}.
+         */
+        public Builder tlsOffloaded(boolean value) {
+            this.tlsOffloaded = value;
+            return this;
+        }
+
         /** {@code SESSION_CLEANUP_INTERVAL}; default 1 h in production, 1 min in development. */
         public Builder cleanupInterval(Duration value) {
             this.cleanupInterval = positive(SESSION_CLEANUP_INTERVAL, value);
@@ -669,6 +701,7 @@ public final class SessionSettings {
                         + Durations.format(ttl) + ")");
             }
             CookiePolicy.checkRules(production, cookieName, cookieDomain, cookiePath, cookieSecure, sameSite);
+            CookiePolicy.checkTransport(production, cookieSecure, tlsOffloaded, trustProxy);
             List<String> finalSecrets = secrets;
             boolean generated = false;
             if (finalSecrets == null) {
@@ -702,8 +735,52 @@ public final class SessionSettings {
                     }
                     LOG.warn("{}; that is accepted in development only", message);
                 }
+                List<String> trivialOnes = new ArrayList<>();
+                for (int i = 0; i < finalSecrets.size(); i++) {
+                    if (isTrivial(finalSecrets.get(i).getBytes(StandardCharsets.UTF_8))) {
+                        trivialOnes.add("#" + (i + 1));
+                    }
+                }
+                if (!trivialOnes.isEmpty()) {
+                    // names the position, never the secret
+                    String message = SESSION_SECRET + " secret " + String.join(", ", trivialOnes) + " is trivial (fewer"
+                            + " than " + MIN_SECRET_DISTINCT_BYTES + " distinct bytes, or one short text repeated)";
+                    if (production) {
+                        throw new SessionConfigurationException(SESSION_SECRET, message
+                                + "; use random text, e.g. from `openssl rand -base64 48`");
+                    }
+                    LOG.warn("{}; that is accepted in development only", message);
+                }
             }
             return new SessionSettings(this, finalSecrets, generated);
+        }
+
+        /**
+         * A secret no one should sign with, however long: fewer than {@link #MIN_SECRET_DISTINCT_BYTES}
+         * distinct bytes, or a shorter text repeated ({@code changeme-changeme-…}).
+         */
+        static boolean isTrivial(byte[] secret) {
+            boolean[] seen = new boolean[256];
+            int distinct = 0;
+            for (byte b : secret) {
+                if (!seen[b & 0xff]) {
+                    seen[b & 0xff] = true;
+                    distinct++;
+                }
+            }
+            if (distinct < MIN_SECRET_DISTINCT_BYTES) {
+                return true;
+            }
+            for (int period = 1; period <= secret.length / 2; period++) {
+                boolean repeats = true;
+                for (int i = period; i < secret.length && repeats; i++) {
+                    repeats = secret[i] == secret[i - period];
+                }
+                if (repeats) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static Duration positive(String setting, Duration value) {

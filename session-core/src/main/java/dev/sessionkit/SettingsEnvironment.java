@@ -31,6 +31,7 @@ final class SettingsEnvironment {
         env.ifBoolean(SESSION_RESAVE, b::resave);
         env.ifBoolean(SESSION_SAVE_UNINITIALIZED, b::saveUninitialized);
         env.ifBoolean(SESSION_TRUST_PROXY, b::trustProxy);
+        env.ifBoolean(SESSION_TLS_OFFLOADED, b::tlsOffloaded);
         env.ifDuration(SESSION_CLEANUP_INTERVAL, b::cleanupInterval);
         env.ifList(SESSION_ATTRIBUTE_TYPES, b::attributeTypes);
         env.ifBytes(SESSION_MAX_ATTRIBUTE_SIZE, b::maxAttributeBytes);

@@ -15,11 +15,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 final class CookiePolicyTest {
 
     /** The secret of the known HMAC vector below. */
-    private static final String SECRET = "k".repeat(32);
+    private static final String SECRET = "kitchen-sink-test-key/0123456789";
     private static final String OLD_SECRET = "an older secret, at least 32 bytes long";
     private static final String OTHER_SECRET = "a secret nobody configured, 32 bytes+";
     /** HMAC-SHA256 of {@link SessionIdTest#COUNTING_ID} under {@link #SECRET}, base64url (python hmac). */
-    private static final String COUNTING_SIGNATURE = "fiBN-t33gRnNmtheNJyxDOsIIemsrNGadZUeNtgwOFA";
+    private static final String COUNTING_SIGNATURE = "IOpo-BP6wAKCBrSqpGlRB4IfBnrTUTL_e1SJsVNzXJI";
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private final CookiePolicy policy = policy(dev());
@@ -420,9 +420,19 @@ final class CookiePolicyTest {
     }
 
     @Test
-    void renderClearHasAnEmptyValueAndMaxAgeZero() {
-        assertThat(policy.renderClear(false)).isEqualTo("sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
-        assertThat(policy.renderClear(true)).isEqualTo("sid=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax");
+    void renderClearHasAnEmptyValueMaxAgeZeroAndAnExpiryInThePast() {
+        assertThat(policy.renderClear(false))
+                .isEqualTo("sid=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax");
+        assertThat(policy.renderClear(true)).isEqualTo(
+                "sid=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax");
+    }
+
+    @Test
+    void onlyTheClearingCookieCarriesExpires() {
+        assertThat(policy.renderSet(id, Duration.ofMinutes(1), true)).doesNotContain("Expires");
+        assertThat(policy(dev().cookiePersistent(false)).renderSet(id, Duration.ofMinutes(1), true))
+                .doesNotContain("Expires");
+        assertThat(policy(dev().cookiePersistent(false)).renderClear(false)).contains("; Expires=Thu, 01 Jan 1970");
     }
 
     @Test
@@ -472,6 +482,29 @@ final class CookiePolicyTest {
     }
 
     @Test
+    void prefixedNamesCarrySecureWhateverTheirCase() {
+        // browsers apply the prefix rules case-insensitively and drop a __host- cookie without Secure
+        for (String name : List.of("__host-sid", "__HOST-sid", "__secure-sid", "__SeCuRe-sid")) {
+            CookiePolicy prefixed = policy(production().cookieName(name));
+            assertThat(prefixed.renderSet(id, Duration.ofMinutes(1), false)).as(name).startsWith(name + "=")
+                    .contains("; Secure");
+            assertThat(prefixed.renderClear(false)).as(name).contains("; Secure");
+        }
+        assertThat(policy(dev().cookieName("__hostess")).renderSet(id, Duration.ofMinutes(1), false))
+                .doesNotContain("Secure");
+    }
+
+    @Test
+    void hasPrefixIgnoresCaseAndNeedsTheWholePrefix() {
+        assertThat(CookiePolicy.hasPrefix("__host-sid", CookiePolicy.HOST_PREFIX)).isTrue();
+        assertThat(CookiePolicy.hasPrefix("__HOST-", CookiePolicy.HOST_PREFIX)).isTrue();
+        assertThat(CookiePolicy.hasPrefix("__Host", CookiePolicy.HOST_PREFIX)).isFalse();
+        assertThat(CookiePolicy.hasPrefix("_Host-sid", CookiePolicy.HOST_PREFIX)).isFalse();
+        assertThat(CookiePolicy.hasPrefix(null, CookiePolicy.HOST_PREFIX)).isFalse();
+        assertThat(CookiePolicy.hasPrefix("__SECURE-x", CookiePolicy.SECURE_PREFIX)).isTrue();
+    }
+
+    @Test
     void renderedHeadersNeverContainTheSecret() {
         assertThat(policy.renderSet(id, Duration.ofMinutes(1), true)).doesNotContain(SECRET);
         assertThat(policy.toString()).doesNotContain(SECRET).contains("secrets=1");
@@ -497,14 +530,25 @@ final class CookiePolicyTest {
     void secureForUsesTheConfiguredValueWhateverTheRequest() {
         CookiePolicy alwaysSecure = policy(dev().cookieSecure(true));
         CookiePolicy neverSecure = policy(dev().cookieSecure(false));
-        CookiePolicy neverSecureInProduction = policy(production().cookieSecure(false));
 
         assertThat(alwaysSecure.secureFor(false)).isTrue();
         assertThat(alwaysSecure.secureFor(true)).isTrue();
         assertThat(neverSecure.secureFor(true)).isFalse();
         assertThat(neverSecure.secureFor(false)).isFalse();
-        assertThat(neverSecureInProduction.secureFor(true)).isFalse();
-        assertThat(neverSecureInProduction.name()).isEqualTo("sid");
+    }
+
+    @Test
+    void secureForFollowsTheTrustedProxyWhenTlsIsOffloaded() {
+        CookiePolicy offloaded = policy(production().cookieSecure(false).trustProxy(true).tlsOffloaded(true));
+        CookiePolicy offloadedInDevelopment = policy(dev().cookieSecure(false).trustProxy(true).tlsOffloaded(true));
+        CookiePolicy offloadedButAlwaysSecure = policy(production().trustProxy(true).tlsOffloaded(true));
+
+        assertThat(offloaded.secureFor(true)).isTrue();
+        assertThat(offloaded.secureFor(false)).isFalse();
+        assertThat(offloaded.name()).isEqualTo("sid");
+        assertThat(offloadedInDevelopment.secureFor(true)).isTrue();
+        assertThat(offloadedInDevelopment.secureFor(false)).isFalse();
+        assertThat(offloadedButAlwaysSecure.secureFor(false)).isTrue();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -283,13 +284,14 @@ final class SessionManagerTest {
     }
 
     @Test
-    void productionCookiesAreSecureEvenOverPlainHttpUnlessTurnedOff() {
+    void productionCookiesAreSecureEvenOverPlainHttpUnlessTlsIsOffloaded() {
         SessionSettings.Builder production = settings().environment(AppEnvironment.PRODUCTION).store("memory");
         Optional<String> secure = request(manager(production), null, c -> c.getOrCreate().set("a", 1));
         Optional<String> configured = request(manager(settings().cookieSecure(true)), null,
                 c -> c.getOrCreate().set("a", 1));
         Optional<String> off = request(manager(settings().environment(AppEnvironment.PRODUCTION)
-                .store("memory").cookieName("sid").cookieSecure(false)), null, c -> c.getOrCreate().set("a", 1));
+                .store("memory").cookieName("sid").cookieSecure(false).trustProxy(true).tlsOffloaded(true)), null,
+                c -> c.getOrCreate().set("a", 1));
         Optional<String> development = request(manager(settings()), null, c -> c.getOrCreate().set("a", 1));
 
         assertThat(secure.orElseThrow()).contains("; Secure");
@@ -469,6 +471,31 @@ final class SessionManagerTest {
         assertThat(untrusted.clientIp()).contains("10.0.0.1");
         trusted.getOrCreate().set("a", 1);
         assertThat(trusting.commit(trusted).setCookie()).hasValueSatisfying(c -> assertThat(c).contains("; Secure"));
+    }
+
+    @Test
+    void withTlsOffloadedSecureFollowsTheRightMostForwardedProtoHop() {
+        SessionManager offloaded = manager(settings().environment(AppEnvironment.PRODUCTION).store("memory")
+                .cookieSecure(false).trustProxy(true).tlsOffloaded(true));
+        Map<String, Boolean> expected = new java.util.LinkedHashMap<>();
+        expected.put("https", true);
+        expected.put("http, https", true); // the client's claim on the left, the trusted proxy's on the right
+        expected.put("https, http", false);
+        expected.put("http", false);
+        expected.put(null, false);
+        expected.forEach((proto, secure) -> {
+            SessionContext context = offloaded.resolve(new RequestInfo(List.of(), false, "10.0.0.1", "ua", proto, null));
+            context.getOrCreate().set("a", 1);
+            Optional<String> setCookie = offloaded.commit(context).setCookie();
+            assertThat(setCookie.orElseThrow().contains("; Secure")).as("X-Forwarded-Proto: %s", proto).isEqualTo(secure);
+            if (secure) {
+                context = offloaded.resolve(new RequestInfo(List.of(cookieOf(setCookie.get())), false, "10.0.0.1", "ua",
+                        proto, null));
+                context.invalidate();
+                assertThat(offloaded.commit(context).setCookie()).hasValueSatisfying(c -> assertThat(c)
+                        .contains("; Secure", "; Max-Age=0", "; Expires=Thu, 01 Jan 1970 00:00:00 GMT"));
+            }
+        });
     }
 
     @Test

@@ -42,7 +42,8 @@ final class SessionSettingsTest {
 
     private static final List<String> BOOLEAN_VARIABLES = List.of(
             SessionSettings.SESSION_COOKIE_PERSISTENT, SessionSettings.SESSION_ROLLING, SessionSettings.SESSION_RESAVE,
-            SessionSettings.SESSION_SAVE_UNINITIALIZED, SessionSettings.SESSION_TRUST_PROXY);
+            SessionSettings.SESSION_SAVE_UNINITIALIZED, SessionSettings.SESSION_TRUST_PROXY,
+            SessionSettings.SESSION_TLS_OFFLOADED);
 
     /** Every accessor, to compare two settings value by value (secrets aside). */
     private static final Map<String, Function<SessionSettings, Object>> ACCESSORS = accessors();
@@ -65,6 +66,7 @@ final class SessionSettingsTest {
         m.put("resave", SessionSettings::resave);
         m.put("saveUninitialized", SessionSettings::saveUninitialized);
         m.put("trustProxy", SessionSettings::trustProxy);
+        m.put("tlsOffloaded", SessionSettings::tlsOffloaded);
         m.put("cleanupInterval", SessionSettings::cleanupInterval);
         m.put("maxSessionsPerUser", SessionSettings::maxSessionsPerUser);
         m.put("sessionLimitMode", SessionSettings::sessionLimitMode);
@@ -144,7 +146,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(26);
+        assertThat(declaredVariables()).hasSize(27);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -201,7 +203,8 @@ final class SessionSettingsTest {
                 .isEqualTo("sid");
         assertThat(settings(productionEnv(SessionSettings.SESSION_COOKIE_PATH, "/app")).cookieName())
                 .isEqualTo("sid");
-        assertThat(settings(productionEnv(SessionSettings.SESSION_COOKIE_SECURE, "false")).cookieName())
+        assertThat(settings(productionEnv(SessionSettings.SESSION_COOKIE_SECURE, "false",
+                SessionSettings.SESSION_TLS_OFFLOADED, "true", SessionSettings.SESSION_TRUST_PROXY, "true")).cookieName())
                 .isEqualTo("sid");
         assertThat(settings(productionEnv(SessionSettings.SESSION_COOKIE_SECURE, "true")).cookieName())
                 .isEqualTo("__Host-sid");
@@ -314,6 +317,9 @@ final class SessionSettingsTest {
                         true),
                 good(SessionSettings.SESSION_TRUST_PROXY, "yes", devEnv(), SessionSettings::trustProxy, true),
                 good(SessionSettings.SESSION_TRUST_PROXY, "false", devEnv(), SessionSettings::trustProxy, false),
+                good(SessionSettings.SESSION_TLS_OFFLOADED, "true", devEnv(SessionSettings.SESSION_TRUST_PROXY, "true"),
+                        SessionSettings::tlsOffloaded, true),
+                good(SessionSettings.SESSION_TLS_OFFLOADED, "off", productionEnv(), SessionSettings::tlsOffloaded, false),
                 good(SessionSettings.SESSION_CLEANUP_INTERVAL, "10m", devEnv(), SessionSettings::cleanupInterval,
                         Duration.ofMinutes(10)),
                 good(SessionSettings.SESSION_CLEANUP_INTERVAL, "PT30S", productionEnv(),
@@ -558,7 +564,7 @@ final class SessionSettingsTest {
 
     @Test
     void productionWithAShortSecretFailsWithoutShowingIt() {
-        String shortSecret = "x".repeat(31) + "Q";
+        String shortSecret = "Hq4-zR8vLw2_Tn6pXc0yBk5sJd1mFg3a";
         String tooShort = shortSecret.substring(1);
         SessionConfigurationException e = fails(productionEnv(SessionSettings.SESSION_SECRET, tooShort),
                 SessionSettings.SESSION_SECRET);
@@ -571,10 +577,12 @@ final class SessionSettingsTest {
 
     @Test
     void secretLengthIsCountedInUtf8Bytes() {
-        String sixteenEAcute = "é".repeat(16);
+        String sixteenAccented = "éàèùâêîôûëïüçœæñ"; // 16 characters, 32 bytes
 
-        assertThat(settings(productionEnv(SessionSettings.SESSION_SECRET, sixteenEAcute)).secrets())
-                .containsExactly(sixteenEAcute);
+        assertThat(sixteenAccented).hasSize(16);
+        assertThat(settings(productionEnv(SessionSettings.SESSION_SECRET, sixteenAccented)).secrets())
+                .containsExactly(sixteenAccented);
+        fails(productionEnv(SessionSettings.SESSION_SECRET, sixteenAccented.substring(1)), SessionSettings.SESSION_SECRET);
     }
 
     @Test
@@ -670,6 +678,99 @@ final class SessionSettingsTest {
                 .contains("SESSION_COOKIE_DOMAIN");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"__host-sid", "__HOST-sid", "__Host-sid", "__hOsT-sid"})
+    void hostPrefixRulesHoldInAnyCase(String name) {
+        // browsers match the prefix case-insensitively (RFC 6265bis), so a lower-case one is held to the rules too
+        SessionConfigurationException dev = fails(devEnv(SessionSettings.SESSION_COOKIE_NAME, name),
+                SessionSettings.SESSION_COOKIE_NAME);
+        assertThat(dev.getMessage()).contains("SESSION_COOKIE_SECURE=true");
+        fails(productionEnv(SessionSettings.SESSION_COOKIE_NAME, name, SessionSettings.SESSION_COOKIE_DOMAIN,
+                "example.com"), SessionSettings.SESSION_COOKIE_NAME);
+        fails(productionEnv(SessionSettings.SESSION_COOKIE_NAME, name, SessionSettings.SESSION_COOKIE_PATH, "/app"),
+                SessionSettings.SESSION_COOKIE_NAME);
+        assertThat(settings(productionEnv(SessionSettings.SESSION_COOKIE_NAME, name)).cookieName()).isEqualTo(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"__secure-sid", "__SECURE-sid", "__Secure-sid"})
+    void securePrefixRejectsInsecureInAnyCase(String name) {
+        fails(devEnv(SessionSettings.SESSION_COOKIE_NAME, name, SessionSettings.SESSION_COOKIE_SECURE, "false"),
+                SessionSettings.SESSION_COOKIE_NAME);
+        assertThat(settings(devEnv(SessionSettings.SESSION_COOKIE_NAME, name, SessionSettings.SESSION_COOKIE_SECURE,
+                "true")).cookieName()).isEqualTo(name);
+    }
+
+    // ---- where TLS ends ----
+
+    @Test
+    void productionRefusesInsecureCookiesUnlessTlsIsOffloaded() {
+        SessionConfigurationException e = fails(productionEnv(SessionSettings.SESSION_COOKIE_SECURE, "false"),
+                SessionSettings.SESSION_COOKIE_SECURE);
+
+        assertThat(e.getMessage()).contains("APP_ENV=production", "SESSION_TLS_OFFLOADED=true",
+                "SESSION_TRUST_PROXY=true");
+        fails(productionEnv(SessionSettings.SESSION_COOKIE_SECURE, "false", SessionSettings.SESSION_TRUST_PROXY, "true"),
+                SessionSettings.SESSION_COOKIE_SECURE);
+        SessionSettings offloaded = settings(productionEnv(SessionSettings.SESSION_COOKIE_SECURE, "false",
+                SessionSettings.SESSION_TLS_OFFLOADED, "true", SessionSettings.SESSION_TRUST_PROXY, "true"));
+        assertThat(offloaded.tlsOffloaded()).isTrue();
+        assertThat(offloaded.cookieSecure()).isFalse();
+    }
+
+    @Test
+    void tlsOffloadedNeedsATrustedProxyInEveryEnvironment() {
+        for (Map<String, String> env : List.of(devEnv(SessionSettings.SESSION_TLS_OFFLOADED, "true"),
+                productionEnv(SessionSettings.SESSION_TLS_OFFLOADED, "true"),
+                productionEnv(SessionSettings.SESSION_TLS_OFFLOADED, "true", SessionSettings.SESSION_COOKIE_SECURE,
+                        "false"))) {
+            SessionConfigurationException e = fails(env, SessionSettings.SESSION_TLS_OFFLOADED);
+            assertThat(e.getMessage()).contains("SESSION_TRUST_PROXY=true");
+        }
+    }
+
+    @Test
+    void developmentStillAcceptsInsecureCookiesWithoutTlsOffloaded() {
+        assertThat(settings(devEnv(SessionSettings.SESSION_COOKIE_SECURE, "false")).cookieSecure()).isFalse();
+    }
+
+    // ---- trivial secrets ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "ab", "secret", "password", "changeme-", "0123456789abcdef", "Xy7#"})
+    void productionRefusesALongButTrivialSecretWithoutShowingIt(String unit) {
+        String trivial = unit.repeat(64 / unit.length() + 1);
+        SessionConfigurationException e = fails(productionEnv(SessionSettings.SESSION_SECRET, trivial),
+                SessionSettings.SESSION_SECRET);
+
+        assertThat(trivial.length()).isGreaterThanOrEqualTo(64);
+        assertThat(e.getMessage()).contains("SESSION_SECRET", "trivial", "#1").doesNotContain(unit.repeat(2));
+        assertThat(settings(devEnv(SessionSettings.SESSION_SECRET, trivial)).secrets()).containsExactly(trivial);
+    }
+
+    @Test
+    void productionNamesWhichSecretIsTrivial() {
+        SessionConfigurationException e = fails(productionEnv(SessionSettings.SESSION_SECRET, SECRET + "," + "z".repeat(40)),
+                SessionSettings.SESSION_SECRET);
+
+        assertThat(e.getMessage()).contains("#2").doesNotContain("#1").doesNotContain("zzzz");
+    }
+
+    @Test
+    void randomHexAndBase64SecretsAreNeverTrivial() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[16 + random.nextInt(33)];
+            random.nextBytes(bytes);
+            String hex = java.util.HexFormat.of().formatHex(bytes);
+            String base64 = java.util.Base64.getEncoder().encodeToString(bytes);
+            assertThat(SessionSettings.Builder.isTrivial(hex.getBytes(StandardCharsets.US_ASCII))).as(hex).isFalse();
+            assertThat(SessionSettings.Builder.isTrivial(base64.getBytes(StandardCharsets.US_ASCII))).as(base64).isFalse();
+        }
+        assertThat(settings(productionEnv(SessionSettings.SESSION_SECRET, "0123456789abcdef0123456789abcdef-x"))
+                .secrets()).hasSize(1);
+    }
+
     @Test
     void securePrefixRejectsInsecure() {
         fails(devEnv(SessionSettings.SESSION_COOKIE_NAME, "__Secure-sid", SessionSettings.SESSION_COOKIE_SECURE, "no"),
@@ -753,6 +854,7 @@ final class SessionSettingsTest {
                 SessionSettings.SESSION_RESAVE, "true",
                 SessionSettings.SESSION_SAVE_UNINITIALIZED, "true",
                 SessionSettings.SESSION_TRUST_PROXY, "true",
+                SessionSettings.SESSION_TLS_OFFLOADED, "true",
                 SessionSettings.SESSION_CLEANUP_INTERVAL, "15m",
                 SessionSettings.SESSION_HEADER, "X-Session-Token",
                 SessionSettings.SESSION_STORE, "postgres"));

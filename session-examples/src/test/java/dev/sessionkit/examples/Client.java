@@ -32,19 +32,22 @@ final class Client {
     private volatile String origin;
     private final java.util.Map<String, String> extraHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A device that sends its own origin in {@code Origin}, as browsers do on every state-changing request. */
     Client(URI base, String userAgent) {
         this.base = base;
         this.userAgent = userAgent;
+        this.origin = base.getScheme() + "://" + base.getRawAuthority();
     }
 
     /** A second device that starts with this one's cookie (a stolen or replayed cookie). */
     Client replay() {
         Client copy = new Client(base, userAgent);
         copy.cookie = cookie;
+        copy.origin = origin;
         return copy;
     }
 
-    /** Sends {@code Origin} with every request from now on (null: none). */
+    /** Sends this {@code Origin} with every request from now on (null: none; default: the app's own). */
     Client origin(String value) {
         this.origin = value;
         return this;
@@ -80,6 +83,11 @@ final class Client {
 
     Response postJson(String path, String json) {
         return send("POST", path, HttpRequest.BodyPublishers.ofString(json), "application/json");
+    }
+
+    /** A POST with a body of {@code contentType} (null: no {@code Content-Type} header). */
+    Response post(String path, String body, String contentType) {
+        return send("POST", path, HttpRequest.BodyPublishers.ofString(body), contentType);
     }
 
     Response putJson(String path, String json) {

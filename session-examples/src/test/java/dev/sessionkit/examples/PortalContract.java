@@ -103,18 +103,16 @@ abstract class PortalContract {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-        assertThat(response.body()).contains("<form", "action=\"/login\"", "name=\"username\"", "name=\"password\"");
+        assertThat(response.body()).contains("<form", "action=\"/api/login\"", "name=\"username\"", "name=\"password\"",
+                "'Content-Type': 'application/json'");
         assertThat(response.body()).doesNotContain("Wrong user name");
         assertThat(response.setCookies()).isEmpty();
     }
 
     @Test
-    void formLoginRedirectsToTheDashboardWhichCountsVisits() {
+    void loginThenTheDashboardCountsVisits() {
         Client browser = device("Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0");
-        Client.Response login = browser.postForm("/login", "username", "alice", "password", "alice-password");
-
-        assertThat(login.status()).isEqualTo(303);
-        assertThat(login.header("Location")).hasValue("/");
+        browser.login("alice");
         assertThat(browser.cookie()).isNotNull();
 
         Client.Response first = browser.get("/");
@@ -128,15 +126,22 @@ abstract class PortalContract {
     }
 
     @Test
-    void formLoginWithAWrongPasswordRedirectsBackWithAnError() {
+    void theLoginPageShowsTheErrorItIsSentBackWith() {
         Client browser = device("browser");
-        Client.Response login = browser.postForm("/login", "username", "alice", "password", "nope");
 
-        assertThat(login.status()).isEqualTo(303);
-        assertThat(login.header("Location")).hasValue("/?error=1");
-        assertThat(browser.cookie()).isNull();
         assertThat(browser.get("/?error=1").body()).contains("Wrong user name or password", "<form");
-        assertThat(browser.postForm("/login", "username", "alice").header("Location")).hasValue("/?error=1");
+        assertThat(browser.cookie()).isNull();
+    }
+
+    @Test
+    void theOldFormLoginEndpointIsGone() {
+        Client browser = device("browser");
+        Client.Response login = browser.postForm("/login", "username", "alice", "password", "alice-password");
+
+        assertThat(login.status()).isEqualTo(415); // form-encoded: refused before any route is looked at
+        assertThat(browser.postJson("/login", "{\"username\":\"alice\",\"password\":\"alice-password\"}").status())
+                .isEqualTo(404);
+        assertThat(browser.cookie()).isNull();
     }
 
     @Test
@@ -579,7 +584,8 @@ abstract class PortalContract {
             Client forged = victim.replay().origin(origin);
             for (Client.Response response : List.of(
                     forged.postJson("/api/login", "{\"username\":\"bob\",\"password\":\"bob-password\"}"),
-                    forged.postForm("/login", "username", "bob", "password", "bob-password"),
+                    forged.postForm("/api/login", "username", "bob", "password", "bob-password"),
+                    forged.post("/api/login", "{\"username\":\"bob\",\"password\":\"bob-password\"}", "text/plain"),
                     forged.post("/api/logout"),
                     forged.post("/api/logout-all"),
                     forged.putJson("/api/session/prefs/theme", "\"evil\""),
@@ -604,6 +610,116 @@ abstract class PortalContract {
         Client sameOrigin = victim.origin(own);
         assertThat(sameOrigin.putJson("/api/session/prefs/theme", "\"dark\"").status()).isEqualTo(204);
         assertThat(sameOrigin.post("/api/logout").status()).isEqualTo(204);
+    }
+
+    @Test
+    void aStateChangingRequestWithoutOriginNeedsASameOriginReferer() {
+        // login CSRF: a cross-site text/plain POST from a client that strips Origin
+        String own = app.base().toString();
+        String body = "{\"username\":\"bob\",\"password\":\"bob-password\"}";
+        for (String contentType : List.of("text/plain", "application/json")) {
+            Client stripped = device("privacy extension").origin(null);
+            Client.Response refused = stripped.post("/api/login", body, contentType);
+            assertThat(refused.status()).as(contentType).isEqualTo(403);
+            assertThat(refused.error()).isEqualTo("origin_required");
+            assertThat(refused.setCookies()).isEmpty();
+
+            for (String referer : List.of("http://evil.example/login.html", own.replace("127.0.0.1", "localhost") + "/",
+                    "null", "about:blank", "/relative")) {
+                Client.Response forged = device("privacy extension").origin(null).header("Referer", referer)
+                        .post("/api/login", body, contentType);
+                assertThat(forged.status()).as("%s from %s", contentType, referer).isEqualTo(403);
+                assertThat(forged.error()).isEqualTo("cross_origin");
+                assertThat(forged.setCookies()).isEmpty();
+            }
+        }
+        Client victim = device("victim");
+        victim.login("alice");
+        for (Client.Response response : List.of(victim.replay().origin(null).post("/api/logout"),
+                victim.replay().origin(null).delete("/api/admin/sessions"),
+                victim.replay().origin(null).putJson("/api/session/prefs/theme", "\"evil\""))) {
+            assertThat(response.status()).isEqualTo(403);
+            assertThat(response.error()).isEqualTo("origin_required");
+        }
+        assertThat(victim.get("/api/session").json().get("user").textValue()).isEqualTo("alice");
+
+        Client sameOriginReferer = device("privacy extension").origin(null).header("Referer", own + "/?error=1");
+        assertThat(sameOriginReferer.post("/api/login", body, "application/json").status()).isEqualTo(200);
+        assertThat(sameOriginReferer.get("/api/session").json().get("user").textValue()).isEqualTo("bob");
+        assertThat(sameOriginReferer.post("/api/logout").status()).isEqualTo(204);
+        // a GET needs neither
+        assertThat(device("curl").origin(null).get("/api/session").status()).isEqualTo(200);
+    }
+
+    @Test
+    void stateChangingEndpointsAcceptOnlyJsonBodies() {
+        Client device = device("api");
+        String body = "{\"username\":\"alice\",\"password\":\"alice-password\"}";
+        for (String contentType : List.of("text/plain", "text/plain;charset=utf-8", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x", "application/jsonp", "application/json-patch+json", "text/json")) {
+            Client.Response refused = device.post("/api/login", body, contentType);
+            assertThat(refused.status()).as(contentType).isEqualTo(415);
+            assertThat(refused.error()).isEqualTo("unsupported_media_type");
+            assertThat(refused.setCookies()).isEmpty();
+        }
+        Client.Response untyped = device.post("/api/login", body, null);
+        assertThat(untyped.status()).as("a body without Content-Type").isEqualTo(415);
+        assertThat(device.send("PUT", "/api/session/prefs/theme", HttpRequest.BodyPublishers.ofString("\"dark\""),
+                "text/plain").status()).isEqualTo(415);
+        assertThat(device.cookie()).isNull();
+
+        assertThat(device.post("/api/login", body, "Application/JSON; charset=UTF-8").status()).isEqualTo(200);
+        assertThat(device.putJson("/api/session/prefs/theme", "\"dark\"").status()).isEqualTo(204);
+        assertThat(device.post("/api/logout").status()).as("no body, no Content-Type").isEqualTo(204);
+    }
+
+    @Test
+    void jsonAnswersAreNeverCached() {
+        Client device = device("api");
+        device.login("admin");
+        for (String path : List.of("/api/session", "/api/session/test-session", "/api/sessions/me",
+                "/api/admin/session-stats", "/api/admin/sessions")) {
+            Client.Response response = device.get(path);
+            assertThat(response.status()).as(path).isEqualTo(200);
+            assertThat(response.setCookies()).as(path).isEmpty(); // not merely because a cookie was set
+            assertThat(response.header("Cache-Control")).as(path).hasValue("no-store");
+        }
+        assertThat(device.putJson("/api/session/prefs/theme", "1").header("Cache-Control")).hasValue("no-store");
+        assertThat(device.get("/api/nothing-here").header("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
+    void errorAnswersShowNoDetailOfTheFailure() throws Exception {
+        Client device = device("api");
+        device.login("alice");
+        List<String> answers = new ArrayList<>();
+        answers.add(raw("GET /api/%zz HTTP/1.1"));
+        answers.add(raw("GET /api/session/prefs/%C0%AF HTTP/1.1"));
+        answers.add(raw("GET /api/session HTTP/1.1\r\nX-Big: " + "x".repeat(70_000)));
+        for (String value : List.of("\"\\ud800\"", "1e999999", "{\"a\":" + "9".repeat(2000) + "}", "\"\\u0000\"",
+                "[" + "{\"a\":".repeat(30) + "1" + "}".repeat(30) + "]")) {
+            Client.Response response = device.putJson("/api/session/prefs/odd", value);
+            answers.add(response.status() + " " + response.body());
+            assertThat(device.get("/api/session").status()).as(value).isEqualTo(200);
+        }
+        for (String answer : answers) {
+            assertThat(answer).doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("jackson")
+                    .doesNotContain("fasterxml").doesNotContain("org.eclipse").doesNotContain("org.apache")
+                    .doesNotContain("Caused by").doesNotContain("dev.sessionkit").doesNotContain("\tat ")
+                    .doesNotContain("Illegal").doesNotContain("Unexpected").doesNotContain("Numeric value");
+        }
+    }
+
+    /** A raw request line and headers, for what no HTTP client would send; returns the whole answer. */
+    private String raw(String requestLineAndHeaders) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket(app.base().getHost(), app.base().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestLineAndHeaders + "\r\nHost: " + app.base().getRawAuthority()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketException e) {
+            return "connection closed"; // a server may drop a request it cannot read at all
+        }
     }
 
     // ---- concurrency ----

@@ -58,6 +58,13 @@ public class SessionkitProperties {
     /** Believe X-Forwarded-Proto and X-Forwarded-For. Env: SESSION_TRUST_PROXY. */
     private Boolean trustProxy;
 
+    /**
+     * TLS ends at the trusted proxy in front of the application: needs trust-proxy; the only way to
+     * turn cookie.secure off in production, and then Secure follows X-Forwarded-Proto. Env:
+     * SESSION_TLS_OFFLOADED.
+     */
+    private Boolean tlsOffloaded;
+
     /** How often expired sessions are purged. Env: SESSION_CLEANUP_INTERVAL. */
     private Duration cleanupInterval;
 
@@ -177,6 +184,14 @@ public class SessionkitProperties {
 
     public void setTrustProxy(Boolean trustProxy) {
         this.trustProxy = trustProxy;
+    }
+
+    public Boolean getTlsOffloaded() {
+        return tlsOffloaded;
+    }
+
+    public void setTlsOffloaded(Boolean tlsOffloaded) {
+        this.tlsOffloaded = tlsOffloaded;
     }
 
     public Duration getCleanupInterval() {

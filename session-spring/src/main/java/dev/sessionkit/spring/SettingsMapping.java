@@ -66,6 +66,7 @@ final class SettingsMapping {
         set(props.getResave(), b::resave);
         set(props.getSaveUninitialized(), b::saveUninitialized);
         set(props.getTrustProxy(), b::trustProxy);
+        set(props.getTlsOffloaded(), b::tlsOffloaded);
         set(props.getCleanupInterval(), b::cleanupInterval);
 
         SessionkitProperties.Cookie cookie = props.getCookie();
@@ -228,6 +229,7 @@ final class SettingsMapping {
         m.put(SESSION_RESAVE, "sessionkit.resave");
         m.put(SESSION_SAVE_UNINITIALIZED, "sessionkit.save-uninitialized");
         m.put(SESSION_TRUST_PROXY, "sessionkit.trust-proxy");
+        m.put(SESSION_TLS_OFFLOADED, "sessionkit.tls-offloaded");
         m.put(SESSION_CLEANUP_INTERVAL, "sessionkit.cleanup-interval");
         m.put(SESSION_ATTRIBUTE_TYPES, "sessionkit.attribute-types");
         m.put(SESSION_SAVE_MODE, "sessionkit.save-mode");

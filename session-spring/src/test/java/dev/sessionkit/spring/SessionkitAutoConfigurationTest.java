@@ -58,7 +58,8 @@ final class SessionkitAutoConfigurationTest {
         runner.withPropertyValues("sessionkit.ttl=30m", "sessionkit.absolute-ttl=12h", "sessionkit.touch-interval=1m",
                 "sessionkit.cookie.name=app_sid", "sessionkit.cookie.same-site=strict", "sessionkit.cookie.secure=true",
                 "sessionkit.cookie.persistent=false", "sessionkit.cookie.path=/app", "sessionkit.rolling=true",
-                "sessionkit.trust-proxy=true", "sessionkit.secrets=" + SECRET + "," + OTHER_SECRET,
+                "sessionkit.trust-proxy=true", "sessionkit.tls-offloaded=true",
+                "sessionkit.secrets=" + SECRET + "," + OTHER_SECRET,
                 "sessionkit.cleanup-interval=10m").run(context -> {
                     SessionSettings s = context.getBean(SessionSettings.class);
                     assertThat(s.ttl()).isEqualTo(Duration.ofMinutes(30));
@@ -71,6 +72,7 @@ final class SessionkitAutoConfigurationTest {
                     assertThat(s.cookiePath()).isEqualTo("/app");
                     assertThat(s.rolling()).isTrue();
                     assertThat(s.trustProxy()).isTrue();
+                    assertThat(s.tlsOffloaded()).isTrue();
                     assertThat(s.secrets()).containsExactly(SECRET, OTHER_SECRET);
                     assertThat(s.secretGenerated()).isFalse();
                     assertThat(s.cleanupInterval()).isEqualTo(Duration.ofMinutes(10));

@@ -66,13 +66,29 @@ final class Dashboard {
             });
             """;
 
+    /**
+     * The login form posts JSON to {@code /api/login}: the API takes nothing but JSON, which a
+     * cross-site form cannot send (login CSRF).
+     */
+    private static final String LOGIN_SCRIPT = """
+            document.getElementById('login').addEventListener('submit', async (event) => {
+              event.preventDefault();
+              const form = event.target;
+              form.querySelector('button').disabled = true;
+              const response = await fetch('/api/login', {method: 'POST', credentials: 'same-origin',
+                headers: {'Content-Type': 'application/json'},
+                body: JSON.stringify({username: form.username.value, password: form.password.value})});
+              location.href = response.ok ? '/' : '/?error=1';
+            });
+            """;
+
     private Dashboard() {
     }
 
     static String loginPage(boolean failed, Set<String> users) {
         StringBuilder html = head("Sign in");
         html.append("<header><h1>sessionkit demo portal</h1></header><main>");
-        html.append("<form class=\"card login\" method=\"post\" action=\"/login\">");
+        html.append("<form id=\"login\" class=\"card login\" method=\"post\" action=\"/api/login\">");
         html.append("<h2>Sign in</h2>");
         if (failed) {
             html.append("<div class=\"error\" id=\"login-error\">Wrong user name or password.</div>");
@@ -87,7 +103,7 @@ final class Dashboard {
             html.append("<br><code>").append(escape(user)).append("</code> / <code>").append(escape(user))
                     .append("-password</code>");
         }
-        html.append("</p></form></main></body></html>");
+        html.append("</p></form></main><script>").append(LOGIN_SCRIPT).append("</script></body></html>");
         return html.toString();
     }
 

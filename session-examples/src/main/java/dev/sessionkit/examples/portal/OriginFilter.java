@@ -15,16 +15,25 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * A simple CSRF defence that suits a {@code SameSite=Lax} cookie: a state-changing request
- * ({@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}) whose {@code Origin} header is present
- * and names another origin than the request's own gets 403 {@code {"error":"cross_origin"}}.
- * {@code Origin: null} (sandboxed frames, some redirects) never matches.
+ * A simple CSRF defence that suits a {@code SameSite=Lax} cookie. For a state-changing request
+ * ({@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}):
+ * <ul>
+ * <li>the {@code Origin} header must name the request's own origin, else 403
+ * {@code {"error":"cross_origin"}}; {@code Origin: null} (sandboxed frames, some redirects) never
+ * matches;</li>
+ * <li>without {@code Origin} (a privacy extension or proxy stripped it), the origin of the
+ * {@code Referer} must match instead; with neither, 403 {@code {"error":"origin_required"}} — a
+ * cross-site page can suppress {@code Referer}, so a request that proves nothing is refused;</li>
+ * <li>a body, or any {@code Content-Type}, must be {@code application/json}, else 415
+ * {@code {"error":"unsupported_media_type"}}: a cross-site form can send {@code text/plain} or
+ * form-encoded bodies without a CORS preflight, but never JSON.</li>
+ * </ul>
  *
  * <p>The request's own origin is its scheme, host and port as this server sees them; the
  * {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code X-Forwarded-Port} headers count
- * only when the proxy is trusted ({@code SESSION_TRUST_PROXY}). Requests without {@code Origin}
- * (curl, old browsers on same-origin requests) pass. Runs before the session filter, so a refused
- * request never touches the session. Thread-safe.
+ * only when the proxy is trusted ({@code SESSION_TRUST_PROXY}). Non-browser clients (curl) send
+ * {@code Origin} themselves. Runs before the session filter, so a refused request never touches
+ * the session. Thread-safe.
  */
 public final class OriginFilter implements Filter {
 
@@ -43,10 +52,28 @@ public final class OriginFilter implements Filter {
         if (req instanceof HttpServletRequest request && res instanceof HttpServletResponse response
                 && STATE_CHANGING.contains(request.getMethod())) {
             String origin = request.getHeader("Origin");
-            if (origin != null && !sameOrigin(origin, request.getScheme(), request.getServerName(),
+            String refusal = null;
+            int status = HttpServletResponse.SC_FORBIDDEN;
+            if (origin == null) {
+                String referer = request.getHeader("Referer");
+                origin = referer == null ? null : originOf(referer);
+                if (referer == null) {
+                    refusal = "origin_required";
+                } else if (origin == null) {
+                    refusal = "cross_origin";
+                }
+            }
+            if (refusal == null && !sameOrigin(origin, request.getScheme(), request.getServerName(),
                     request.getServerPort(), request::getHeader, trustProxy)) {
+                refusal = "cross_origin";
+            }
+            if (refusal == null && !jsonOrNoBody(request)) {
+                refusal = "unsupported_media_type";
+                status = HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE;
+            }
+            if (refusal != null) {
                 Bodies.discardRest(request, response);
-                Json.send(response, HttpServletResponse.SC_FORBIDDEN, Json.error("cross_origin"));
+                Json.send(response, status, Json.error(refusal));
                 return;
             }
         }
@@ -96,6 +123,35 @@ public final class OriginFilter implements Filter {
         }
         int originPort = uri.getPort() >= 0 ? uri.getPort() : defaultPort(uri.getScheme());
         return uri.getScheme().equalsIgnoreCase(scheme) && bare(uri.getHost()).equals(bare(host)) && originPort == port;
+    }
+
+    /** {@code scheme://host[:port]} of a {@code Referer}, or null when it is no absolute http(s) address. */
+    static String originOf(String referer) {
+        URI uri;
+        try {
+            uri = new URI(referer.trim());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        if (uri.getScheme() == null || uri.getRawAuthority() == null || uri.getHost() == null
+                || !uri.getScheme().matches("(?i)https?") || uri.getRawUserInfo() != null) {
+            return null;
+        }
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    /**
+     * True when the request carries no body and no {@code Content-Type}, or a JSON one
+     * ({@code application/json}, parameters such as {@code charset} allowed).
+     */
+    static boolean jsonOrNoBody(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null;
+        }
+        int semicolon = type.indexOf(';');
+        String media = (semicolon < 0 ? type : type.substring(0, semicolon)).trim();
+        return media.equalsIgnoreCase(Json.CONTENT_TYPE);
     }
 
     private static String firstHop(String header) {

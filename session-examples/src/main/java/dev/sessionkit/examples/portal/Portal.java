@@ -88,13 +88,6 @@ public final class Portal {
         return answer;
     }
 
-    /** {@code POST /login} from the HTML form; returns whether the user signed in. */
-    public boolean formLogin(SessionContext context, String username, String password) {
-        Optional<DemoUsers.User> user = DemoUsers.authenticate(username, password);
-        user.ifPresent(u -> signIn(context, u));
-        return user.isPresent();
-    }
-
     /**
      * Signs a user in on this request's session: an anonymous session keeps its data (visits,
      * preferences), a session of another user starts empty; either way the id is regenerated and

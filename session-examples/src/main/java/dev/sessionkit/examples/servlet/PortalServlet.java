@@ -1,6 +1,7 @@
 package dev.sessionkit.examples.servlet;
 
 import dev.sessionkit.SessionContext;
+import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.examples.portal.Bodies;
 import dev.sessionkit.examples.portal.Json;
 import dev.sessionkit.examples.portal.Portal;
@@ -12,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every portal route, dispatched by hand: the plain-servlet way. The session comes from
@@ -21,6 +24,7 @@ import java.util.Map;
 final class PortalServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PortalServlet.class);
 
     private static final String PREFS = "/api/session/prefs/";
     private static final String MY_SESSIONS = "/api/sessions/me/";
@@ -46,6 +50,15 @@ final class PortalServlet extends HttpServlet {
             Bodies.discardRest(request, response);
             response.setHeader("Allow", e.getMessage());
             Json.send(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, Json.error("method_not_allowed"));
+        } catch (StoreUnavailableException e) {
+            throw e; // the session filter answers 503
+        } catch (RuntimeException e) {
+            // the client learns nothing of the failure; the log has it
+            LOG.error("unexpected failure on {} {}", method, path, e);
+            if (!response.isCommitted()) {
+                response.reset();
+                Json.send(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, Json.error("internal_error"));
+            }
         }
     }
 
@@ -55,12 +68,6 @@ final class PortalServlet extends HttpServlet {
             case "/" -> {
                 allow(method, "GET");
                 html(response, portal.page(session, "1".equals(request.getParameter("error"))));
-            }
-            case "/login" -> {
-                allow(method, "POST");
-                boolean ok = portal.formLogin(session, request.getParameter("username"), request.getParameter("password"));
-                response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-                response.setHeader("Location", ok ? "/" : "/?error=1");
             }
             case "/api/login" -> {
                 allow(method, "POST");

@@ -6,6 +6,7 @@ import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStores;
 import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.examples.portal.HealthFilter;
+import dev.sessionkit.examples.portal.NoStoreFilter;
 import dev.sessionkit.examples.portal.OriginFilter;
 import dev.sessionkit.examples.portal.Portal;
 import dev.sessionkit.servlet.SessionFilter;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link SessionFilter} serves every session, ahead of one hand-routed servlet.
  *
  * <p>Filters, in order: {@link HealthFilter} ({@code /healthz}, {@code /readyz}, before any session
- * work), {@link OriginFilter} (cross-origin state changes get 403), {@link SessionFilter}. Then
- * {@link PortalServlet}.
+ * work), {@link OriginFilter} (cross-origin state changes get 403, non-JSON bodies 415),
+ * {@link NoStoreFilter} ({@code /api/*} is never cached), {@link SessionFilter}. Then
+ * {@link PortalServlet}. Errors outside the servlet's own answers are JSON too, without detail
+ * ({@link JsonErrorHandlers}).
  *
  * <p>Run it with {@code java -jar session-examples/target/sessionkit-demo-servlet.jar}: the memory
  * store by default, PostgreSQL with {@code DATABASE_URL=postgres://…}, port 8080 or {@code PORT}.
@@ -107,10 +110,13 @@ public final class ServletDemo implements AutoCloseable {
         context.addFilter(new FilterHolder(new HealthFilter(manager)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new OriginFilter(manager.settings().trustProxy())), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(new NoStoreFilter()), "/api/*", EnumSet.of(DispatcherType.REQUEST));
         FilterHolder sessions = new FilterHolder(SessionFilter.of(manager));
         sessions.setAsyncSupported(true);
         context.addFilter(sessions, "/*", EnumSet.allOf(DispatcherType.class));
         context.addServlet(new ServletHolder("portal", new PortalServlet(portal)), "/");
+        context.setErrorHandler(new JsonErrorHandlers.Context());
+        server.setErrorHandler(new JsonErrorHandlers.Server());
         server.setHandler(context);
 
         server.start();

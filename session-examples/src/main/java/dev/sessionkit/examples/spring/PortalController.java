@@ -4,7 +4,6 @@ import dev.sessionkit.SessionContext;
 import dev.sessionkit.examples.portal.Portal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -38,13 +37,6 @@ class PortalController {
         Portal.PAGE_HEADERS.forEach(headers::set);
         return ResponseEntity.ok().headers(headers).contentType(MediaType.parseMediaType("text/html;charset=utf-8"))
                 .body(portal.page(session, "1".equals(error)));
-    }
-
-    @PostMapping("/login")
-    ResponseEntity<Void> formLogin(SessionContext session, @RequestParam(required = false) String username,
-            @RequestParam(required = false) String password) {
-        boolean ok = portal.formLogin(session, username, password);
-        return ResponseEntity.status(HttpStatus.SEE_OTHER).location(URI.create(ok ? "/" : "/?error=1")).build();
     }
 
     @PostMapping("/api/login")

@@ -3,6 +3,7 @@ package dev.sessionkit.examples.spring;
 import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.examples.portal.HealthFilter;
+import dev.sessionkit.examples.portal.NoStoreFilter;
 import dev.sessionkit.examples.portal.OriginFilter;
 import dev.sessionkit.examples.portal.Portal;
 import dev.sessionkit.servlet.SessionFilter;
@@ -62,6 +63,15 @@ public class SpringDemo {
         FilterRegistrationBean<OriginFilter> registration =
                 new FilterRegistrationBean<>(new OriginFilter(manager.settings().trustProxy()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** The JSON API is never cached. */
+    @Bean
+    FilterRegistrationBean<NoStoreFilter> noStoreFilter() {
+        FilterRegistrationBean<NoStoreFilter> registration = new FilterRegistrationBean<>(new NoStoreFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        registration.setUrlPatterns(List.of("/api/*"));
         return registration;
     }
 
