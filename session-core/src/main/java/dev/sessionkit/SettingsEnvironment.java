@@ -38,6 +38,8 @@ final class SettingsEnvironment {
         env.ifInt(SESSION_MAX_ATTRIBUTES, 1, SessionSettings.MAX_ATTRIBUTES_LIMIT, b::maxAttributes);
         env.ifInt(SESSION_MAX_ATTRIBUTE_DEPTH, SessionSettings.MIN_DEPTH, SessionSettings.MAX_DEPTH, b::maxAttributeDepth);
         env.ifSet(SESSION_SAVE_MODE, v -> b.saveMode(SaveMode.parse(SESSION_SAVE_MODE, v)));
+        env.ifDuration(SESSION_RENEWAL_INTERVAL, b::renewalInterval);
+        env.ifDuration(SESSION_RENEWAL_GRACE, b::renewalGrace);
     }
 
     /** {@code SESSION_COOKIE_SECURE}: a boolean, or {@code auto} for null. */

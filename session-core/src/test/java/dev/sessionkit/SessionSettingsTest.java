@@ -38,7 +38,8 @@ final class SessionSettingsTest {
 
     private static final List<String> DURATION_VARIABLES = List.of(
             SessionSettings.SESSION_TTL, SessionSettings.SESSION_ABSOLUTE_TTL, SessionSettings.SESSION_TOUCH_INTERVAL,
-            SessionSettings.SESSION_CLEANUP_INTERVAL);
+            SessionSettings.SESSION_CLEANUP_INTERVAL, SessionSettings.SESSION_RENEWAL_INTERVAL,
+            SessionSettings.SESSION_RENEWAL_GRACE);
 
     private static final List<String> BOOLEAN_VARIABLES = List.of(
             SessionSettings.SESSION_COOKIE_PERSISTENT, SessionSettings.SESSION_ROLLING, SessionSettings.SESSION_RESAVE,
@@ -66,6 +67,8 @@ final class SessionSettingsTest {
         m.put("saveUninitialized", SessionSettings::saveUninitialized);
         m.put("trustProxy", SessionSettings::trustProxy);
         m.put("cleanupInterval", SessionSettings::cleanupInterval);
+        m.put("renewalInterval", SessionSettings::renewalInterval);
+        m.put("renewalGrace", SessionSettings::renewalGrace);
         return m;
     }
 
@@ -141,7 +144,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(23);
+        assertThat(declaredVariables()).hasSize(25);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -169,6 +172,8 @@ final class SessionSettingsTest {
         assertThat(s.saveUninitialized()).isFalse();
         assertThat(s.trustProxy()).isFalse();
         assertThat(s.cleanupInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.renewalInterval()).isEmpty();
+        assertThat(s.renewalGrace()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -324,7 +329,20 @@ final class SessionSettingsTest {
                 good(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "8", devEnv(), SessionSettings::maxAttributeDepth, 8),
                 good(SessionSettings.SESSION_SAVE_MODE, "on_set", devEnv(), SessionSettings::saveMode, SaveMode.ON_SET),
                 good(SessionSettings.SESSION_SAVE_MODE, "ON-CHANGE", devEnv(), SessionSettings::saveMode,
-                        SaveMode.ON_CHANGE));
+                        SaveMode.ON_CHANGE),
+                good(SessionSettings.SESSION_RENEWAL_INTERVAL, "15m", devEnv(), SessionSettings::renewalInterval,
+                        java.util.Optional.of(Duration.ofMinutes(15))),
+                good(SessionSettings.SESSION_RENEWAL_INTERVAL, "1m", devEnv(), SessionSettings::renewalInterval,
+                        java.util.Optional.of(Duration.ofMinutes(1))),
+                good(SessionSettings.SESSION_RENEWAL_INTERVAL, "15m", devEnv(), SessionSettings::renewalGrace,
+                        Duration.ofSeconds(5)),
+                good(SessionSettings.SESSION_RENEWAL_GRACE, "10s", devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "15m"),
+                        SessionSettings::renewalGrace, Duration.ofSeconds(10)),
+                good(SessionSettings.SESSION_RENEWAL_GRACE, "1m", devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "1h"),
+                        SessionSettings::renewalGrace, Duration.ofMinutes(1)),
+                good(SessionSettings.SESSION_RENEWAL_GRACE, "500ms",
+                        devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "1h"), SessionSettings::renewalGrace,
+                        Duration.ofMillis(500)));
     }
 
     private static Arguments good(String variable, String value, Map<String, String> base,
@@ -380,7 +398,13 @@ final class SessionSettingsTest {
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTES, "0", "whole number from 1"),
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1", "whole number from 2"),
                 bad(SessionSettings.SESSION_MAX_ATTRIBUTE_DEPTH, "1000", "whole number from 2"),
-                bad(SessionSettings.SESSION_SAVE_MODE, "always", "on_change or on_set")));
+                bad(SessionSettings.SESSION_SAVE_MODE, "always", "on_change or on_set"),
+                bad(SessionSettings.SESSION_RENEWAL_INTERVAL, "59s", "at least 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_INTERVAL, "0ms", "at least 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_INTERVAL, "7d", "shorter than SESSION_ABSOLUTE_TTL (7d)"),
+                bad(SessionSettings.SESSION_RENEWAL_GRACE, "0s", "positive and at most 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_GRACE, "61s", "positive and at most 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_GRACE, "10s", "has no effect without SESSION_RENEWAL_INTERVAL")));
         for (String variable : BOOLEAN_VARIABLES) {
             cases.add(bad(variable, "maybe", "true or false"));
             cases.add(bad(variable, "2", "true or false"));
@@ -702,6 +726,36 @@ final class SessionSettingsTest {
         assertThat(s.toString()).doesNotContain(s.secrets().get(0)).contains("(generated)");
     }
 
+    // ---- id renewal ----
+
+    @Test
+    void renewalGraceMustBeShorterThanTheRenewalInterval() {
+        SessionConfigurationException e = fails(devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "1m",
+                SessionSettings.SESSION_RENEWAL_GRACE, "1m"), SessionSettings.SESSION_RENEWAL_GRACE);
+
+        assertThat(e.getMessage()).contains("shorter than SESSION_RENEWAL_INTERVAL (1m)");
+    }
+
+    @Test
+    void renewalIntervalMustBeShorterThanAConfiguredAbsoluteTtl() {
+        SessionConfigurationException e = fails(devEnv(SessionSettings.SESSION_ABSOLUTE_TTL, "1d",
+                SessionSettings.SESSION_RENEWAL_INTERVAL, "24h"), SessionSettings.SESSION_RENEWAL_INTERVAL);
+
+        assertThat(e.getMessage()).contains("shorter than SESSION_ABSOLUTE_TTL (1d)");
+    }
+
+    @Test
+    void renewalSettersCheckAtOnce() {
+        SessionSettings.Builder b = SessionSettings.builder();
+
+        assertThat(catchThrowable(() -> b.renewalInterval(Duration.ofSeconds(30))))
+                .isInstanceOf(SessionConfigurationException.class).hasMessageContaining("at least 1m");
+        assertThat(catchThrowable(() -> b.renewalGrace(Duration.ofSeconds(-1))))
+                .isInstanceOf(SessionConfigurationException.class).hasMessageContaining("positive");
+        assertThatNullPointerException().isThrownBy(() -> b.renewalGrace(null));
+        assertThat(b.renewalInterval(Duration.ofMinutes(10)).renewalInterval(null).build().renewalInterval()).isEmpty();
+    }
+
     // ---- newBuilder ----
 
     @Test
@@ -723,6 +777,8 @@ final class SessionSettingsTest {
                 SessionSettings.SESSION_SAVE_UNINITIALIZED, "true",
                 SessionSettings.SESSION_TRUST_PROXY, "true",
                 SessionSettings.SESSION_CLEANUP_INTERVAL, "15m",
+                SessionSettings.SESSION_RENEWAL_INTERVAL, "20m",
+                SessionSettings.SESSION_RENEWAL_GRACE, "3s",
                 SessionSettings.SESSION_STORE, "postgres"));
 
         SessionSettings copy = original.newBuilder().build();
