@@ -91,6 +91,12 @@ final class TestServlet extends HttpServlet {
                 req.changeSessionId();
                 resp.sendRedirect(req.getContextPath() + "/app/get?name=user");
             }
+            case "/signin" -> { // sessionkit's own login: principal set, id rotated, as id renewal needs
+                Session session = SessionFilter.context(req).orElseThrow().getOrCreate();
+                session.login(req.getParameter("user"));
+                req.getSession().setAttribute("user", req.getParameter("user"));
+                lines(resp, "id", session.handle());
+            }
             case "/logout" -> logout(req, resp);
             case "/stream" -> stream(req, resp);
             case "/error" -> {
