@@ -100,10 +100,11 @@ public final class Session {
 
     /**
      * An opaque, URL-safe handle for this session, safe to show its owner: the lookup key, not the
-     * secret id. Changes when the id is regenerated.
+     * secret id. Changes when the id is regenerated or renewed; a request that arrived with the id
+     * the session had before a renewal sees the current handle.
      */
     public String handle() {
-        return id.lookupKey().value();
+        return (stored != null && previousId == null ? stored.key() : id.lookupKey()).value();
     }
 
     /** True when the session was created during this request and has not been stored before. */
@@ -480,6 +481,21 @@ public final class Session {
 
     boolean regenerated() {
         return previousId != null;
+    }
+
+    /**
+     * True when the request's cookie named the id this session had before its last renewal (the
+     * store found it through its previous key, in the grace period): such a request must never be
+     * sent a cookie, which could only carry that old id.
+     */
+    boolean onPreviousId() {
+        return stored != null && previousId == null && !id.lookupKey().equals(stored.key());
+    }
+
+    /** After {@link SessionStore#renewKey}: the session goes on under {@code newId}. */
+    void renewed(SessionId newId, SessionData newStored) {
+        id = newId;
+        committed(newStored);
     }
 
     /** The delta of this request; {@code now} fixes a restarted absolute lifetime. */

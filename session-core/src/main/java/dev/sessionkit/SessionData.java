@@ -35,8 +35,9 @@ public final class SessionData {
     private final String userAgent;
     private final SessionStatus status;
     private final long version;
+    private final Instant keyIssuedAt;
 
-    private SessionData(Builder builder) {
+    private SessionData(Builder builder, Instant keyIssuedAt) {
         this.key = builder.key;
         this.attributes = builder.attributes;
         this.principal = builder.principal;
@@ -49,6 +50,7 @@ public final class SessionData {
         this.userAgent = builder.userAgent;
         this.status = builder.status;
         this.version = builder.version;
+        this.keyIssuedAt = keyIssuedAt;
     }
 
     /**
@@ -122,6 +124,16 @@ public final class SessionData {
     /** Incremented by the store on every write. */
     public long version() {
         return version;
+    }
+
+    /**
+     * When the session was given the key it is filed under now: its creation, its last id change
+     * ({@link SessionStore#changeKey}, as at login) or its last renewal ({@link SessionStore#renewKey}).
+     * {@link SessionManager} renews the id of a signed-in session once {@code SESSION_RENEWAL_INTERVAL}
+     * has passed since then. Never before {@link #createdAt()}.
+     */
+    public Instant keyIssuedAt() {
+        return keyIssuedAt;
     }
 
     /** The earlier of the idle and the absolute expiry. */
@@ -201,13 +213,14 @@ public final class SessionData {
                 && idleTimeout.equals(that.idleTimeout)
                 && Objects.equals(ip, that.ip)
                 && Objects.equals(userAgent, that.userAgent)
-                && status == that.status;
+                && status == that.status
+                && keyIssuedAt.equals(that.keyIssuedAt);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(key, attributes, principal, createdAt, lastAccessedAt, idleExpiresAt, absoluteExpiresAt,
-                idleTimeout, ip, userAgent, status, version);
+                idleTimeout, ip, userAgent, status, version, keyIssuedAt);
     }
 
     /** Leaves attribute values out, so a snapshot can be logged. */
@@ -236,6 +249,7 @@ public final class SessionData {
         private String userAgent;
         private SessionStatus status = SessionStatus.ACTIVE;
         private long version;
+        private Instant keyIssuedAt;
 
         private Builder() {
         }
@@ -253,6 +267,7 @@ public final class SessionData {
             this.userAgent = data.userAgent;
             this.status = data.status;
             this.version = data.version;
+            this.keyIssuedAt = data.keyIssuedAt;
         }
 
         /** The lookup key; required. */
@@ -328,11 +343,21 @@ public final class SessionData {
         }
 
         /**
+         * When the session was given its current key, or {@code null} (the default) for its
+         * {@link #createdAt(Instant) creation}; not before the creation.
+         */
+        public Builder keyIssuedAt(Instant value) {
+            this.keyIssuedAt = value;
+            return this;
+        }
+
+        /**
          * Checks the components and returns the snapshot.
          *
          * @throws NullPointerException if a required component, the attribute map, or a name or
          *     value in it is null
-         * @throws IllegalArgumentException if the idle timeout is not positive
+         * @throws IllegalArgumentException if the idle timeout is not positive, or the key was
+         *     issued before the session was created
          */
         public SessionData build() {
             Objects.requireNonNull(key, "key");
@@ -346,8 +371,12 @@ public final class SessionData {
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
             }
+            Instant issued = keyIssuedAt != null ? keyIssuedAt : createdAt;
+            if (issued.isBefore(createdAt)) {
+                throw new IllegalArgumentException("keyIssuedAt " + issued + " is before createdAt " + createdAt);
+            }
             attributes = Map.copyOf(attributes);
-            return new SessionData(this);
+            return new SessionData(this, issued);
         }
     }
 }

@@ -22,7 +22,11 @@ public interface SessionListener {
     default void sessionExpired(LookupKey key) {
     }
 
-    /** A session moved to a new id (fixation defence on login). */
+    /**
+     * A session moved to a new id: fixation defence on login ({@link Session#regenerateId()}), or a
+     * renewal once {@code SESSION_RENEWAL_INTERVAL} passed (then {@code oldKey} keeps working for the
+     * grace period).
+     */
     default void sessionIdChanged(LookupKey oldKey, SessionData session) {
     }
 

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *       {@code resave}): then one touch;</li>
  *   <li>a changed session: one delta write, carrying a touch when one is due;</li>
  *   <li>a regenerated id: one key change carrying the delta and a touch, and the new cookie;</li>
+ *   <li>with {@code SESSION_RENEWAL_INTERVAL}, a signed-in session whose id is older than the
+ *       interval: one {@link SessionStore#renewKey renewal} carrying the delta and a touch, and the
+ *       new cookie; the old id keeps working for {@code SESSION_RENEWAL_GRACE} (a request arriving
+ *       with it reads and writes the same session, and is never sent a cookie);</li>
  *   <li>an invalidated session: one end, and a clearing cookie.</li>
  * </ul>
  * With {@code rolling}, the cookie is sent again whenever the expiry is written, with a
@@ -243,6 +247,15 @@ public final class SessionManager implements AutoCloseable {
         boolean touchDue = settings.resave()
                 || !now.isBefore(before.lastAccessedAt().plus(settings.touchInterval()));
         SessionDelta delta = session.delta(now);
+        boolean onPreviousId = session.onPreviousId();
+        if (!onPreviousId && !session.regenerated() && renewalDue(session, before, now)) {
+            String renewed = renew(context, session, before, delta, now);
+            if (renewed != null) {
+                return renewed;
+            }
+            // another request renewed it first (its key is now the previous one), or it ended
+            onPreviousId = true;
+        }
         if (session.regenerated()) {
             SessionId oldId = session.previousId();
             Optional<SessionData> moved = store.changeKey(oldId.lookupKey(), session.id().lookupKey(),
@@ -273,7 +286,7 @@ public final class SessionManager implements AutoCloseable {
             if (delta.principalChanged()) {
                 fire(l -> l.principalChanged(after.get(), previousPrincipal));
             }
-            String updated = touched && settings.rolling() || context.reissueCookie()
+            String updated = !onPreviousId && (touched && settings.rolling() || context.reissueCookie())
                     ? setCookie(context, session.id(), after.get()) : cookie;
             return delta.principalChanged() ? limitLogin(context, session, after.get(), updated, now) : updated;
         }
@@ -283,10 +296,49 @@ public final class SessionManager implements AutoCloseable {
                 return gone(context, session, cookie);
             }
             session.committed(before.touched(touch));
-            return settings.rolling() || context.reissueCookie() ? setCookie(context, session.id(), session.stored())
-                    : cookie;
+            return !onPreviousId && (settings.rolling() || context.reissueCookie())
+                    ? setCookie(context, session.id(), session.stored()) : cookie;
         }
-        return context.reissueCookie() ? setCookie(context, session.id(), before) : cookie;
+        return !onPreviousId && context.reissueCookie() ? setCookie(context, session.id(), before) : cookie;
+    }
+
+    // ---- id renewal (SESSION_RENEWAL_INTERVAL) ----
+
+    /**
+     * Renewal is due for a signed-in session (before and after this request) whose current key was
+     * issued at least the renewal interval ago; an anonymous session has nothing worth stealing
+     * that renewal would protect, and its id changes at login anyway.
+     */
+    private boolean renewalDue(Session session, SessionData before, Instant now) {
+        Optional<Duration> interval = settings.renewalInterval();
+        return interval.isPresent() && before.principal() != null && session.principal().isPresent()
+                && !now.isBefore(before.keyIssuedAt().plus(interval.get()));
+    }
+
+    /**
+     * Gives the session a new id, carrying this request's delta and a touch; the old id keeps
+     * working for the grace period, for requests already in flight with it.
+     *
+     * @return the new cookie, or null when the store did not renew (nothing was written)
+     */
+    private String renew(SessionContext context, Session session, SessionData before, SessionDelta delta, Instant now) {
+        SessionId newId = SessionId.generate();
+        Optional<SessionData> renewed = store.renewKey(before.key(), newId.lookupKey(),
+                delta.withTouch(touch(now, session)), now.plus(settings.renewalGrace()), now);
+        if (renewed.isEmpty()) {
+            LOG.debug("sessionkit: session {} was not renewed (renewed by another request, or ended)",
+                    before.key().prefix());
+            return null;
+        }
+        SessionData after = renewed.get();
+        String previousPrincipal = before.principal();
+        session.renewed(newId, after);
+        fire(l -> l.sessionIdChanged(before.key(), after));
+        if (delta.principalChanged()) {
+            fire(l -> l.principalChanged(after, previousPrincipal));
+        }
+        LOG.debug("sessionkit: session {} renewed as {}", before.key().prefix(), after.key().prefix());
+        return setCookie(context, newId, after);
     }
 
     /**

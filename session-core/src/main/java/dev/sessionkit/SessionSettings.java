@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,17 @@ public final class SessionSettings {
     public static final String SESSION_MAX_PER_USER = "SESSION_MAX_PER_USER";
     public static final String SESSION_MAX_PER_USER_MODE = "SESSION_MAX_PER_USER_MODE";
     public static final String SESSION_HEADER = "SESSION_HEADER";
+    public static final String SESSION_RENEWAL_INTERVAL = "SESSION_RENEWAL_INTERVAL";
+    public static final String SESSION_RENEWAL_GRACE = "SESSION_RENEWAL_GRACE";
+
+    /** The shortest {@code SESSION_RENEWAL_INTERVAL}: 1 minute. */
+    public static final Duration MIN_RENEWAL_INTERVAL = Duration.ofMinutes(1);
+
+    /** The default of {@code SESSION_RENEWAL_GRACE}: 5 seconds. */
+    public static final Duration DEFAULT_RENEWAL_GRACE = Duration.ofSeconds(5);
+
+    /** The longest {@code SESSION_RENEWAL_GRACE}: 1 minute. */
+    public static final Duration MAX_RENEWAL_GRACE = Duration.ofMinutes(1);
 
     /** The value of {@code SESSION_STORE} that lets the environment choose the store. */
     public static final String AUTO_STORE = "auto";
@@ -116,10 +128,13 @@ public final class SessionSettings {
     private final int maxSessionsPerUser;
     private final SessionLimitMode sessionLimitMode;
     private final String sessionHeader;
+    private final Duration renewalInterval;
+    private final Duration renewalGrace;
     // what the user set explicitly, so newBuilder() derives the rest again
     private final Duration explicitTouchInterval;
     private final String explicitCookieName;
     private final Duration explicitCleanupInterval;
+    private final Duration explicitRenewalGrace;
 
     private SessionSettings(Builder b, List<String> secrets, boolean secretGenerated) {
         this.environment = b.environment;
@@ -153,6 +168,9 @@ public final class SessionSettings {
         this.maxSessionsPerUser = b.maxSessionsPerUser;
         this.sessionLimitMode = b.sessionLimitMode;
         this.sessionHeader = b.sessionHeader;
+        this.renewalInterval = b.renewalInterval;
+        this.renewalGrace = b.renewalGrace != null ? b.renewalGrace : DEFAULT_RENEWAL_GRACE;
+        this.explicitRenewalGrace = b.renewalGrace;
         this.explicitTouchInterval = b.touchInterval;
         this.explicitCookieName = b.cookieName;
         this.explicitCleanupInterval = b.cleanupInterval;
@@ -209,6 +227,8 @@ public final class SessionSettings {
         b.maxSessionsPerUser = maxSessionsPerUser;
         b.sessionLimitMode = sessionLimitMode;
         b.sessionHeader = sessionHeader;
+        b.renewalInterval = renewalInterval;
+        b.renewalGrace = explicitRenewalGrace;
         return b;
     }
 
@@ -353,6 +373,22 @@ public final class SessionSettings {
         return maxAttributeDepth;
     }
 
+    /**
+     * {@code SESSION_RENEWAL_INTERVAL}: how long a signed-in session keeps one id before the next
+     * request gives it a new one (OWASP's renewal timeout); empty (the default) renews never.
+     */
+    public Optional<Duration> renewalInterval() {
+        return Optional.ofNullable(renewalInterval);
+    }
+
+    /**
+     * {@code SESSION_RENEWAL_GRACE}: how long the id a session had before a renewal keeps working,
+     * for requests already in flight with it; default {@link #DEFAULT_RENEWAL_GRACE}.
+     */
+    public Duration renewalGrace() {
+        return renewalGrace;
+    }
+
     /** {@code SESSION_SAVE_MODE}: whether values changed in place are saved. */
     public SaveMode saveMode() {
         return saveMode;
@@ -385,6 +421,8 @@ public final class SessionSettings {
         return "SessionSettings[environment=" + environment + ", store=" + store + ", secrets=" + secrets.size()
                 + (secretGenerated ? " (generated)" : "") + ", ttl=" + Durations.format(ttl) + ", absoluteTtl="
                 + Durations.format(absoluteTtl) + ", touchInterval=" + Durations.format(touchInterval)
+ + ", renewalInterval="
+                + (renewalInterval == null ? "never" : Durations.format(renewalInterval))
                 + ", cookieName=" + cookieName + ", sameSite=" + sameSite + ", rolling=" + rolling + ", trustProxy="
                 + trustProxy + (sessionHeader == null ? "" : ", sessionHeader=" + sessionHeader)
                 + (tlsOffloaded ? ", tlsOffloaded=true" : "") + "]";
@@ -424,6 +462,8 @@ public final class SessionSettings {
         private int maxSessionsPerUser;
         private SessionLimitMode sessionLimitMode = SessionLimitMode.REPLACE_OLDEST;
         private String sessionHeader;
+        private Duration renewalInterval;
+        private Duration renewalGrace;
 
         private Builder() {
         }
@@ -679,6 +719,38 @@ public final class SessionSettings {
         }
 
         /**
+         * {@code SESSION_RENEWAL_INTERVAL}: a signed-in session whose id is this old gets a new id
+         * on its next request, keeping its data; at least {@link #MIN_RENEWAL_INTERVAL} and shorter
+         * than {@code SESSION_ABSOLUTE_TTL}. Null (the default) turns renewal off.
+         */
+        public Builder renewalInterval(Duration value) {
+            if (value != null) {
+                if (value.compareTo(MIN_RENEWAL_INTERVAL) < 0) {
+                    throw new SessionConfigurationException(SESSION_RENEWAL_INTERVAL, SESSION_RENEWAL_INTERVAL
+                            + " must be at least " + Durations.format(MIN_RENEWAL_INTERVAL) + ", not " + value);
+                }
+                atMostMax(SESSION_RENEWAL_INTERVAL, value);
+            }
+            this.renewalInterval = value;
+            return this;
+        }
+
+        /**
+         * {@code SESSION_RENEWAL_GRACE}: how long the id before a renewal keeps working for
+         * requests in flight; positive, at most {@link #MAX_RENEWAL_GRACE}, shorter than the
+         * renewal interval, and only with a renewal interval. Default {@link #DEFAULT_RENEWAL_GRACE}.
+         */
+        public Builder renewalGrace(Duration value) {
+            Objects.requireNonNull(value, "renewalGrace");
+            if (value.isNegative() || value.isZero() || value.compareTo(MAX_RENEWAL_GRACE) > 0) {
+                throw new SessionConfigurationException(SESSION_RENEWAL_GRACE, SESSION_RENEWAL_GRACE
+                        + " must be positive and at most " + Durations.format(MAX_RENEWAL_GRACE) + ", not " + value);
+            }
+            this.renewalGrace = value;
+            return this;
+        }
+
+        /**
          * Checks the rules between settings and builds.
          *
          * @throws SessionConfigurationException naming the setting at fault
@@ -700,6 +772,7 @@ public final class SessionSettings {
                         + Durations.format(touchInterval) + ") must be shorter than " + SESSION_TTL + " ("
                         + Durations.format(ttl) + ")");
             }
+            checkRenewal();
             CookiePolicy.checkRules(production, cookieName, cookieDomain, cookiePath, cookieSecure, sameSite);
             CookiePolicy.checkTransport(production, cookieSecure, tlsOffloaded, trustProxy);
             List<String> finalSecrets = secrets;
@@ -781,6 +854,27 @@ public final class SessionSettings {
                 }
             }
             return false;
+        }
+
+        private void checkRenewal() {
+            if (renewalInterval == null) {
+                if (renewalGrace != null) {
+                    throw new SessionConfigurationException(SESSION_RENEWAL_GRACE, SESSION_RENEWAL_GRACE
+                            + " has no effect without " + SESSION_RENEWAL_INTERVAL + "; set both or neither");
+                }
+                return;
+            }
+            if (renewalInterval.compareTo(absoluteTtl) >= 0) {
+                throw new SessionConfigurationException(SESSION_RENEWAL_INTERVAL, SESSION_RENEWAL_INTERVAL + " ("
+                        + Durations.format(renewalInterval) + ") must be shorter than " + SESSION_ABSOLUTE_TTL + " ("
+                        + Durations.format(absoluteTtl) + "), or no session would ever be renewed");
+            }
+            Duration grace = renewalGrace != null ? renewalGrace : DEFAULT_RENEWAL_GRACE;
+            if (grace.compareTo(renewalInterval) >= 0) {
+                throw new SessionConfigurationException(SESSION_RENEWAL_GRACE, SESSION_RENEWAL_GRACE + " ("
+                        + Durations.format(grace) + ") must be shorter than " + SESSION_RENEWAL_INTERVAL + " ("
+                        + Durations.format(renewalInterval) + ")");
+            }
         }
 
         private static Duration positive(String setting, Duration value) {

@@ -16,8 +16,18 @@ import java.util.Optional;
  * a logout or revocation cannot bring the session back, and touch times only move forward.
  * "Not found" is a normal result (an empty {@code Optional}, {@code false}, 0), never an exception.
  *
- * <p>What a store accepts is the same everywhere: {@link #create}, {@link #apply} and
- * {@link #changeKey} check their input with {@link SessionJson#validate(SessionData)} or
+ * <p><b>The previous key.</b> A session renewed with {@link #renewKey} answers, until the grace
+ * instant that call gave, to the key it had before as well: {@link #load}, {@link #apply},
+ * {@link #touch}, {@link #end} and {@link #changeKey} given that previous key act on the same
+ * session exactly as under its current key, and what they return carries the current key. Writes
+ * are accepted, not only reads, because the previous key is used by requests that were already
+ * in flight when the renewal was committed (parallel calls of one page): refusing their writes
+ * would lose them without the user knowing. A session has at most one previous key (a later
+ * renewal replaces it, {@link #changeKey} drops it), the previous key never extends its own grace,
+ * and an ended session answers to neither key: they are one session.
+ *
+ * <p>What a store accepts is the same everywhere: {@link #create}, {@link #apply},
+ * {@link #changeKey} and {@link #renewKey} check their input with {@link SessionJson#validate(SessionData)} or
  * {@link SessionJson#validate(SessionDelta)} before writing anything, so an unstorable attribute
  * name or value fails with {@link AttributeSerializationException} and an unstorable principal
  * with {@link IllegalArgumentException} in every store. Client metadata (ip, user agent) never
@@ -73,7 +83,8 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * Moves a live session to {@code newKey} and applies {@code delta}, in one atomic step; the
-     * old key stops working at once.
+     * old key stops working at once, and so does a previous key the session had from a
+     * {@link #renewKey renewal}. The stored {@link SessionData#keyIssuedAt()} becomes {@code now}.
      *
      * @return the session as stored afterwards, or empty when {@code oldKey} is not live or
      *     {@code newKey} is taken (nothing is written)
@@ -81,6 +92,30 @@ public interface SessionStore extends AutoCloseable {
      * @throws IllegalArgumentException as {@link #apply} does
      */
     Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now);
+
+    /**
+     * Renews the id of a live session (OWASP's renewal timeout): moves it from {@code oldKey} to
+     * {@code newKey} and applies {@code delta}, in one atomic step, like {@link #changeKey}, except
+     * that {@code oldKey} stays the session's previous key until {@code graceUntil} (exclusive),
+     * for requests already in flight with the old cookie; a previous key from an earlier renewal
+     * stops working at once. The stored {@link SessionData#keyIssuedAt()} becomes {@code now}.
+     *
+     * <p>Only the current key renews: given a previous key, or a session that is not live, or a
+     * {@code newKey} that is taken, it returns empty and writes nothing. So of two requests that
+     * renew the same session at once, exactly one succeeds, and the other finds its key is now the
+     * previous one (and may still write through it until {@code graceUntil}).
+     *
+     * <p>No default: a store that cannot keep the previous key cannot renew correctly, and
+     * {@link #changeKey} would cut off the requests in flight.
+     *
+     * @param graceUntil when {@code oldKey} stops working; not before {@code now}
+     * @return the session as stored afterwards, under {@code newKey}; or empty (nothing written)
+     * @throws AttributeSerializationException as {@link #apply} does
+     * @throws IllegalArgumentException as {@link #apply} does, and when {@code graceUntil} is
+     *     before {@code now}
+     */
+    Optional<SessionData> renewKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant graceUntil,
+            Instant now);
 
     /**
      * Moves the access time and idle expiry of a live session forward, without rewriting its
@@ -223,6 +258,22 @@ public interface SessionStore extends AutoCloseable {
             throw new IllegalArgumentException("a session cannot end with status ACTIVE");
         }
         return reason;
+    }
+
+    /**
+     * The argument check of {@link #renewKey}, the same in every store.
+     *
+     * @return {@code graceUntil}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code graceUntil} is before {@code now}
+     */
+    static Instant requireGrace(Instant graceUntil, Instant now) {
+        java.util.Objects.requireNonNull(graceUntil, "graceUntil");
+        java.util.Objects.requireNonNull(now, "now");
+        if (graceUntil.isBefore(now)) {
+            throw new IllegalArgumentException("graceUntil " + graceUntil + " is before now " + now);
+        }
+        return graceUntil;
     }
 
     /**

@@ -42,6 +42,8 @@ final class SettingsEnvironment {
         env.ifInt(SESSION_MAX_PER_USER, 1, SessionSettings.MAX_SESSIONS_PER_USER_LIMIT, b::maxSessionsPerUser);
         env.ifSet(SESSION_MAX_PER_USER_MODE, v -> b.sessionLimitMode(SessionLimitMode.parse(SESSION_MAX_PER_USER_MODE, v)));
         env.ifSet(SESSION_HEADER, b::sessionHeader);
+        env.ifDuration(SESSION_RENEWAL_INTERVAL, b::renewalInterval);
+        env.ifDuration(SESSION_RENEWAL_GRACE, b::renewalGrace);
     }
 
     /** {@code SESSION_COOKIE_SECURE}: a boolean, or {@code auto} for null. */

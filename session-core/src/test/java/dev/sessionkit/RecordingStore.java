@@ -16,6 +16,8 @@ class RecordingStore implements SessionStore {
 
     final Map<LookupKey, SessionData> sessions = new ConcurrentHashMap<>();
     final List<String> writes = new ArrayList<>();
+    /** A renewed session's previous key: previous key to the current key and the end of its grace. */
+    final Map<LookupKey, Map.Entry<LookupKey, Instant>> previous = new ConcurrentHashMap<>();
     boolean down;
 
     @Override
@@ -44,7 +46,7 @@ class RecordingStore implements SessionStore {
     @Override
     public Optional<SessionData> load(LookupKey key, Instant now) {
         checkUp("load");
-        return Optional.ofNullable(sessions.get(key)).filter(s -> s.isLive(now));
+        return Optional.ofNullable(sessions.get(resolve(key, now))).filter(s -> s.isLive(now));
     }
 
     @Override
@@ -58,6 +60,7 @@ class RecordingStore implements SessionStore {
     public Optional<SessionData> apply(LookupKey key, SessionDelta delta, Instant now) {
         checkUp("apply");
         writes.add(delta.touch() == null ? "apply" : "apply+touch");
+        key = resolve(key, now);
         SessionData current = sessions.get(key);
         if (current == null || !current.isLive(now)) {
             return Optional.empty();
@@ -71,20 +74,47 @@ class RecordingStore implements SessionStore {
     public Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now) {
         checkUp("changeKey");
         writes.add("changeKey");
+        oldKey = resolve(oldKey, now);
         SessionData current = sessions.get(oldKey);
         if (current == null || !current.isLive(now) || sessions.containsKey(newKey)) {
             return Optional.empty();
         }
         sessions.remove(oldKey);
-        SessionData after = current.withKey(newKey).apply(delta);
+        LookupKey moved = oldKey;
+        previous.values().removeIf(e -> e.getKey().equals(moved));
+        SessionData after = current.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta);
         sessions.put(newKey, after);
         return Optional.of(after);
+    }
+
+    @Override
+    public Optional<SessionData> renewKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant graceUntil,
+            Instant now) {
+        checkUp("renewKey");
+        writes.add("renewKey");
+        SessionData current = sessions.get(oldKey);
+        if (current == null || !current.isLive(now) || sessions.containsKey(newKey)) {
+            return Optional.empty();
+        }
+        sessions.remove(oldKey);
+        previous.values().removeIf(e -> e.getKey().equals(oldKey));
+        previous.put(oldKey, Map.entry(newKey, graceUntil));
+        SessionData after = current.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta);
+        sessions.put(newKey, after);
+        return Optional.of(after);
+    }
+
+    /** The current key of the session {@code key} names: itself, or the session it is the previous key of. */
+    private LookupKey resolve(LookupKey key, Instant now) {
+        Map.Entry<LookupKey, Instant> renewed = previous.get(key);
+        return renewed != null && now.isBefore(renewed.getValue()) ? renewed.getKey() : key;
     }
 
     @Override
     public boolean touch(LookupKey key, Touch touch, Instant now) {
         checkUp("touch");
         writes.add("touch");
+        key = resolve(key, now);
         SessionData current = sessions.get(key);
         if (current == null || !current.isLive(now)) {
             return false;
@@ -97,6 +127,7 @@ class RecordingStore implements SessionStore {
     public boolean end(LookupKey key, SessionStatus reason, Instant now) {
         checkUp("end");
         writes.add("end");
+        key = resolve(key, now);
         SessionData current = sessions.get(key);
         if (current == null || !current.isLive(now)) {
             return false;

@@ -38,7 +38,8 @@ final class SessionSettingsTest {
 
     private static final List<String> DURATION_VARIABLES = List.of(
             SessionSettings.SESSION_TTL, SessionSettings.SESSION_ABSOLUTE_TTL, SessionSettings.SESSION_TOUCH_INTERVAL,
-            SessionSettings.SESSION_CLEANUP_INTERVAL);
+            SessionSettings.SESSION_CLEANUP_INTERVAL, SessionSettings.SESSION_RENEWAL_INTERVAL,
+            SessionSettings.SESSION_RENEWAL_GRACE);
 
     private static final List<String> BOOLEAN_VARIABLES = List.of(
             SessionSettings.SESSION_COOKIE_PERSISTENT, SessionSettings.SESSION_ROLLING, SessionSettings.SESSION_RESAVE,
@@ -71,6 +72,8 @@ final class SessionSettingsTest {
         m.put("maxSessionsPerUser", SessionSettings::maxSessionsPerUser);
         m.put("sessionLimitMode", SessionSettings::sessionLimitMode);
         m.put("sessionHeader", SessionSettings::sessionHeader);
+        m.put("renewalInterval", SessionSettings::renewalInterval);
+        m.put("renewalGrace", SessionSettings::renewalGrace);
         return m;
     }
 
@@ -146,7 +149,7 @@ final class SessionSettingsTest {
         Set<String> good = goodValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
         Set<String> bad = badValues().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
 
-        assertThat(declaredVariables()).hasSize(27);
+        assertThat(declaredVariables()).hasSize(29);
         assertThat(good).isEqualTo(declaredVariables());
         assertThat(bad).isEqualTo(declaredVariables());
     }
@@ -177,6 +180,8 @@ final class SessionSettingsTest {
         assertThat(s.maxSessionsPerUser()).isZero();
         assertThat(s.sessionLimitMode()).isEqualTo(SessionLimitMode.REPLACE_OLDEST);
         assertThat(s.sessionHeader()).as("the session header is off by default").isNull();
+        assertThat(s.renewalInterval()).isEmpty();
+        assertThat(s.renewalGrace()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -346,7 +351,20 @@ final class SessionSettingsTest {
                 good(SessionSettings.SESSION_HEADER, "X-Session-Token", devEnv(), SessionSettings::sessionHeader,
                         "X-Session-Token"),
                 good(SessionSettings.SESSION_HEADER, "x-auth-token", productionEnv(), SessionSettings::sessionHeader,
-                        "x-auth-token"));
+                        "x-auth-token"),
+                good(SessionSettings.SESSION_RENEWAL_INTERVAL, "15m", devEnv(), SessionSettings::renewalInterval,
+                        java.util.Optional.of(Duration.ofMinutes(15))),
+                good(SessionSettings.SESSION_RENEWAL_INTERVAL, "1m", devEnv(), SessionSettings::renewalInterval,
+                        java.util.Optional.of(Duration.ofMinutes(1))),
+                good(SessionSettings.SESSION_RENEWAL_INTERVAL, "15m", devEnv(), SessionSettings::renewalGrace,
+                        Duration.ofSeconds(5)),
+                good(SessionSettings.SESSION_RENEWAL_GRACE, "10s", devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "15m"),
+                        SessionSettings::renewalGrace, Duration.ofSeconds(10)),
+                good(SessionSettings.SESSION_RENEWAL_GRACE, "1m", devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "1h"),
+                        SessionSettings::renewalGrace, Duration.ofMinutes(1)),
+                good(SessionSettings.SESSION_RENEWAL_GRACE, "500ms",
+                        devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "1h"), SessionSettings::renewalGrace,
+                        Duration.ofMillis(500)));
     }
 
     private static Arguments good(String variable, String value, Map<String, String> base,
@@ -417,7 +435,13 @@ final class SessionSettingsTest {
                 bad(SessionSettings.SESSION_HEADER, "Cache-Control", "must not name a header with a meaning of its own"),
                 bad(SessionSettings.SESSION_HEADER, "X-Forwarded-For", "must not name a header with a meaning of its own"),
                 bad(SessionSettings.SESSION_HEADER, "Sec-Session", "must not name a header with a meaning of its own"),
-                bad(SessionSettings.SESSION_HEADER, "Proxy-Session", "must not name a header with a meaning of its own")));
+                bad(SessionSettings.SESSION_HEADER, "Proxy-Session", "must not name a header with a meaning of its own"),
+                bad(SessionSettings.SESSION_RENEWAL_INTERVAL, "59s", "at least 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_INTERVAL, "0ms", "at least 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_INTERVAL, "7d", "shorter than SESSION_ABSOLUTE_TTL (7d)"),
+                bad(SessionSettings.SESSION_RENEWAL_GRACE, "0s", "positive and at most 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_GRACE, "61s", "positive and at most 1m"),
+                bad(SessionSettings.SESSION_RENEWAL_GRACE, "10s", "has no effect without SESSION_RENEWAL_INTERVAL")));
         for (String variable : BOOLEAN_VARIABLES) {
             cases.add(bad(variable, "maybe", "true or false"));
             cases.add(bad(variable, "2", "true or false"));
@@ -834,6 +858,36 @@ final class SessionSettingsTest {
         assertThat(s.toString()).doesNotContain(s.secrets().get(0)).contains("(generated)");
     }
 
+    // ---- id renewal ----
+
+    @Test
+    void renewalGraceMustBeShorterThanTheRenewalInterval() {
+        SessionConfigurationException e = fails(devEnv(SessionSettings.SESSION_RENEWAL_INTERVAL, "1m",
+                SessionSettings.SESSION_RENEWAL_GRACE, "1m"), SessionSettings.SESSION_RENEWAL_GRACE);
+
+        assertThat(e.getMessage()).contains("shorter than SESSION_RENEWAL_INTERVAL (1m)");
+    }
+
+    @Test
+    void renewalIntervalMustBeShorterThanAConfiguredAbsoluteTtl() {
+        SessionConfigurationException e = fails(devEnv(SessionSettings.SESSION_ABSOLUTE_TTL, "1d",
+                SessionSettings.SESSION_RENEWAL_INTERVAL, "24h"), SessionSettings.SESSION_RENEWAL_INTERVAL);
+
+        assertThat(e.getMessage()).contains("shorter than SESSION_ABSOLUTE_TTL (1d)");
+    }
+
+    @Test
+    void renewalSettersCheckAtOnce() {
+        SessionSettings.Builder b = SessionSettings.builder();
+
+        assertThat(catchThrowable(() -> b.renewalInterval(Duration.ofSeconds(30))))
+                .isInstanceOf(SessionConfigurationException.class).hasMessageContaining("at least 1m");
+        assertThat(catchThrowable(() -> b.renewalGrace(Duration.ofSeconds(-1))))
+                .isInstanceOf(SessionConfigurationException.class).hasMessageContaining("positive");
+        assertThatNullPointerException().isThrownBy(() -> b.renewalGrace(null));
+        assertThat(b.renewalInterval(Duration.ofMinutes(10)).renewalInterval(null).build().renewalInterval()).isEmpty();
+    }
+
     // ---- newBuilder ----
 
     @Test
@@ -857,6 +911,8 @@ final class SessionSettingsTest {
                 SessionSettings.SESSION_TLS_OFFLOADED, "true",
                 SessionSettings.SESSION_CLEANUP_INTERVAL, "15m",
                 SessionSettings.SESSION_HEADER, "X-Session-Token",
+                SessionSettings.SESSION_RENEWAL_INTERVAL, "20m",
+                SessionSettings.SESSION_RENEWAL_GRACE, "3s",
                 SessionSettings.SESSION_STORE, "postgres"));
 
         SessionSettings copy = original.newBuilder().build();

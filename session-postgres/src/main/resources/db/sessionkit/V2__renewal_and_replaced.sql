@@ -9,6 +9,8 @@
 alter table "sessions" add column if not exists "previous_key" bytea null;
 alter table "sessions" add column if not exists "previous_key_expires_at" timestamp with time zone null;
 create index if not exists "sessions_previous_key_idx" on "sessions" ("previous_key") where "previous_key" is not null;
+-- when the session got its current key (null: at creation), for SESSION_RENEWAL_INTERVAL
+alter table "sessions" add column if not exists "key_issued_at" timestamp with time zone null;
 
 -- the per-user session limit (SESSION_MAX_PER_USER) ends the oldest sessions with status 'replaced'
 do $sessionkit$

@@ -49,8 +49,13 @@ import org.slf4j.LoggerFactory;
  *       Refusing new anonymous sessions when full was not chosen: it would let the same flood
  *       stop every new visitor from reaching a login form that needs a session.
  *   <li><b>Atomicity.</b> Every write of one session is one {@code compute} on its key.
- *       {@link #changeKey} removes the old key and then files the new one; in between, the session
- *       is under neither key, which concurrent requests of that session see as "no session".
+ *       {@link #changeKey} and {@link #renewKey} remove the old key and then file the new one; in
+ *       between (two map operations), the session is under neither key, which concurrent requests
+ *       of that session see as "no session".
+ *   <li><b>Previous keys.</b> A renewed entry remembers its previous key and grace; a side map from
+ *       previous to current key finds it, and is checked against the entry, so a stale mapping
+ *       (the session ended or was renewed again) never resolves. Stale mappings are dropped when
+ *       the session ends or moves, and by {@link #purgeExpired}.
  *   <li><b>Ending.</b> {@link #end} removes the session: the memory store keeps no audit trail.
  * </ul>
  *
@@ -73,6 +78,8 @@ public final class CaffeineSessionStore implements SessionStore {
     private final PrincipalIndex index = new PrincipalIndex();
     /** Serialise the per-user limit of one principal's logins (stripes, so principals rarely wait on each other). */
     private final Object[] principalLocks = newLocks(64);
+    /** Previous key of a renewed session to its current key; see {@link #resolve}. */
+    private final ConcurrentMap<LookupKey, LookupKey> previousKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private final ReclaimedKeys reclaimed;
     private final EvictionReporter evictions;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -135,11 +142,12 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(now, "now");
         checkOpen();
-        StoredSession stored = map.get(key);
+        LookupKey current = resolve(key, now);
+        StoredSession stored = map.get(current);
         if (stored == null || !stored.isLive(now)) {
             return Optional.empty();
         }
-        return read(key, stored);
+        return read(current, stored);
     }
 
     @Override
@@ -167,8 +175,9 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(now, "now");
         checkOpen();
         SessionJson.validate(delta);
+        LookupKey target = resolve(key, now);
         StoredSession[] written = {null};
-        map.compute(key, (k, current) -> {
+        map.compute(target, (k, current) -> {
             if (current == null || !current.isLive(now)) {
                 return current;
             }
@@ -177,12 +186,12 @@ public final class CaffeineSessionStore implements SessionStore {
                 index.remove(current.principal(), k);
                 return null;
             }
-            StoredSession next = StoredSession.of(data.get().apply(delta));
+            StoredSession next = current.rewritten(data.get().apply(delta));
             reindex(k, current, next);
             written[0] = next;
             return next;
         });
-        return written[0] == null ? Optional.empty() : read(key, written[0]);
+        return written[0] == null ? Optional.empty() : read(target, written[0]);
     }
 
     @Override
@@ -193,9 +202,39 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(now, "now");
         checkOpen();
         SessionJson.validate(delta);
+        LookupKey from = resolve(oldKey, now);
+        if (from.equals(newKey) || map.containsKey(newKey)) {
+            return Optional.empty();
+        }
+        return move(from, newKey, now, data -> StoredSession.of(
+                data.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta)));
+    }
+
+    @Override
+    public Optional<SessionData> renewKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant graceUntil,
+            Instant now) {
+        Objects.requireNonNull(oldKey, "oldKey");
+        Objects.requireNonNull(newKey, "newKey");
+        Objects.requireNonNull(delta, "delta");
+        SessionStore.requireGrace(graceUntil, now);
+        checkOpen();
+        SessionJson.validate(delta);
+        // only the current key renews, so oldKey is not resolved
         if (oldKey.equals(newKey) || map.containsKey(newKey)) {
             return Optional.empty();
         }
+        return move(oldKey, newKey, now, data -> StoredSession.of(
+                data.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta))
+                .withPrevious(new StoredSession.Previous(oldKey, graceUntil)));
+    }
+
+    /**
+     * Moves a live session from {@code oldKey} to {@code newKey} as {@code next} makes it: the
+     * mapping of the previous key it had is dropped, that of the previous key {@code next} gives it
+     * (a renewal's) is added as it is filed.
+     */
+    private Optional<SessionData> move(LookupKey oldKey, LookupKey newKey, Instant now,
+            java.util.function.Function<SessionData, StoredSession> next) {
         StoredSession[] removed = {null};
         StoredSession[] moved = {null};
         map.compute(oldKey, (k, current) -> {
@@ -206,7 +245,7 @@ public final class CaffeineSessionStore implements SessionStore {
             index.remove(current.principal(), k);
             if (data.isPresent()) {
                 removed[0] = current;
-                moved[0] = StoredSession.of(data.get().withKey(newKey).apply(delta));
+                moved[0] = next.apply(data.get());
             }
             return null;
         });
@@ -220,6 +259,9 @@ public final class CaffeineSessionStore implements SessionStore {
             }
             filed[0] = true;
             index.add(moved[0].principal(), k);
+            if (moved[0].previous() != null) {
+                previousKeys.put(moved[0].previous().key(), k);
+            }
             return moved[0];
         });
         if (!filed[0]) {
@@ -233,7 +275,31 @@ public final class CaffeineSessionStore implements SessionStore {
             });
             return Optional.empty();
         }
+        dropPrevious(oldKey, removed[0]);
         return read(newKey, moved[0]);
+    }
+
+    /**
+     * The current key of the session {@code key} names: {@code key} itself, or the session whose
+     * previous key it is while its grace lasts.
+     */
+    private LookupKey resolve(LookupKey key, Instant now) {
+        if (previousKeys.isEmpty()) {
+            return key;
+        }
+        LookupKey current = previousKeys.get(key);
+        if (current == null || map.containsKey(key)) {
+            return key;
+        }
+        StoredSession stored = map.get(current);
+        return stored != null && stored.previous() != null && stored.previous().accepts(key, now) ? current : key;
+    }
+
+    /** Forgets the previous key of a session that left {@code key}. */
+    private void dropPrevious(LookupKey key, StoredSession left) {
+        if (left != null && left.previous() != null) {
+            previousKeys.remove(left.previous().key(), key);
+        }
     }
 
     @Override
@@ -243,7 +309,7 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(now, "now");
         checkOpen();
         boolean[] touched = {false};
-        map.compute(key, (k, current) -> {
+        map.compute(resolve(key, now), (k, current) -> {
             if (current == null || !current.isLive(now)) {
                 return current;
             }
@@ -259,7 +325,7 @@ public final class CaffeineSessionStore implements SessionStore {
         SessionStore.requireEndReason(reason);
         Objects.requireNonNull(now, "now");
         checkOpen();
-        return endIf(key, now, null);
+        return endIf(resolve(key, now), now, null);
     }
 
     /** Removes a live session, if {@code principal} is given only when it is that principal's. */
@@ -270,6 +336,7 @@ public final class CaffeineSessionStore implements SessionStore {
                 return current;
             }
             index.remove(current.principal(), k);
+            dropPrevious(k, current);
             ended[0] = true;
             return null;
         });
@@ -367,6 +434,10 @@ public final class CaffeineSessionStore implements SessionStore {
         // Let Caffeine drop what has expired by the store's clock; those keys come back below.
         cache.cleanUp();
         List<LookupKey> purged = new ArrayList<>(reclaimed.take(now, limit));
+        previousKeys.entrySet().removeIf(e -> {
+            StoredSession stored = map.get(e.getValue());
+            return stored == null || stored.previous() == null || !stored.previous().accepts(e.getKey(), now);
+        });
         for (Map.Entry<LookupKey, StoredSession> entry : map.entrySet()) {
             if (purged.size() >= limit) {
                 break;
@@ -421,6 +492,7 @@ public final class CaffeineSessionStore implements SessionStore {
             cache.invalidateAll();
             cache.cleanUp();
             index.clear();
+            previousKeys.clear();
             reclaimed.clear();
             LOG.debug("sessionkit: memory session store closed");
         }
@@ -491,6 +563,11 @@ public final class CaffeineSessionStore implements SessionStore {
     /** Replaces the stored attribute text of a session, as corruption would. */
     void corrupt(LookupKey key, String attributesJson) {
         map.computeIfPresent(key, (k, current) -> new StoredSession(current.header(), attributesJson));
+    }
+
+    /** How many previous keys of renewed sessions are mapped; for tests. */
+    int previousKeys() {
+        return previousKeys.size();
     }
 
     /** How many keys the principal index holds; for tests. */

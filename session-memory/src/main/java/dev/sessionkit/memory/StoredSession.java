@@ -1,6 +1,7 @@
 package dev.sessionkit.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionJson;
 import dev.sessionkit.Touch;
@@ -19,8 +20,16 @@ import java.util.Objects;
  * @param header     the snapshot with an empty attribute map
  * @param attributes the attributes, written by {@link SessionJson#writeAttributes(Map)}
  * @param parsed     {@code attributes} parsed, or null when the text is not a JSON object
+ * @param previous   the key the session had before its last renewal and until when it answers, or null
  */
-record StoredSession(SessionData header, String attributes, Map<String, JsonNode> parsed) {
+record StoredSession(SessionData header, String attributes, Map<String, JsonNode> parsed, Previous previous) {
+
+    /** A renewed session's previous key, accepted until {@code until} (exclusive). */
+    record Previous(LookupKey key, Instant until) {
+        boolean accepts(LookupKey candidate, Instant now) {
+            return key.equals(candidate) && now.isBefore(until);
+        }
+    }
 
     StoredSession {
         Objects.requireNonNull(header, "header");
@@ -28,6 +37,10 @@ record StoredSession(SessionData header, String attributes, Map<String, JsonNode
         if (!header.attributes().isEmpty()) {
             throw new IllegalArgumentException("the header of a stored session carries no attributes");
         }
+    }
+
+    StoredSession(SessionData header, String attributes, Map<String, JsonNode> parsed) {
+        this(header, attributes, parsed, null);
     }
 
     /** A stored session whose text is parsed now. */
@@ -46,7 +59,18 @@ record StoredSession(SessionData header, String attributes, Map<String, JsonNode
 
     /** The same attributes under a touched header; nothing is parsed again. */
     StoredSession touched(Touch touch) {
-        return new StoredSession(header.touched(touch), attributes, parsed);
+        return new StoredSession(header.touched(touch), attributes, parsed, previous);
+    }
+
+    /** {@code data} stored in place of this session, keeping its previous key. */
+    StoredSession rewritten(SessionData data) {
+        StoredSession next = of(data);
+        return new StoredSession(next.header, next.attributes, next.parsed, previous);
+    }
+
+    /** This session with {@code value} as its previous key. */
+    StoredSession withPrevious(Previous value) {
+        return new StoredSession(header, attributes, parsed, value);
     }
 
     /**

@@ -37,6 +37,28 @@ final class CaffeineSessionStoreInternalsTest {
     }
 
     @Test
+    void previousKeysOfRenewedSessionsAreForgottenWhenTheSessionEndsOrMovesOrTheGracePasses() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        Instant now = clock.instant();
+        Instant graceUntil = now.plusSeconds(5);
+        List<SessionData> renewed = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            SessionData s = session(now, "user" + i, Duration.ofMinutes(30));
+            store.create(s);
+            renewed.add(store.renewKey(s.key(), Fixtures.newKey(), SessionDelta.empty(), graceUntil, now).orElseThrow());
+        }
+        assertThat(store.previousKeys()).isEqualTo(4);
+
+        store.end(renewed.get(0).key(), SessionStatus.LOGGED_OUT, now);
+        store.changeKey(renewed.get(1).key(), Fixtures.newKey(), SessionDelta.empty(), now);
+        store.renewKey(renewed.get(2).key(), Fixtures.newKey(), SessionDelta.empty(), graceUntil, now);
+        assertThat(store.previousKeys()).as("ended, moved, renewed again").isEqualTo(2);
+
+        store.purgeExpired(graceUntil, 100);
+        assertThat(store.previousKeys()).as("after the grace").isZero();
+    }
+
+    @Test
     void storeBeyondMaximumSizeEvictsAnonymousSessions() {
         store = CaffeineSessionStore.builder().maximumSize(10).clock(clock).build();
         Instant now = clock.instant();

@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  *       ({@code data - removed || set}, increments from the stored value), so concurrent requests
  *       that change different attributes or increment the same counter never lose writes;</li>
  *   <li>{@code changeKey}: the same {@code UPDATE}, also moving the row to the new key;</li>
+ *   <li>{@code renewKey}: the same again, keeping the old key in {@code previous_key} until the
+ *       grace ends; {@code load} and every write by key also match {@code previous_key} while
+ *       {@code previous_key_expires_at} has not passed (an {@code OR} of the primary key and the
+ *       partial index on {@code previous_key}), so a renewed session is one row under two keys;</li>
  *   <li>{@code touch}, {@code end}, {@code endByPrincipal}: one {@code UPDATE} each; access time
  *       and idle expiry only move forward ({@code GREATEST}); ended sessions keep their row, with
  *       status and {@code logged_out_at}, as an audit trail;</li>
@@ -118,7 +122,7 @@ public final class PostgresSessionStore implements SessionStore {
         Sql sql = table.load;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
-            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rows.read(rs) : Optional.empty();
@@ -148,6 +152,7 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setString(sql.at("userAgent"), SessionJson.clientText(session.userAgent()));
             ps.setString(sql.at("status"), session.status().code());
             ps.setLong(sql.at("version"), session.version());
+            setInstant(ps, sql.at("keyIssuedAt"), session.keyIssuedAt());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure(sql, e);
@@ -165,7 +170,7 @@ public final class PostgresSessionStore implements SessionStore {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
             binding.bind(connection, ps, sql);
-            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
             return single(ps);
         } catch (SQLException e) {
@@ -190,9 +195,10 @@ public final class PostgresSessionStore implements SessionStore {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
             binding.bind(connection, ps, sql);
-            ps.setBytes(sql.at("key"), SessionRows.keyBytes(oldKey));
+            bindKey(ps, sql, oldKey, now);
             ps.setBytes(sql.at("newKey"), target);
             ps.setBytes(sql.at("newKeyTaken"), target);
+            setInstant(ps, sql.at("keyIssuedAt"), now);
             setInstant(ps, sql.at("now"), now);
             return single(ps);
         } catch (SQLException e) {
@@ -203,6 +209,52 @@ public final class PostgresSessionStore implements SessionStore {
             }
             throw failure(sql, e);
         }
+    }
+
+    /**
+     * One {@code UPDATE} like {@code changeKey}'s that also moves the old key to
+     * {@code previous_key} until {@code graceUntil}; it matches the current key only, so of
+     * concurrent renewals the first to lock the row wins and the others find no row.
+     */
+    @Override
+    public Optional<SessionData> renewKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant graceUntil,
+            Instant now) {
+        Objects.requireNonNull(oldKey, "oldKey");
+        Objects.requireNonNull(newKey, "newKey");
+        Objects.requireNonNull(delta, "delta");
+        SessionStore.requireGrace(graceUntil, now);
+        checkOpen();
+        DeltaBinding binding = DeltaBinding.of(delta);
+        if (oldKey.equals(newKey)) {
+            return Optional.empty();
+        }
+        Sql sql = binding.mergesAttributes() ? table.renewKeyMerge : table.renewKeyMeta;
+        byte[] target = SessionRows.keyBytes(newKey);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+            binding.bind(connection, ps, sql);
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(oldKey));
+            ps.setBytes(sql.at("newKey"), target);
+            ps.setBytes(sql.at("newKeyTaken"), target);
+            setInstant(ps, sql.at("graceUntil"), graceUntil);
+            setInstant(ps, sql.at("keyIssuedAt"), now);
+            setInstant(ps, sql.at("now"), now);
+            return single(ps);
+        } catch (SQLException e) {
+            if (SqlFailures.isUniqueViolation(e)) {
+                LOG.debug("[{}] renewKey lost a race for key {}…", table.qualifiedName(), newKey.prefix());
+                return Optional.empty();
+            }
+            throw failure(sql, e);
+        }
+    }
+
+    /** Binds the key of {@link SessionTable}'s by-key condition: current key, or previous key in its grace. */
+    private static void bindKey(PreparedStatement ps, Sql sql, LookupKey key, Instant now) throws SQLException {
+        byte[] bytes = SessionRows.keyBytes(key);
+        ps.setBytes(sql.at("key"), bytes);
+        ps.setBytes(sql.at("previousKey"), bytes);
+        setInstant(ps, sql.at("graceNow"), now);
     }
 
     @Override
@@ -216,7 +268,7 @@ public final class PostgresSessionStore implements SessionStore {
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
             setInstant(ps, sql.at("lastAccessedAt"), touch.lastAccessedAt());
             setInstant(ps, sql.at("idleExpiresAt"), touch.idleExpiresAt());
-            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -235,7 +287,7 @@ public final class PostgresSessionStore implements SessionStore {
                 PreparedStatement ps = connection.prepareStatement(sql.text())) {
             ps.setString(sql.at("status"), reason.code());
             setInstant(ps, sql.at("loggedOutAt"), now);
-            ps.setBytes(sql.at("key"), SessionRows.keyBytes(key));
+            bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {

@@ -63,6 +63,7 @@ final class SessionRows {
                     .userAgent(rs.getString(10))
                     .status(SessionStatus.fromCode(rs.getString(11)))
                     .version(rs.getLong(12))
+                    .keyIssuedAt(instant(rs, 13))
                     .build());
         } catch (IllegalArgumentException | NullPointerException e) {
             warnOnce(key, e);

@@ -71,6 +71,8 @@ final class SessionTable {
     /** Schema 2: the key a session had before its last renewal, valid until {@link #PREVIOUS_KEY_EXPIRES_AT}. */
     static final Field<byte[]> PREVIOUS_KEY = field(name("previous_key"), SQLDataType.BLOB);
     static final Field<OffsetDateTime> PREVIOUS_KEY_EXPIRES_AT = field(name("previous_key_expires_at"), TIMESTAMPTZ);
+    /** Schema 2: when the session got its current key (creation, change or renewal); null on rows of version 1. */
+    static final Field<OffsetDateTime> KEY_ISSUED_AT = field(name("key_issued_at"), TIMESTAMPTZ);
     /** Every status a row may hold, in the check constraint. */
     static final List<String> STATUSES = List.of("active", "logged_out", "expired", "revoked", "replaced");
     /** PostgreSQL's physical row address, for deleting rows a sub-select has locked. */
@@ -78,12 +80,13 @@ final class SessionTable {
 
     /** What every reading statement returns, in the order {@link SessionRows} reads it. */
     static final List<Field<?>> COLUMNS = List.of(KEY, DATA, PRINCIPAL, CREATED_AT, LAST_ACCESSED_AT,
-            IDLE_EXPIRES_AT, ABSOLUTE_EXPIRES_AT, IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION);
+            IDLE_EXPIRES_AT, ABSOLUTE_EXPIRES_AT, IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION, KEY_ISSUED_AT);
 
     /** The columns a sessionkit table must have; checked when a table exists without our marker. */
     static final List<String> REQUIRED_COLUMNS = List.of("key", "principal", "data", "created_at",
             "last_accessed_at", "idle_expires_at", "absolute_expires_at", "expires_at", "idle_timeout_ms", "ip",
-            "user_agent", "status", "logged_out_at", "version", "previous_key", "previous_key_expires_at");
+            "user_agent", "status", "logged_out_at", "version", "previous_key", "previous_key_expires_at",
+            "key_issued_at");
 
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -101,6 +104,8 @@ final class SessionTable {
     final Sql applyMerge;
     final Sql changeKeyMeta;
     final Sql changeKeyMerge;
+    final Sql renewKeyMeta;
+    final Sql renewKeyMerge;
     final Sql touch;
     final Sql end;
     final Sql findByPrincipal;
@@ -129,33 +134,35 @@ final class SessionTable {
         this.qualifiedName = dsl.render(table);
 
         this.load = Sql.render("load", dsl, dsl.select(COLUMNS).from(table)
-                .where(KEY.eq(param("key", KEY.getDataType())))
+                .where(byKey())
                 .and(live(param("now", TIMESTAMPTZ))));
         this.create = Sql.render("create", dsl, dsl.insertInto(table)
                 .columns(KEY, DATA, PRINCIPAL, CREATED_AT, LAST_ACCESSED_AT, IDLE_EXPIRES_AT, ABSOLUTE_EXPIRES_AT,
-                        IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION)
+                        IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION, KEY_ISSUED_AT)
                 .values(param("key", KEY.getDataType()), param("data", DATA.getDataType()),
                         param("principal", TEXT), param("createdAt", TIMESTAMPTZ),
                         param("lastAccessedAt", TIMESTAMPTZ), param("idleExpiresAt", TIMESTAMPTZ),
                         param("absoluteExpiresAt", TIMESTAMPTZ), param("idleTimeoutMs", SQLDataType.BIGINT),
                         param("ip", TEXT), param("userAgent", TEXT), param("status", TEXT),
-                        param("version", SQLDataType.BIGINT))
+                        param("version", SQLDataType.BIGINT), param("keyIssuedAt", TIMESTAMPTZ))
                 .onConflict(KEY).doNothing());
-        this.applyMeta = Sql.render("apply", dsl, deltaUpdate(false, false));
-        this.applyMerge = Sql.render("apply", dsl, deltaUpdate(true, false));
-        this.changeKeyMeta = Sql.render("changeKey", dsl, deltaUpdate(false, true));
-        this.changeKeyMerge = Sql.render("changeKey", dsl, deltaUpdate(true, true));
+        this.applyMeta = Sql.render("apply", dsl, deltaUpdate(false, Move.NONE));
+        this.applyMerge = Sql.render("apply", dsl, deltaUpdate(true, Move.NONE));
+        this.changeKeyMeta = Sql.render("changeKey", dsl, deltaUpdate(false, Move.CHANGE));
+        this.changeKeyMerge = Sql.render("changeKey", dsl, deltaUpdate(true, Move.CHANGE));
+        this.renewKeyMeta = Sql.render("renewKey", dsl, deltaUpdate(false, Move.RENEW));
+        this.renewKeyMerge = Sql.render("renewKey", dsl, deltaUpdate(true, Move.RENEW));
         this.touch = Sql.render("touch", dsl, dsl.update(table)
                 .set(LAST_ACCESSED_AT, DSL.greatest(LAST_ACCESSED_AT, param("lastAccessedAt", TIMESTAMPTZ)))
                 .set(IDLE_EXPIRES_AT, DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ)))
                 .set(VERSION, VERSION.plus(inline(1L)))
-                .where(KEY.eq(param("key", KEY.getDataType())))
+                .where(byKey())
                 .and(live(param("now", TIMESTAMPTZ))));
         this.end = Sql.render("end", dsl, dsl.update(table)
                 .set(STATUS, param("status", TEXT))
                 .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
                 .set(VERSION, VERSION.plus(inline(1L)))
-                .where(KEY.eq(param("key", KEY.getDataType())))
+                .where(byKey())
                 .and(live(param("now", TIMESTAMPTZ))));
         this.findByPrincipal = Sql.render("findByPrincipal", dsl, dsl.select(COLUMNS).from(table)
                 .where(PRINCIPAL.eq(param("principal", TEXT)))
@@ -235,16 +242,43 @@ final class SessionTable {
     }
 
     /**
-     * The one UPDATE of {@code apply} and {@code changeKey}. Touch columns go through
+     * The row a key names: its current key, or its previous key while the grace of its last renewal
+     * lasts (binds {@code key}, {@code previousKey} and {@code graceNow}). The two arms are the
+     * primary key and the partial index on {@code previous_key}.
+     */
+    private static Condition byKey() {
+        return KEY.eq(param("key", KEY.getDataType()))
+                .or(PREVIOUS_KEY.eq(param("previousKey", KEY.getDataType()))
+                        .and(PREVIOUS_KEY_EXPIRES_AT.gt(param("graceNow", TIMESTAMPTZ))));
+    }
+
+    /** What a delta UPDATE does to the key. */
+    private enum Move {
+        /** {@code apply}: the key stays. */
+        NONE,
+        /** {@code changeKey}: a new key; the old one and any previous key stop working. */
+        CHANGE,
+        /** {@code renewKey}: a new key; the old one becomes the previous key until {@code graceUntil}. */
+        RENEW
+    }
+
+    /**
+     * The one UPDATE of {@code apply}, {@code changeKey} and {@code renewKey}. Touch columns go through
      * {@code GREATEST}, which ignores a NULL bind, so a delta without a touch leaves them as they
      * are; an unchanged value keeps the update HOT. Increments read the stored {@code data}; the
      * store folds increments of keys the delta also sets or removes into the set values, so the
      * stored value is the right base for the rest and the documented order holds.
      */
-    private Query deltaUpdate(boolean mergeAttributes, boolean moveKey) {
+    private Query deltaUpdate(boolean mergeAttributes, Move move) {
+        boolean moveKey = move != Move.NONE;
         Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
         if (moveKey) {
             assignments.put(KEY, param("newKey", KEY.getDataType()));
+            // on the right of SET, "key" is the row's key before this update
+            assignments.put(PREVIOUS_KEY, move == Move.RENEW ? KEY : DSL.inline(null, SQLDataType.BLOB));
+            assignments.put(PREVIOUS_KEY_EXPIRES_AT, move == Move.RENEW ? param("graceUntil", TIMESTAMPTZ)
+                    : DSL.inline(null, TIMESTAMPTZ));
+            assignments.put(KEY_ISSUED_AT, param("keyIssuedAt", TIMESTAMPTZ));
         }
         if (mergeAttributes) {
             assignments.put(DATA, mergedData());
@@ -261,7 +295,8 @@ final class SessionTable {
                 .otherwise(DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ))));
         assignments.put(VERSION, VERSION.plus(inline(1L)));
 
-        Condition where = KEY.eq(param("key", KEY.getDataType()))
+        // only the current key renews; everything else also answers to the previous key
+        Condition where = (move == Move.RENEW ? KEY.eq(param("key", KEY.getDataType())) : byKey())
                 .and(live(param("now", TIMESTAMPTZ)))
                 .and(jsonbTypeof(DATA).eq(inline("object")));
         if (moveKey) {
@@ -383,6 +418,9 @@ final class SessionTable {
                 PREVIOUS_KEY_EXPIRES_AT));
         ddl.add(dsl.createIndexIfNotExists(indexName("_previous_key_idx")).on(table, PREVIOUS_KEY)
                 .where(PREVIOUS_KEY.isNotNull()));
+        // schema 2: when the session got its current key, for the renewal interval (null: at creation)
+        ddl.add(dsl.query("alter table {0} add column if not exists {1} timestamp with time zone null", table,
+                KEY_ISSUED_AT));
         // schema 2: the status check admits 'replaced'. Version 1 made it inline, under a name
         // PostgreSQL chose, so every check on the status is found and dropped, then one named
         // check is added (each step idempotent; all of it in the migration's transaction)
@@ -418,7 +456,8 @@ final class SessionTable {
 
     /** Used by tests: the SQL of every statement. */
     List<Sql> statements() {
-        return List.of(load, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, touch, end,
-                findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive, purge, stats);
+        return List.of(load, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
+                touch, end, findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive,
+                purge, stats);
     }
 }

@@ -125,7 +125,7 @@ final class SchemaMigratorTest {
         }
 
         List<String> fromScript = describe(scripted.dataSource());
-        assertThat(fromScript).hasSize(16 + 4 + 5 + 1);
+        assertThat(fromScript).hasSize(17 + 4 + 5 + 1);
         assertThat(fromScript).isEqualTo(describe(database.dataSource()));
     }
 

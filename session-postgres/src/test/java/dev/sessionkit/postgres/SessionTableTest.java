@@ -39,7 +39,7 @@ final class SessionTableTest {
         SessionTable table = new SessionTable(null, "sessions");
 
         for (Sql write : new Sql[] {table.applyMeta, table.applyMerge, table.changeKeyMeta, table.changeKeyMerge,
-                table.touch, table.end, table.endByPrincipal}) {
+                table.renewKeyMeta, table.renewKeyMerge, table.touch, table.end, table.endByPrincipal}) {
             assertThat(write.text()).as(write.name())
                     .contains("\"status\" = 'active'")
                     .contains("\"expires_at\" > cast(? as timestamp with time zone)");

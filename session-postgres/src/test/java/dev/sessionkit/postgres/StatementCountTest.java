@@ -60,6 +60,11 @@ final class StatementCountTest {
         assertThat(count(() -> store.apply(created.key(), Fixtures.delta().increment("hits", 1).build(), now))).isEqualTo(1);
         assertThat(count(() -> store.touch(created.key(), touch, now))).isEqualTo(1);
         assertThat(count(() -> store.changeKey(created.key(), moved, SessionDelta.empty(), now))).isEqualTo(1);
+        LookupKey renewed = newKey();
+        assertThat(count(() -> store.renewKey(moved, renewed, delta, now.plusSeconds(5), now))).isEqualTo(1);
+        assertThat(count(() -> store.load(moved, now))).as("load through the previous key").isEqualTo(1);
+        assertThat(count(() -> store.apply(moved, delta, now))).as("apply through the previous key").isEqualTo(1);
+        assertThat(count(() -> store.changeKey(renewed, moved, SessionDelta.empty(), now))).isEqualTo(1);
         assertThat(count(() -> store.findByPrincipal("ada", now))).isEqualTo(1);
         assertThat(count(() -> store.findLive(now, 10))).isEqualTo(1);
         assertThat(count(() -> store.stats(now))).isEqualTo(1);

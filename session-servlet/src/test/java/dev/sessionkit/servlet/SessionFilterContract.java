@@ -8,6 +8,7 @@ import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.servlet.app.Exploding;
 import dev.sessionkit.testkit.FailingStore;
+import dev.sessionkit.testkit.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,8 +72,12 @@ abstract class SessionFilterContract {
 
     /** A store, a manager over it and the container, as an application starts them. */
     private void startApplication() throws Exception {
-        store = FailingStore.wrapping(stores.open(settings, Clock.systemUTC()));
-        manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
+        startApplication(settings, Clock.systemUTC());
+    }
+
+    private void startApplication(SessionSettings with, Clock clock) throws Exception {
+        store = FailingStore.wrapping(stores.open(with, clock));
+        manager = SessionManager.builder().settings(with).store(store).clock(clock).sweeper(false).build();
         SessionFilter filter = SessionFilter.builder(manager).listener(listener).build();
         base = container.start(new TestServlet(), context -> SessionFilter.register(context, filter));
     }
@@ -418,6 +423,73 @@ abstract class SessionFilterContract {
         HttpResponse<String> response = get("/app/forward?name=via&value=forward");
 
         assertThat(body(get("/app/get?name=via", "Cookie", cookie(response)))).containsEntry("value", "forward");
+    }
+
+    // ---- id renewal (SESSION_RENEWAL_INTERVAL) ----
+
+    @Test
+    void renewalGivesASignedInSessionANewCookieWhileTheOldOneServesTheSameSessionForTheGraceOnly()
+            throws Exception {
+        MutableClock clock = MutableClock.create();
+        restartWith(settings.newBuilder().renewalInterval(Duration.ofMinutes(15)).renewalGrace(Duration.ofSeconds(5))
+                .build(), clock);
+        try {
+            HttpResponse<String> signIn = get("/app/signin?user=ann");
+            String first = cookie(signIn);
+            clock.advance(Duration.ofMinutes(14));
+            assertThat(setCookie(get("/app/get?name=user", "Cookie", first))).as("before the interval").isEmpty();
+
+            clock.advance(Duration.ofMinutes(1));
+            HttpResponse<String> renewal = get("/app/increment", "Cookie", first);
+            String second = cookie(renewal);
+            assertThat(second).isNotEqualTo(first);
+            assertThat(body(renewal)).containsEntry("value", "1");
+            assertThat(renewal.headers().firstValue("Cache-Control")).contains("no-store");
+
+            clock.advance(Duration.ofSeconds(4));
+            HttpResponse<String> inFlight = get("/app/increment", "Cookie", first);
+            assertThat(body(inFlight)).as("the old cookie, in the grace").containsEntry("value", "2");
+            assertThat(setCookie(inFlight)).as("no cookie for the old id").isEmpty();
+            Map<String, String> current = body(get("/app/get?name=user", "Cookie", second));
+            assertThat(current).containsEntry("value", "ann");
+            assertThat(body(get("/app/get?name=user", "Cookie", first))).as("one session under both cookies")
+                    .containsEntry("id", current.get("id"));
+
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(body(get("/app/get?name=user", "Cookie", first))).as("the old cookie after the grace")
+                    .containsEntry("value", "null");
+            assertThat(body(get("/app/get?name=user", "Cookie", second))).containsEntry("value", "ann");
+        } finally {
+            restartWith(settings, Clock.systemUTC());
+        }
+    }
+
+    @Test
+    void logoutWithTheOldCookieDuringTheRenewalGraceEndsTheSessionUnderBothCookies() throws Exception {
+        MutableClock clock = MutableClock.create();
+        restartWith(settings.newBuilder().renewalInterval(Duration.ofMinutes(15)).build(), clock);
+        try {
+            String first = cookie(get("/app/signin?user=ann"));
+            clock.advance(Duration.ofMinutes(15));
+            String second = cookie(get("/app/get?name=user", "Cookie", first));
+            clock.advance(Duration.ofSeconds(1));
+
+            HttpResponse<String> logout = get("/app/logout", "Cookie", first);
+
+            assertThat(body(logout)).containsEntry("had", "true");
+            assertThat(setCookie(logout)).hasValueSatisfying(c -> assertThat(c).contains("Max-Age=0"));
+            assertThat(body(get("/app/get?name=user", "Cookie", second))).as("the new cookie")
+                    .containsEntry("value", "null");
+            assertThat(body(get("/app/get?name=user", "Cookie", first))).as("the old cookie")
+                    .containsEntry("value", "null");
+        } finally {
+            restartWith(settings, Clock.systemUTC());
+        }
+    }
+
+    private void restartWith(SessionSettings with, Clock clock) throws Exception {
+        stopApplication();
+        startApplication(with, clock);
     }
 
     // ---- id change, logout ----

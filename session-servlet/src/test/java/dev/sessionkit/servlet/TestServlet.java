@@ -105,6 +105,12 @@ final class TestServlet extends HttpServlet {
             }
             case "/other-devices" -> lines(resp, "ended",
                     SessionFilter.context(req).orElseThrow().signOutOtherDevices());
+            case "/signin" -> { // sessionkit's own login: principal set, id rotated, as id renewal needs
+                Session session = SessionFilter.context(req).orElseThrow().getOrCreate();
+                session.login(req.getParameter("user"));
+                req.getSession().setAttribute("user", req.getParameter("user"));
+                lines(resp, "id", session.handle());
+            }
             case "/logout" -> logout(req, resp);
             case "/stream" -> stream(req, resp);
             case "/error" -> {

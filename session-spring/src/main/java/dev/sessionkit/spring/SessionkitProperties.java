@@ -92,6 +92,18 @@ public class SessionkitProperties {
      */
     private String sessionHeader;
 
+    /**
+     * A signed-in session whose id is this old gets a new id on its next request; unset, never.
+     * Env: SESSION_RENEWAL_INTERVAL.
+     */
+    private Duration renewalInterval;
+
+    /**
+     * How long the id before a renewal keeps working for requests in flight (default 5s).
+     * Env: SESSION_RENEWAL_GRACE.
+     */
+    private Duration renewalGrace;
+
     private final Limits limits = new Limits();
 
     private final Cookie cookie = new Cookie();
@@ -224,6 +236,22 @@ public class SessionkitProperties {
 
     public void setMaxSessionsPerUserMode(dev.sessionkit.SessionLimitMode maxSessionsPerUserMode) {
         this.maxSessionsPerUserMode = maxSessionsPerUserMode;
+    }
+
+    public Duration getRenewalInterval() {
+        return renewalInterval;
+    }
+
+    public void setRenewalInterval(Duration renewalInterval) {
+        this.renewalInterval = renewalInterval;
+    }
+
+    public Duration getRenewalGrace() {
+        return renewalGrace;
+    }
+
+    public void setRenewalGrace(Duration renewalGrace) {
+        this.renewalGrace = renewalGrace;
     }
 
     public dev.sessionkit.SaveMode getSaveMode() {

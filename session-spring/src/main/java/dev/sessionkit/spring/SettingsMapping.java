@@ -68,6 +68,8 @@ final class SettingsMapping {
         set(props.getTrustProxy(), b::trustProxy);
         set(props.getTlsOffloaded(), b::tlsOffloaded);
         set(props.getCleanupInterval(), b::cleanupInterval);
+        set(props.getRenewalInterval(), b::renewalInterval);
+        set(props.getRenewalGrace(), b::renewalGrace);
 
         SessionkitProperties.Cookie cookie = props.getCookie();
         set(cookie.getName(), b::cookieName);
@@ -240,6 +242,8 @@ final class SettingsMapping {
         m.put(SESSION_MAX_SESSION_SIZE, "sessionkit.limits.session-size");
         m.put(SESSION_MAX_ATTRIBUTES, "sessionkit.limits.attributes");
         m.put(SESSION_MAX_ATTRIBUTE_DEPTH, "sessionkit.limits.depth");
+        m.put(SESSION_RENEWAL_INTERVAL, "sessionkit.renewal-interval");
+        m.put(SESSION_RENEWAL_GRACE, "sessionkit.renewal-grace");
         return Map.copyOf(m);
     }
 }

@@ -80,6 +80,17 @@ final class SessionkitAutoConfigurationTest {
     }
 
     @Test
+    void renewalPropertiesBindIntoSettingsAndABadOneFailsNamingTheVariable() {
+        runner.withPropertyValues("sessionkit.renewal-interval=20m", "sessionkit.renewal-grace=3s").run(context -> {
+            SessionSettings s = context.getBean(SessionSettings.class);
+            assertThat(s.renewalInterval()).contains(Duration.ofMinutes(20));
+            assertThat(s.renewalGrace()).isEqualTo(Duration.ofSeconds(3));
+        });
+        runner.withPropertyValues("sessionkit.renewal-grace=3s").run(context -> assertThat(context).hasFailed()
+                .getFailure().hasStackTraceContaining("SESSION_RENEWAL_GRACE has no effect without SESSION_RENEWAL_INTERVAL"));
+    }
+
+    @Test
     void storePropertiesReachTheStoreUnderItsName() {
         runner.withPropertyValues("sessionkit.memory.max-sessions=500").run(context -> assertThat(
                 context.getBean(SessionStore.class)).hasToString("CaffeineSessionStore[maximumSize=500, closed=false]"));

@@ -40,7 +40,8 @@ public final class FailingStore implements SessionStore {
 
     /** The operations that can be made to fail; each is the {@link SessionStore} method of its name. */
     public enum Operation {
-        LOAD("load"), CREATE("create"), APPLY("apply"), CHANGE_KEY("changeKey"), TOUCH("touch"), END("end"),
+        LOAD("load"), CREATE("create"), APPLY("apply"), CHANGE_KEY("changeKey"), RENEW_KEY("renewKey"), TOUCH("touch"),
+        END("end"),
         FIND_BY_PRINCIPAL("findByPrincipal"), END_BY_PRINCIPAL("endByPrincipal"), FIND_LIVE("findLive"),
         PURGE_EXPIRED("purgeExpired"), STATS("stats"), PING("ping");
 
@@ -94,7 +95,7 @@ public final class FailingStore implements SessionStore {
     }
 
     /**
-     * How many writes ({@code create}, {@code apply}, {@code changeKey}, {@code touch},
+     * How many writes ({@code create}, {@code apply}, {@code changeKey}, {@code renewKey}, {@code touch},
      * {@code end}, {@code endByPrincipal}) reached the wrapped store so far.
      */
     public int writes() {
@@ -142,6 +143,12 @@ public final class FailingStore implements SessionStore {
     @Override
     public Optional<SessionData> changeKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant now) {
         return write(Operation.CHANGE_KEY, () -> delegate.changeKey(oldKey, newKey, delta, now));
+    }
+
+    @Override
+    public Optional<SessionData> renewKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant graceUntil,
+            Instant now) {
+        return write(Operation.RENEW_KEY, () -> delegate.renewKey(oldKey, newKey, delta, graceUntil, now));
     }
 
     @Override

@@ -138,6 +138,12 @@ public final class Fixtures {
             return this;
         }
 
+        /** When the session was given its key; default its creation. */
+        public SessionBuilder keyIssuedAt(Instant value) {
+            data.keyIssuedAt(value);
+            return this;
+        }
+
         /** The version the store is handed. */
         public SessionBuilder version(long value) {
             data.version(value);

@@ -690,6 +690,280 @@ public abstract class SessionStoreContract {
         assertThat(store.findByPrincipal("alice", t0)).isEmpty();
     }
 
+    // ---------------------------------------------------------------- renew key (id renewal)
+
+    private static final Duration GRACE = Duration.ofSeconds(5);
+
+    @Test
+    void createKeepsWhenTheKeyWasIssued() {
+        Instant t0 = clock.instant();
+        SessionData renewedBefore = session(t0.minusSeconds(600)).keyIssuedAt(t0.minusSeconds(60)).build();
+        SessionData fresh = session(t0).build();
+        store.create(renewedBefore);
+        store.create(fresh);
+
+        assertThat(store.load(renewedBefore.key(), t0).orElseThrow().keyIssuedAt()).isEqualTo(t0.minusSeconds(60));
+        assertThat(store.load(fresh.key(), t0).orElseThrow().keyIssuedAt()).isEqualTo(t0);
+    }
+
+    @Test
+    void renewKeyMovesTheSessionKeepingItsDataAndTheOldKeyLoadsItUntilTheGraceEnds() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0.minusSeconds(900)).principal("alice").attribute("cart", "[1, 2]").build();
+        store.create(created);
+        LookupKey newKey = newKey();
+
+        SessionData renewed = store.renewKey(created.key(), newKey, delta().set("seen", "true")
+                .touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT)).build(), t0.plus(GRACE), t0).orElseThrow();
+
+        assertThat(renewed.key()).isEqualTo(newKey);
+        assertThat(renewed.principal()).isEqualTo("alice");
+        assertThat(renewed.attributes()).containsOnlyKeys("cart", "seen");
+        assertThat(renewed.createdAt()).isEqualTo(created.createdAt());
+        assertThat(renewed.absoluteExpiresAt()).isEqualTo(created.absoluteExpiresAt());
+        assertThat(renewed.keyIssuedAt()).isEqualTo(t0);
+        assertThat(renewed.lastAccessedAt()).isEqualTo(t0);
+        assertThat(renewed.version()).isEqualTo(created.version() + 1);
+        assertThat(store.load(newKey, t0)).contains(renewed);
+        Instant lastGraceSecond = t0.plus(GRACE).minusSeconds(1);
+        assertThat(store.load(created.key(), lastGraceSecond)).as("the old key, in the grace").contains(renewed);
+        assertThat(store.load(created.key(), t0.plus(GRACE))).as("the old key, at the end of the grace").isEmpty();
+        assertThat(store.load(newKey, t0.plus(GRACE))).contains(renewed);
+        assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key).containsExactly(newKey);
+        assertThat(store.findLive(t0, 10)).extracting(SessionData::key).containsExactly(newKey);
+        assertThat(store.stats(t0).active()).isEqualTo(1);
+    }
+
+    @Test
+    void writesThroughThePreviousKeyDuringTheGraceApplyToTheSameSessionAndDoNotExtendTheGrace() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        LookupKey newKey = newKey();
+        store.renewKey(created.key(), newKey, SessionDelta.empty(), t0.plus(GRACE), t0).orElseThrow();
+        Instant inGrace = t0.plusSeconds(2);
+
+        SessionData applied = store.apply(created.key(), delta().set("late", "1").increment("calls", 1).build(), inGrace)
+                .orElseThrow();
+        assertThat(store.touch(created.key(), new Touch(inGrace, inGrace.plus(Fixtures.IDLE_TIMEOUT)), inGrace))
+                .isTrue();
+
+        assertThat(applied.key()).isEqualTo(newKey);
+        SessionData current = store.load(newKey, inGrace).orElseThrow();
+        assertThat(current.attributes()).containsEntry("late", json("1")).containsEntry("calls", json("1"));
+        assertThat(current.lastAccessedAt()).isEqualTo(inGrace);
+        Instant after = t0.plus(GRACE);
+        assertThat(store.load(created.key(), after)).isEmpty();
+        assertThat(store.apply(created.key(), delta().set("later", "1").build(), after)).isEmpty();
+        assertThat(store.touch(created.key(), new Touch(after, after.plus(Fixtures.IDLE_TIMEOUT)), after)).isFalse();
+        assertThat(store.end(created.key(), SessionStatus.LOGGED_OUT, after)).isFalse();
+        assertThat(store.load(newKey, after).orElseThrow().attributes()).doesNotContainKey("later");
+    }
+
+    @Test
+    void endingTheSessionDuringTheGraceThroughEitherKeyEndsItUnderBoth() {
+        Instant t0 = clock.instant();
+        Instant inGrace = t0.plusSeconds(1);
+        for (boolean throughOldKey : new boolean[] {true, false}) {
+            SessionData created = session(t0).principal("alice").build();
+            store.create(created);
+            LookupKey newKey = newKey();
+            store.renewKey(created.key(), newKey, SessionDelta.empty(), t0.plus(GRACE), t0).orElseThrow();
+
+            assertThat(store.end(throughOldKey ? created.key() : newKey, SessionStatus.LOGGED_OUT, inGrace))
+                    .as("end through the %s key", throughOldKey ? "old" : "new").isTrue();
+
+            assertThat(store.load(created.key(), inGrace)).isEmpty();
+            assertThat(store.load(newKey, inGrace)).isEmpty();
+            assertThat(store.apply(created.key(), delta().set("a", "1").build(), inGrace)).isEmpty();
+            assertThat(store.end(throughOldKey ? newKey : created.key(), SessionStatus.LOGGED_OUT, inGrace)).isFalse();
+        }
+        assertThat(store.findByPrincipal("alice", inGrace)).isEmpty();
+    }
+
+    @Test
+    void endByPrincipalDuringTheGraceEndsTheSessionUnderBothKeys() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        LookupKey newKey = newKey();
+        store.renewKey(created.key(), newKey, SessionDelta.empty(), t0.plus(GRACE), t0).orElseThrow();
+
+        assertThat(store.endByPrincipal("alice", SessionStatus.REVOKED, t0.plusSeconds(1))).isEqualTo(1);
+
+        assertThat(store.load(created.key(), t0.plusSeconds(1))).isEmpty();
+        assertThat(store.load(newKey, t0.plusSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void aSecondRenewalReplacesThePreviousKey() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        LookupKey second = newKey();
+        LookupKey third = newKey();
+        store.renewKey(created.key(), second, SessionDelta.empty(), t0.plus(GRACE), t0).orElseThrow();
+
+        SessionData renewed = store.renewKey(second, third, SessionDelta.empty(), t0.plusSeconds(1).plus(GRACE),
+                t0.plusSeconds(1)).orElseThrow();
+
+        Instant inBothGraces = t0.plusSeconds(2);
+        assertThat(renewed.keyIssuedAt()).isEqualTo(t0.plusSeconds(1));
+        assertThat(store.load(created.key(), inBothGraces)).as("the first key").isEmpty();
+        assertThat(store.apply(created.key(), delta().set("a", "1").build(), inBothGraces)).isEmpty();
+        assertThat(store.load(second, inBothGraces)).as("the second key").map(SessionData::key).contains(third);
+        assertThat(store.load(third, inBothGraces)).isPresent();
+    }
+
+    @Test
+    void onlyTheCurrentKeyRenewsAndNeverOntoATakenKey() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        SessionData other = session(t0).principal("bob").build();
+        SessionData ended = session(t0).build();
+        store.create(created);
+        store.create(other);
+        store.create(ended);
+        store.end(ended.key(), SessionStatus.LOGGED_OUT, t0);
+        LookupKey newKey = newKey();
+        SessionData renewed = store.renewKey(created.key(), newKey, SessionDelta.empty(), t0.plus(GRACE), t0)
+                .orElseThrow();
+        Instant inGrace = t0.plusSeconds(1);
+
+        LookupKey target = newKey();
+        assertThat(store.renewKey(created.key(), target, delta().set("a", "1").build(), inGrace.plus(GRACE), inGrace))
+                .as("through the previous key").isEmpty();
+        assertThat(store.renewKey(newKey, other.key(), SessionDelta.empty(), inGrace.plus(GRACE), inGrace))
+                .as("onto a taken key").isEmpty();
+        assertThat(store.renewKey(newKey, newKey, SessionDelta.empty(), inGrace.plus(GRACE), inGrace))
+                .as("onto its own key").isEmpty();
+        assertThat(store.renewKey(ended.key(), newKey(), SessionDelta.empty(), inGrace.plus(GRACE), inGrace))
+                .as("an ended session").isEmpty();
+        assertThat(store.renewKey(newKey(), newKey(), SessionDelta.empty(), inGrace.plus(GRACE), inGrace))
+                .as("an unknown key").isEmpty();
+
+        assertThat(store.load(target, inGrace)).isEmpty();
+        assertThat(store.load(newKey, inGrace)).contains(renewed);
+        assertThat(store.load(created.key(), inGrace)).contains(renewed);
+        assertThat(store.load(other.key(), inGrace)).contains(other);
+    }
+
+    @Test
+    void renewKeyOfAnExpiredSessionReturnsEmpty() {
+        Instant t0 = clock.instant();
+        SessionData expiring = session(t0).idleTimeout(Duration.ofMinutes(1)).build();
+        store.create(expiring);
+        Instant later = t0.plus(Duration.ofMinutes(1));
+        LookupKey target = newKey();
+
+        assertThat(store.renewKey(expiring.key(), target, SessionDelta.empty(), later.plus(GRACE), later)).isEmpty();
+        assertThat(store.load(target, t0)).isEmpty();
+    }
+
+    @Test
+    void thePreviousKeyDiesWithTheSessionWhenItExpiresDuringTheGrace() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).absoluteExpiresAt(t0.plusSeconds(3)).build();
+        store.create(created);
+        LookupKey newKey = newKey();
+        store.renewKey(created.key(), newKey, SessionDelta.empty(), t0.plus(GRACE), t0).orElseThrow();
+
+        assertThat(store.load(created.key(), t0.plusSeconds(3))).isEmpty();
+        assertThat(store.apply(created.key(), delta().set("a", "1").build(), t0.plusSeconds(3))).isEmpty();
+        assertThat(store.purgeExpired(t0.plusSeconds(4), 10)).containsExactly(newKey);
+        assertThat(store.load(created.key(), t0.plusSeconds(4))).isEmpty();
+    }
+
+    @Test
+    void changeKeyDropsThePreviousKeyAtOnceAndRestartsWhenTheKeyWasIssued() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        LookupKey second = newKey();
+        store.renewKey(created.key(), second, SessionDelta.empty(), t0.plus(GRACE), t0).orElseThrow();
+        Instant inGrace = t0.plusSeconds(1);
+        LookupKey third = newKey();
+
+        SessionData moved = store.changeKey(second, third, delta().principal("alice").build(), inGrace).orElseThrow();
+
+        assertThat(moved.keyIssuedAt()).isEqualTo(inGrace);
+        assertThat(store.load(created.key(), inGrace)).as("the key before the renewal").isEmpty();
+        assertThat(store.load(second, inGrace)).as("the key before the change").isEmpty();
+        assertThat(store.load(third, inGrace)).contains(moved);
+    }
+
+    @Test
+    void changeKeyThroughThePreviousKeyDuringTheGraceMovesTheSessionAndKillsBothOldKeys() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        LookupKey second = newKey();
+        store.renewKey(created.key(), second, SessionDelta.empty(), t0.plus(GRACE), t0).orElseThrow();
+        Instant inGrace = t0.plusSeconds(1);
+        LookupKey third = newKey();
+
+        SessionData moved = store.changeKey(created.key(), third, delta().set("relogin", "true").build(), inGrace)
+                .orElseThrow();
+
+        assertThat(moved.key()).isEqualTo(third);
+        assertThat(moved.attributes()).containsKey("relogin");
+        assertThat(store.load(created.key(), inGrace)).isEmpty();
+        assertThat(store.load(second, inGrace)).isEmpty();
+        assertThat(store.findByPrincipal("alice", inGrace)).extracting(SessionData::key).containsExactly(third);
+    }
+
+    @Test
+    void renewKeyChecksItsInputAndWritesNothingWhenItFails() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+        LookupKey target = newKey();
+
+        assertThatThrownBy(() -> store.renewKey(created.key(), target, delta().set("bad", "\"\\u0000\"").build(),
+                t0.plus(GRACE), t0)).isInstanceOf(AttributeSerializationException.class);
+        assertThatThrownBy(() -> store.renewKey(created.key(), target, SessionDelta.empty(), t0.minusSeconds(1), t0))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.load(target, t0)).isEmpty();
+        assertThat(store.load(created.key(), t0)).contains(created);
+    }
+
+    @Test
+    @Timeout(120)
+    void concurrentRenewalsOfOneSessionLetExactlyOneWin() throws Exception {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        List<LookupKey> targets = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            targets.add(newKey());
+        }
+        AtomicInteger wins = new AtomicInteger();
+
+        runConcurrently(THREADS, i -> {
+            if (store.renewKey(created.key(), targets.get(i), SessionDelta.empty(), t0.plus(GRACE), t0).isPresent()) {
+                wins.incrementAndGet();
+            }
+        });
+
+        assertThat(wins).hasValue(1);
+        List<LookupKey> live = targets.stream().filter(k -> store.load(k, t0).isPresent()).toList();
+        assertThat(live).hasSize(1);
+        assertThat(store.load(created.key(), t0)).map(SessionData::key).contains(live.get(0));
+    }
+
+    @Test
+    void renewKeyAfterCloseFailsWithIllegalStateException() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+
+        store.close();
+
+        assertThatIllegalStateException()
+                .isThrownBy(() -> store.renewKey(created.key(), newKey(), SessionDelta.empty(), t0.plus(GRACE), t0));
+    }
+
     // ---------------------------------------------------------------- end
 
     @Test

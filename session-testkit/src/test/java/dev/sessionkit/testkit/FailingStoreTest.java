@@ -37,6 +37,7 @@ final class FailingStoreTest {
         calls.put(FailingStore.Operation.CREATE, s -> s.create(session(T0).build()));
         calls.put(FailingStore.Operation.APPLY, s -> s.apply(created.key(), delta().set("a", "1").build(), T0));
         calls.put(FailingStore.Operation.CHANGE_KEY, s -> s.changeKey(newKey(), newKey(), delta().build(), T0));
+        calls.put(FailingStore.Operation.RENEW_KEY, s -> s.renewKey(newKey(), newKey(), delta().build(), T0, T0));
         calls.put(FailingStore.Operation.TOUCH, s -> s.touch(created.key(), touch, T0));
         calls.put(FailingStore.Operation.END, s -> s.end(newKey(), SessionStatus.REVOKED, T0));
         calls.put(FailingStore.Operation.FIND_BY_PRINCIPAL, s -> s.findByPrincipal("alice", T0));

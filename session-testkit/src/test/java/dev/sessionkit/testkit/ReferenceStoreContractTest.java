@@ -41,6 +41,8 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
     static final class ReferenceStore implements SessionStore {
         private final Map<LookupKey, SessionData> sessions = new HashMap<>();
         private final Set<LookupKey> corrupted = new HashSet<>();
+        /** A renewed session's previous key: current key to the previous key and the end of its grace. */
+        private final Map<LookupKey, Map.Entry<LookupKey, Instant>> previous = new HashMap<>();
         private boolean closed;
 
         synchronized void corrupt(LookupKey key) {
@@ -52,7 +54,21 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
             return "reference";
         }
 
+        /** The current key of the session {@code key} names: itself, or the session it is the previous key of. */
+        private LookupKey resolve(LookupKey key, Instant now) {
+            if (sessions.containsKey(key)) {
+                return key;
+            }
+            for (Map.Entry<LookupKey, Map.Entry<LookupKey, Instant>> entry : previous.entrySet()) {
+                if (entry.getValue().getKey().equals(key) && now.isBefore(entry.getValue().getValue())) {
+                    return entry.getKey();
+                }
+            }
+            return key;
+        }
+
         private SessionData live(LookupKey key, Instant now) {
+            key = resolve(key, now);
             SessionData data = sessions.get(key);
             return data != null && !corrupted.contains(key) && data.isLive(now) ? data : null;
         }
@@ -81,7 +97,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
                 return Optional.empty();
             }
             SessionData applied = data.apply(delta);
-            sessions.put(key, applied);
+            sessions.put(data.key(), applied);
             return Optional.of(applied);
         }
 
@@ -94,10 +110,29 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
             if (data == null || sessions.containsKey(newKey)) {
                 return Optional.empty();
             }
-            sessions.remove(oldKey);
-            SessionData moved = data.withKey(newKey).apply(delta);
+            sessions.remove(data.key());
+            previous.remove(data.key());
+            SessionData moved = data.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta);
             sessions.put(newKey, moved);
             return Optional.of(moved);
+        }
+
+        @Override
+        public synchronized Optional<SessionData> renewKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta,
+                Instant graceUntil, Instant now) {
+            requireOpen();
+            SessionJson.validate(delta);
+            SessionStore.requireGrace(graceUntil, now);
+            SessionData data = sessions.containsKey(oldKey) ? live(oldKey, now) : null;
+            if (data == null || sessions.containsKey(newKey)) {
+                return Optional.empty();
+            }
+            sessions.remove(oldKey);
+            previous.remove(oldKey);
+            previous.put(newKey, Map.entry(oldKey, graceUntil));
+            SessionData renewed = data.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta);
+            sessions.put(newKey, renewed);
+            return Optional.of(renewed);
         }
 
         @Override
@@ -107,7 +142,7 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
             if (data == null) {
                 return false;
             }
-            sessions.put(key, data.touched(touch));
+            sessions.put(data.key(), data.touched(touch));
             return true;
         }
 
@@ -119,7 +154,8 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
             if (data == null) {
                 return false;
             }
-            sessions.put(key, data.withStatus(reason));
+            sessions.put(data.key(), data.withStatus(reason));
+            previous.remove(data.key());
             return true;
         }
 

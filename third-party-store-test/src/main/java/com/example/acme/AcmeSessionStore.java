@@ -84,7 +84,7 @@ final class AcmeSessionStore implements SessionStore {
                 return Optional.empty();
             }
             SessionData next = current.apply(delta);
-            server.entries.put(key.value(), encode(next));
+            server.entries.put(current.key().value(), rewrite(current.key(), next));
             return Optional.of(next);
         });
     }
@@ -97,10 +97,31 @@ final class AcmeSessionStore implements SessionStore {
             if (current == null || server.entries.containsKey(newKey.value())) {
                 return Optional.empty();
             }
-            SessionData moved = current.withKey(newKey).apply(delta);
-            server.entries.remove(oldKey.value());
+            SessionData moved = current.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta);
+            server.entries.remove(current.key().value());
             server.entries.put(newKey.value(), encode(moved));
             return Optional.of(moved);
+        });
+    }
+
+    @Override
+    public Optional<SessionData> renewKey(LookupKey oldKey, LookupKey newKey, SessionDelta delta, Instant graceUntil,
+            Instant now) {
+        SessionJson.validate(delta);
+        SessionStore.requireGrace(graceUntil, now);
+        return transaction(() -> {
+            byte[] bytes = server.entries.get(oldKey.value());
+            SessionData current = bytes == null ? null : decode(bytes);
+            if (current == null || !current.isLive(now) || server.entries.containsKey(newKey.value())) {
+                return Optional.empty();
+            }
+            SessionData renewed = current.toBuilder().key(newKey).keyIssuedAt(now).build().apply(delta);
+            server.entries.remove(oldKey.value());
+            ObjectNode node = node(renewed);
+            node.put("previousKey", oldKey.value());
+            node.put("previousKeyExpiresAt", graceUntil.toString());
+            server.entries.put(newKey.value(), bytes(node));
+            return Optional.of(renewed);
         });
     }
 
@@ -111,7 +132,7 @@ final class AcmeSessionStore implements SessionStore {
             if (current == null) {
                 return false;
             }
-            server.entries.put(key.value(), encode(current.touched(touch)));
+            server.entries.put(current.key().value(), rewrite(current.key(), current.touched(touch)));
             return true;
         });
     }
@@ -119,7 +140,10 @@ final class AcmeSessionStore implements SessionStore {
     @Override
     public boolean end(LookupKey key, SessionStatus reason, Instant now) {
         SessionStore.requireEndReason(reason);
-        return transaction(() -> live(key, now) != null && server.entries.remove(key.value()) != null);
+        return transaction(() -> {
+            SessionData current = live(key, now);
+            return current != null && server.entries.remove(current.key().value()) != null;
+        });
     }
 
     @Override
@@ -215,10 +239,46 @@ final class AcmeSessionStore implements SessionStore {
         }
     }
 
+    /** The live session {@code key} names: as its key, or as its previous key during the grace. */
     private SessionData live(LookupKey key, Instant now) {
         byte[] bytes = server.entries.get(key.value());
+        if (bytes == null) {
+            bytes = renewedFrom(key, now);
+        }
         SessionData session = bytes == null ? null : decode(bytes);
         return session != null && session.isLive(now) ? session : null;
+    }
+
+    /** The entry whose previous key is {@code key}, while its grace lasts; a scan, as acme has no index. */
+    private byte[] renewedFrom(LookupKey key, Instant now) {
+        for (byte[] bytes : server.entries.values()) {
+            try {
+                JsonNode node = JSON.readTree(bytes);
+                JsonNode previous = node.get("previousKey");
+                if (previous != null && previous.asText().equals(key.value())
+                        && now.isBefore(Instant.parse(node.get("previousKeyExpiresAt").asText()))) {
+                    return bytes;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not a session: the contract treats it as absent
+            }
+        }
+        return null;
+    }
+
+    /** {@code next} encoded under {@code key}, keeping the previous key the stored entry has. */
+    private byte[] rewrite(LookupKey key, SessionData next) {
+        ObjectNode node = node(next);
+        try {
+            JsonNode stored = JSON.readTree(server.entries.get(key.value()));
+            if (stored.has("previousKey")) {
+                node.set("previousKey", stored.get("previousKey"));
+                node.set("previousKeyExpiresAt", stored.get("previousKeyExpiresAt"));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a session could not be read", e);
+        }
+        return bytes(node);
     }
 
     private List<SessionData> liveOldestFirst(Instant now) {
@@ -236,6 +296,10 @@ final class AcmeSessionStore implements SessionStore {
 
 
     private static byte[] encode(SessionData session) {
+        return bytes(node(session));
+    }
+
+    private static ObjectNode node(SessionData session) {
         ObjectNode node = JSON.createObjectNode();
         node.put("key", session.key().value());
         ObjectNode attributes = node.putObject("attributes");
@@ -250,6 +314,11 @@ final class AcmeSessionStore implements SessionStore {
         node.put("userAgent", session.userAgent());
         node.put("status", session.status().name());
         node.put("version", session.version());
+        node.put("keyIssuedAt", session.keyIssuedAt().toString());
+        return node;
+    }
+
+    private static byte[] bytes(ObjectNode node) {
         try {
             return JSON.writeValueAsBytes(node);
         } catch (IOException e) {
@@ -276,6 +345,7 @@ final class AcmeSessionStore implements SessionStore {
                     .userAgent(node.get("userAgent").isNull() ? null : node.get("userAgent").asText())
                     .status(SessionStatus.valueOf(node.get("status").asText()))
                     .version(node.get("version").asLong())
+                    .keyIssuedAt(node.has("keyIssuedAt") ? Instant.parse(node.get("keyIssuedAt").asText()) : null)
                     .build();
         } catch (IOException | RuntimeException e) {
             return null;
