@@ -288,6 +288,33 @@ abstract class PortalContract {
     }
 
     @Test
+    void signOutOtherDevicesKeepsOnlyThisSessionOfTheUser() {
+        Client laptop = device("laptop");
+        Client phone = device("phone");
+        Client tablet = device("tablet");
+        Client bob = device("bob");
+        laptop.login("alice");
+        phone.login("alice");
+        tablet.login("alice");
+        bob.login("bob");
+
+        Client.Response response = laptop.post("/api/logout-others");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json()).isEqualTo(json("{\"revoked\":2}"));
+        assertThat(response.setCookies()).as("this session stays, its cookie too").isEmpty();
+        assertThat(laptop.get("/api/session").json().get("user").textValue()).isEqualTo("alice");
+        assertThat(phone.get("/api/session").json().get("authenticated").booleanValue()).isFalse();
+        assertThat(tablet.get("/api/session").json().get("authenticated").booleanValue()).isFalse();
+        assertThat(bob.get("/api/session").json().get("user").textValue()).isEqualTo("bob");
+        assertThat(laptop.get("/").body()).contains("id=\"sign-out-others\"").contains("id=\"sign-out-everywhere\"");
+
+        Client.Response anonymous = device("anonymous").post("/api/logout-others");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.error()).isEqualTo("unauthenticated");
+    }
+
+    @Test
     void logoutEverywhereEndsEverySessionOfTheUserOnly() {
         Client laptop = device("laptop");
         Client phone = device("phone");

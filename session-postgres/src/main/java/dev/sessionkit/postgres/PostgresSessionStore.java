@@ -429,7 +429,7 @@ public final class PostgresSessionStore implements SessionStore {
         try (PreparedStatement ps = connection.prepareStatement(end.text())) {
             ps.setString(end.at("status"), SessionStatus.REVOKED.code());
             setInstant(ps, end.at("loggedOutAt"), now);
-            ps.setBytes(end.at("key"), SessionRows.keyBytes(current));
+            bindKey(ps, end, current, now);
             setInstant(ps, end.at("now"), now);
             return ps.executeUpdate() == 1 ? List.of(current) : List.of();
         }

@@ -116,6 +116,8 @@ final class Dashboard {
         html.append("<section class=\"card\"><div class=\"title\"><h2>Welcome, ").append(escape(user.name()))
                 .append("</h2><div class=\"actions\">")
                 .append("<button id=\"sign-out\" data-method=\"POST\" data-url=\"/api/logout\">Sign out</button>")
+                .append("<button id=\"sign-out-others\" class=\"secondary\" data-method=\"POST\"")
+                .append(" data-url=\"/api/logout-others\">Sign out my other devices</button>")
                 .append("<button id=\"sign-out-everywhere\" class=\"secondary\" data-method=\"POST\"")
                 .append(" data-url=\"/api/logout-all\">Sign out everywhere</button></div></div>");
         html.append("<div class=\"stats\"><div class=\"stat\"><div class=\"label\">Visits this session</div>")

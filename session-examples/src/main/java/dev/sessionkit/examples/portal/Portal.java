@@ -119,6 +119,17 @@ public final class Portal {
         return Map.of("revoked", revoked);
     }
 
+    /**
+     * {@code POST /api/logout-others}: "sign out my other devices" — ends every other session of
+     * the signed-in user, in one store operation; this one stays.
+     *
+     * @throws PortalException {@code unauthenticated}
+     */
+    public Map<String, Object> logoutOtherDevices(SessionContext context) {
+        requireUser(context);
+        return Map.of("revoked", context.signOutOtherDevices());
+    }
+
     // ---- the session itself ----
 
     /** {@code GET /api/session}: what the session holds; creates no session. */

@@ -78,6 +78,10 @@ final class PortalServlet extends HttpServlet {
                 portal.logout(session);
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);
             }
+            case "/api/logout-others" -> {
+                allow(method, "POST");
+                json(response, 200, portal.logoutOtherDevices(session));
+            }
             case "/api/logout-all" -> {
                 allow(method, "POST");
                 json(response, 200, portal.logoutEverywhere(session));

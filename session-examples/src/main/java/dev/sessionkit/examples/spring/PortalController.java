@@ -50,6 +50,11 @@ class PortalController {
         portal.logout(session);
     }
 
+    @PostMapping("/api/logout-others")
+    Map<String, Object> logoutOtherDevices(SessionContext session) {
+        return portal.logoutOtherDevices(session);
+    }
+
     @PostMapping("/api/logout-all")
     Map<String, Object> logoutEverywhere(SessionContext session) {
         return portal.logoutEverywhere(session);
