@@ -88,10 +88,14 @@ public final class SessionSettings {
 
     /**
      * The fewest distinct byte values a secret accepted in production holds: fewer means a trivial
-     * secret ({@code aaaa…}, {@code secretsecret…}) whatever its length. Eight, not more, so that
-     * random hex (16 symbols) and decimal secrets always pass.
+     * secret ({@code aaaa…}, {@code password1234password…}) whatever its length. A secret of hex
+     * digits only needs {@link #MIN_HEX_SECRET_DISTINCT_BYTES}: hex has 16 symbols, and a random hex
+     * secret often leaves one or two of them out.
      */
-    public static final int MIN_SECRET_DISTINCT_BYTES = 8;
+    public static final int MIN_SECRET_DISTINCT_BYTES = 16;
+
+    /** The fewest distinct digits a secret made of hex digits only holds (random hex of 32+ digits always does). */
+    public static final int MIN_HEX_SECRET_DISTINCT_BYTES = 8;
 
     private static final Pattern STORE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     private static final Duration MAX_DEFAULT_TOUCH = Duration.ofMinutes(5);
@@ -817,7 +821,8 @@ public final class SessionSettings {
                 if (!trivialOnes.isEmpty()) {
                     // names the position, never the secret
                     String message = SESSION_SECRET + " secret " + String.join(", ", trivialOnes) + " is trivial (fewer"
-                            + " than " + MIN_SECRET_DISTINCT_BYTES + " distinct bytes, or one short text repeated)";
+                            + " than " + MIN_SECRET_DISTINCT_BYTES + " distinct bytes, " + MIN_HEX_SECRET_DISTINCT_BYTES
+                            + " for hex digits, or one short text repeated)";
                     if (production) {
                         throw new SessionConfigurationException(SESSION_SECRET, message
                                 + "; use random text, e.g. from `openssl rand -base64 48`");
@@ -830,18 +835,21 @@ public final class SessionSettings {
 
         /**
          * A secret no one should sign with, however long: fewer than {@link #MIN_SECRET_DISTINCT_BYTES}
-         * distinct bytes, or a shorter text repeated ({@code changeme-changeme-…}).
+         * distinct bytes ({@link #MIN_HEX_SECRET_DISTINCT_BYTES} when it is hex digits only), or a
+         * shorter text repeated ({@code changeme-changeme-…}).
          */
         static boolean isTrivial(byte[] secret) {
             boolean[] seen = new boolean[256];
             int distinct = 0;
+            boolean hex = secret.length > 0;
             for (byte b : secret) {
                 if (!seen[b & 0xff]) {
                     seen[b & 0xff] = true;
                     distinct++;
                 }
+                hex &= (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
             }
-            if (distinct < MIN_SECRET_DISTINCT_BYTES) {
+            if (distinct < (hex ? MIN_HEX_SECRET_DISTINCT_BYTES : MIN_SECRET_DISTINCT_BYTES)) {
                 return true;
             }
             for (int period = 1; period <= secret.length / 2; period++) {

@@ -781,10 +781,26 @@ final class SessionSettingsTest {
     }
 
     @Test
+    void aLongSecretOfFewerThanSixteenDistinctBytesIsRefusedInProduction() {
+        String fifteen = "password1234password1234password12345678"; // 15 distinct, 40 bytes, not one text repeated
+        SessionConfigurationException e = fails(productionEnv(SessionSettings.SESSION_SECRET, fifteen),
+                SessionSettings.SESSION_SECRET);
+
+        assertThat(e.getMessage()).contains("trivial").doesNotContain(fifteen);
+        assertThat(SessionSettings.Builder.isTrivial("0123456789abcdef0123456789abcdefX".getBytes(StandardCharsets.UTF_8)))
+                .as("17 distinct").isFalse();
+        assertThat(SessionSettings.Builder.isTrivial("89abcdef89abcdef89abcdef89abcdef".getBytes(StandardCharsets.UTF_8)))
+                .as("hex, one text repeated").isTrue();
+        assertThat(SessionSettings.Builder.isTrivial("3f9a1c07e5b2d8463f9a1c0e5b2d847a6".getBytes(StandardCharsets.UTF_8)))
+                .as("hex digits with 12 distinct").isFalse();
+    }
+
+    @Test
     void randomHexAndBase64SecretsAreNeverTrivial() {
         java.util.Random random = new java.util.Random(42);
         for (int i = 0; i < 20_000; i++) {
-            byte[] bytes = new byte[16 + random.nextInt(33)];
+            // at least 32 characters, the shortest secret production accepts
+            byte[] bytes = new byte[24 + random.nextInt(25)];
             random.nextBytes(bytes);
             String hex = java.util.HexFormat.of().formatHex(bytes);
             String base64 = java.util.Base64.getEncoder().encodeToString(bytes);
