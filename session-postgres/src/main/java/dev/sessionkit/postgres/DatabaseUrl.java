@@ -28,9 +28,9 @@ final class DatabaseUrl {
     private static final int DEFAULT_PORT = 5432;
     private static final String MULTI_HOST_PLACEHOLDER = "multi-host.invalid";
     /**
-     * How long pgjdbc trusts what it remembers of a host's role. Short, because it is cheap: every
-     * new connection checks the role anyway, and a host remembered as down is tried last rather than
-     * skipped; what a stale memory costs is a failed connection attempt after a switchover.
+     * How long pgjdbc trusts what it last saw of a host (after a switchover: that the new primary was
+     * a standby). Short, because it is cheap: every new connection checks the role anyway, and a host
+     * remembered as down is, once that memory is older than this, tried again only after the others.
      */
     static final int HOST_RECHECK_SECONDS = 2;
 
