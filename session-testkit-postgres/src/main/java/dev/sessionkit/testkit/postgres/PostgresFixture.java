@@ -47,7 +47,8 @@ import org.testcontainers.utility.DockerImageName;
  * without a database.
  *
  * <p>Each test class takes a {@link #freshDatabase()} of its own. The outage test takes a
- * {@link #restartableServer()}, an embedded server of its own that it can stop and start again.
+ * {@link #restartableServer()}, an embedded server of its own that it can stop and start again; the
+ * failover test takes a {@link #replicatedPair()}, a primary and its synchronous streaming standby.
  *
  * <p>Published as {@code dev.sessionkit:session-testkit-postgres}: add it with test scope, and it
  * brings Testcontainers, the embedded binaries, HikariCP and the PostgreSQL driver along. It does
@@ -114,6 +115,18 @@ public final class PostgresFixture {
      */
     public static RestartableServer restartableServer() {
         return new RestartableServer();
+    }
+
+    /**
+     * A primary and a streaming standby of its own, both embedded and on loopback, started, with
+     * synchronous replication ({@code synchronous_standby_names} naming the standby,
+     * {@code synchronous_commit=on}): a commit is acknowledged only once the standby has flushed it.
+     * Returns once the standby streams in {@code sync} state. Made without {@code pg_basebackup}
+     * (the embedded binaries have none): the primary's data directory is copied while it is
+     * stopped, and the copy gets {@code standby.signal} and {@code primary_conninfo}.
+     */
+    public static ReplicatedPair replicatedPair() {
+        return new ReplicatedPair();
     }
 
     private static Server server() {
@@ -287,9 +300,179 @@ public final class PostgresFixture {
         }
     }
 
+    /**
+     * A primary and its synchronous standby (see {@link PostgresFixture#replicatedPair()}). The test
+     * kills the primary with {@link #killPrimary()} and promotes the standby with
+     * {@link #promoteStandby()}; both keep their ports.
+     */
+    public static final class ReplicatedPair implements AutoCloseable {
+
+        /** The standby's {@code application_name}, as {@code synchronous_standby_names} names it. */
+        public static final String STANDBY_NAME = "sessionkit_standby";
+
+        private final Path root;
+        private final int primaryPort;
+        private final int standbyPort;
+        private EmbeddedPostgres primary;
+        private EmbeddedPostgres standby;
+
+        private ReplicatedPair() {
+            try {
+                root = Files.createTempDirectory("sessionkit-pg-pair-");
+                Path primaryData = root.resolve("primary");
+                Path standbyData = root.resolve("standby");
+                // initdb and a clean stop: the stopped directory is a consistent base backup
+                EmbeddedPostgres first = Embedded.start(primaryData, 0);
+                primaryPort = first.getPort();
+                first.close();
+                copyDataDirectory(primaryData, standbyData);
+                Files.writeString(standbyData.resolve("standby.signal"), "");
+                // the synchronous settings go on the primary's command line only, so the copy does not
+                // inherit them: a promoted standby with nobody to wait for can commit at once
+                Files.writeString(standbyData.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=localhost port="
+                        + primaryPort + " user=postgres application_name=" + STANDBY_NAME + "'\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+                java.util.Map<String, String> synchronous = java.util.Map.of("synchronous_commit", "on",
+                        "synchronous_standby_names", STANDBY_NAME);
+                primary = Embedded.start(primaryData, primaryPort, synchronous);
+                standby = Embedded.start(standbyData, 0, java.util.Map.of("synchronous_commit", "on"));
+                standbyPort = standby.getPort();
+                awaitSynchronousStandby();
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** The primary's port on loopback. */
+        public int primaryPort() {
+            return primaryPort;
+        }
+
+        /** The standby's port on loopback. */
+        public int standbyPort() {
+            return standbyPort;
+        }
+
+        /** A JDBC URL of the primary's {@code postgres} database. */
+        public String primaryJdbcUrl() {
+            return "jdbc:postgresql://localhost:" + primaryPort + "/postgres?user=postgres";
+        }
+
+        /** A JDBC URL of the standby's {@code postgres} database. */
+        public String standbyJdbcUrl() {
+            return "jdbc:postgresql://localhost:" + standbyPort + "/postgres?user=postgres";
+        }
+
+        /**
+         * Kills the primary's postmaster and every process of it with SIGKILL, as a crash would, and
+         * waits until they are gone. Nothing is flushed or shut down cleanly.
+         */
+        public synchronized void killPrimary() {
+            Path pidFile = root.resolve("primary").resolve("postmaster.pid");
+            try {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+                ProcessHandle postmaster = ProcessHandle.of(pid)
+                        .orElseThrow(() -> new IllegalStateException("the primary's postmaster " + pid + " is not running"));
+                java.util.List<ProcessHandle> all = new java.util.ArrayList<>(postmaster.descendants().toList());
+                all.add(0, postmaster);
+                all.forEach(ProcessHandle::destroyForcibly);
+                for (ProcessHandle process : all) {
+                    process.onExit().get(10, TimeUnit.SECONDS);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not kill the primary", e);
+            }
+        }
+
+        /** Promotes the standby ({@code pg_promote()}) and returns once it accepts writes. */
+        public synchronized void promoteStandby() {
+            try (Connection connection = java.sql.DriverManager.getConnection(standbyJdbcUrl());
+                    Statement statement = connection.createStatement();
+                    java.sql.ResultSet promoted = statement.executeQuery("select pg_promote(true, 30)")) {
+                if (!promoted.next() || !promoted.getBoolean(1)) {
+                    throw new IllegalStateException("the standby was not promoted within 30 s");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not promote the standby", e);
+            }
+        }
+
+        private void awaitSynchronousStandby() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String sql = "select sync_state from pg_stat_replication where application_name = '" + STANDBY_NAME + "'";
+            while (true) {
+                try (Connection connection = java.sql.DriverManager.getConnection(primaryJdbcUrl());
+                        Statement statement = connection.createStatement();
+                        java.sql.ResultSet state = statement.executeQuery(sql)) {
+                    if (state.next() && "sync".equals(state.getString(1))) {
+                        return;
+                    }
+                } catch (SQLException e) {
+                    LOG.debug("waiting for the standby: {}", e.getMessage());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the standby did not stream synchronously within 30 s");
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the standby", e);
+                }
+            }
+        }
+
+        private static void copyDataDirectory(Path from, Path to) throws IOException {
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path source : (Iterable<Path>) files::iterator) {
+                    String name = source.getFileName().toString();
+                    // zonky's lock file and a pid file are the primary's own
+                    if (name.equals("epg-lock") || name.equals("postmaster.pid")) {
+                        continue;
+                    }
+                    Files.copy(source, to.resolve(from.relativize(source).toString()),
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            for (EmbeddedPostgres server : new EmbeddedPostgres[] {standby, primary}) {
+                if (server != null) {
+                    try {
+                        // a killed primary's pg_ctl stop fails quietly: zonky logs it
+                        server.close();
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("could not stop a server of the replicated pair", e);
+                    }
+                }
+            }
+            standby = null;
+            primary = null;
+            if (root != null) {
+                try (Stream<Path> files = Files.walk(root)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException e) {
+                    LOG.warn("could not delete {}", root, e);
+                }
+            }
+        }
+    }
+
     private static final class Embedded {
 
         static EmbeddedPostgres start(Path dataDirectory, int port) {
+            return start(dataDirectory, port, java.util.Map.of());
+        }
+
+        static EmbeddedPostgres start(Path dataDirectory, int port, java.util.Map<String, String> overrides) {
             try {
                 EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setServerConfig("max_connections", "300")
@@ -297,6 +480,7 @@ public final class PostgresFixture {
                         .setServerConfig("synchronous_commit", "off")
                         .setServerConfig("full_page_writes", "off")
                         .setPGStartupWait(java.time.Duration.ofSeconds(60));
+                overrides.forEach(builder::setServerConfig);
                 if (dataDirectory != null) {
                     builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
                 }
