@@ -366,7 +366,7 @@ public final class PostgresSessionStore implements SessionStore {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try {
+            try (StatementOptions.Restore unnamed = statements.unnamedTransactionCommands(connection)) {
                 try (PreparedStatement lock = statements.prepare(connection, sql.text())) {
                     lock.setInt(sql.at("lockClass"), PRINCIPAL_LOCK_CLASS);
                     lock.setString(sql.at("principal"), principal);

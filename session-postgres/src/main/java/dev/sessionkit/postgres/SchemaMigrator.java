@@ -90,7 +90,7 @@ final class SchemaMigrator {
             }
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try {
+            try (StatementOptions.Restore unnamed = statements.unnamedTransactionCommands(connection)) {
                 advisoryLock(connection);
                 if (!isCurrent(connection, lockedMarkerQuery)) {
                     try (Statement ddl = connection.createStatement()) {

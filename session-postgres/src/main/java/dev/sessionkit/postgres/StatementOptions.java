@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 import org.postgresql.jdbc.PgStatement;
 
@@ -54,6 +55,32 @@ final class StatementOptions {
             throw e;
         }
         return ps;
+    }
+
+    /**
+     * Makes pgjdbc's own {@code COMMIT} and {@code ROLLBACK} unnamed on {@code connection} until
+     * {@link Restore#close()}: pgjdbc names those after the connection's {@code prepareThreshold},
+     * not the statement's, so an application's {@code DataSource} without {@code prepareThreshold=0}
+     * would otherwise send a named statement at every commit. The connection's own threshold is
+     * put back afterwards. Does nothing when prepared statements are allowed.
+     */
+    Restore unnamedTransactionCommands(Connection connection) throws SQLException {
+        if (serverPrepare || !connection.isWrapperFor(PGConnection.class)) {
+            return () -> { };
+        }
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        int previous = pg.getPrepareThreshold();
+        if (previous == 0) {
+            return () -> { };
+        }
+        pg.setPrepareThreshold(0);
+        return () -> pg.setPrepareThreshold(previous);
+    }
+
+    /** Puts a connection setting back. */
+    interface Restore extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** False when pgjdbc must not name server-side prepared statements. */
