@@ -66,8 +66,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections come from a {@link DataSource} the application hands in (it stays the
  * application's: {@link #close()} leaves it open), or from a HikariCP pool this store builds from
- * {@link PostgresStoreSettings#databaseUrl()} with the pool size, connect timeout and statement timeout
- * of the settings. Any database failure surfaces as {@link StoreUnavailableException}; with the
+ * {@link PostgresStoreSettings#databaseUrl()} with the pool size and connect timeout of the
+ * settings. Every statement, on either, gets the settings' statement timeout as the driver's query
+ * timeout (a cancel request when it fires, which works through pgbouncer), and
+ * {@code prepareThreshold=0} when {@link PostgresStoreSettings#preparedStatements()} is off. Nothing
+ * is set per connection, so a transaction-mode pooler can hand each statement to any server
+ * connection. Any database failure surfaces as {@link StoreUnavailableException}; with the
  * store's own pool, an unreachable database fails within the connect timeout, and the store
  * recovers by itself when it returns.
  *
@@ -93,11 +97,13 @@ public final class PostgresSessionStore implements SessionStore {
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
     private final Duration auditRetention;
+    private final StatementOptions statements;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PostgresSessionStore(SessionTable table, DataSource dataSource, HikariDataSource ownedPool,
-            Duration auditRetention) {
+            Duration auditRetention, StatementOptions statements) {
         this.table = table;
+        this.statements = statements;
         this.rows = new SessionRows(table.qualifiedName());
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
@@ -121,7 +127,7 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         Sql sql = table.load;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
             try (ResultSet rs = ps.executeQuery()) {
@@ -139,7 +145,7 @@ public final class PostgresSessionStore implements SessionStore {
         SessionJson.validate(session);
         Sql sql = table.create;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             ps.setBytes(sql.at("key"), SessionRows.keyBytes(session.key()));
             ps.setString(sql.at("data"), SessionJson.writeAttributes(session.attributes()));
             ps.setString(sql.at("principal"), session.principal());
@@ -168,7 +174,7 @@ public final class PostgresSessionStore implements SessionStore {
         DeltaBinding binding = DeltaBinding.of(delta);
         Sql sql = binding.mergesAttributes() ? table.applyMerge : table.applyMeta;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             binding.bind(connection, ps, sql);
             bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
@@ -193,7 +199,7 @@ public final class PostgresSessionStore implements SessionStore {
         Sql sql = binding.mergesAttributes() ? table.changeKeyMerge : table.changeKeyMeta;
         byte[] target = SessionRows.keyBytes(newKey);
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             binding.bind(connection, ps, sql);
             bindKey(ps, sql, oldKey, now);
             ps.setBytes(sql.at("newKey"), target);
@@ -231,7 +237,7 @@ public final class PostgresSessionStore implements SessionStore {
         Sql sql = binding.mergesAttributes() ? table.renewKeyMerge : table.renewKeyMeta;
         byte[] target = SessionRows.keyBytes(newKey);
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             binding.bind(connection, ps, sql);
             ps.setBytes(sql.at("key"), SessionRows.keyBytes(oldKey));
             ps.setBytes(sql.at("newKey"), target);
@@ -265,7 +271,7 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         Sql sql = table.touch;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             setInstant(ps, sql.at("lastAccessedAt"), touch.lastAccessedAt());
             setInstant(ps, sql.at("idleExpiresAt"), touch.idleExpiresAt());
             bindKey(ps, sql, key, now);
@@ -284,7 +290,7 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         Sql sql = table.end;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             ps.setString(sql.at("status"), reason.code());
             setInstant(ps, sql.at("loggedOutAt"), now);
             bindKey(ps, sql, key, now);
@@ -305,7 +311,7 @@ public final class PostgresSessionStore implements SessionStore {
         }
         Sql sql = table.findByPrincipal;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             ps.setString(sql.at("principal"), principal);
             setInstant(ps, sql.at("now"), now);
             return list(ps);
@@ -327,7 +333,7 @@ public final class PostgresSessionStore implements SessionStore {
         }
         Sql sql = table.endOthersByPrincipal;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             ps.setString(sql.at("status"), reason.code());
             setInstant(ps, sql.at("loggedOutAt"), now);
             ps.setString(sql.at("principal"), principal);
@@ -360,8 +366,8 @@ public final class PostgresSessionStore implements SessionStore {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = connection.prepareStatement(sql.text())) {
+            try (StatementOptions.Restore unnamed = statements.unnamedTransactionCommands(connection)) {
+                try (PreparedStatement lock = statements.prepare(connection, sql.text())) {
                     lock.setInt(sql.at("lockClass"), PRINCIPAL_LOCK_CLASS);
                     lock.setString(sql.at("principal"), principal);
                     lock.execute();
@@ -390,7 +396,7 @@ public final class PostgresSessionStore implements SessionStore {
             Instant now) throws SQLException {
         Sql sql = table.replaceOldest;
         List<Map.Entry<Instant, LookupKey>> ended = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql.text())) {
+        try (PreparedStatement ps = statements.prepare(connection, sql.text())) {
             setInstant(ps, sql.at("loggedOutAt"), now);
             ps.setString(sql.at("principal"), principal);
             ps.setBytes(sql.at("current"), SessionRows.keyBytes(current));
@@ -413,7 +419,7 @@ public final class PostgresSessionStore implements SessionStore {
             Instant now) throws SQLException {
         Sql count = table.countOthers;
         long others;
-        try (PreparedStatement ps = connection.prepareStatement(count.text())) {
+        try (PreparedStatement ps = statements.prepare(connection, count.text())) {
             ps.setString(count.at("principal"), principal);
             ps.setBytes(count.at("current"), SessionRows.keyBytes(current));
             setInstant(ps, count.at("now"), now);
@@ -426,7 +432,7 @@ public final class PostgresSessionStore implements SessionStore {
             return List.of();
         }
         Sql end = table.end;
-        try (PreparedStatement ps = connection.prepareStatement(end.text())) {
+        try (PreparedStatement ps = statements.prepare(connection, end.text())) {
             ps.setString(end.at("status"), SessionStatus.REVOKED.code());
             setInstant(ps, end.at("loggedOutAt"), now);
             bindKey(ps, end, current, now);
@@ -446,7 +452,7 @@ public final class PostgresSessionStore implements SessionStore {
         }
         Sql sql = table.endByPrincipal;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             ps.setString(sql.at("status"), reason.code());
             setInstant(ps, sql.at("loggedOutAt"), now);
             ps.setString(sql.at("principal"), principal);
@@ -464,7 +470,7 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         Sql sql = table.findLive;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             setInstant(ps, sql.at("now"), now);
             ps.setInt(sql.at("limit"), limit);
             return list(ps);
@@ -480,7 +486,7 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         Sql sql = table.purge;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             setInstant(ps, sql.at("now"), now);
             ps.setInt(sql.at("limit"), limit);
             setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
@@ -508,7 +514,7 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         Sql sql = table.stats;
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = connection.prepareStatement(sql.text())) {
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
             setInstant(ps, sql.at("nowLive"), now);
             setInstant(ps, sql.at("nowExpired"), now);
             try (ResultSet rs = ps.executeQuery()) {
@@ -665,7 +671,10 @@ public final class PostgresSessionStore implements SessionStore {
         /**
          * The application's own {@link DataSource} (a Spring pool, say), used instead of building a
          * pool from {@code DATABASE_URL}, so one database never gets two pools. The store does not
-         * close it. Its timeouts are the application's: configure a connection timeout on it.
+         * close it. Its connection timeout is the application's: configure one on it. The store's
+         * statements get {@link PostgresStoreSettings#statementTimeout()} on it too (as the driver's
+         * query timeout); set that to {@link Duration#ZERO} ({@code SESSION_DB_STATEMENT_TIMEOUT=off})
+         * to leave statement timeouts to the application.
          *
          * @throws NullPointerException if {@code dataSource} is null
          * @throws IllegalStateException if called twice
@@ -707,6 +716,7 @@ public final class PostgresSessionStore implements SessionStore {
             PostgresStoreSettings settings = this.settings != null ? this.settings : PostgresStoreSettings.defaults();
             Clock effectiveClock = clock != null ? clock : Clock.systemUTC();
             SessionTable table = new SessionTable(settings.schema(), settings.table());
+            StatementOptions statements = StatementOptions.of(settings);
             HikariDataSource pool = null;
             DataSource source = dataSource;
             if (source == null) {
@@ -719,7 +729,7 @@ public final class PostgresSessionStore implements SessionStore {
                 source = pool;
             }
             try {
-                SchemaMigrator migrator = new SchemaMigrator(table, effectiveClock);
+                SchemaMigrator migrator = new SchemaMigrator(table, effectiveClock, statements);
                 if (settings.schemaAuto()) {
                     migrator.migrate(source);
                 } else {
@@ -735,7 +745,7 @@ public final class PostgresSessionStore implements SessionStore {
             LOG.info("[{}] postgres session store ready ({})", table.qualifiedName(),
                     pool != null ? "pool " + pool.getPoolName() + " of " + pool.getMaximumPoolSize() + " connections"
                             : "application DataSource");
-            return new PostgresSessionStore(table, source, pool, settings.auditRetention());
+            return new PostgresSessionStore(table, source, pool, settings.auditRetention(), statements);
         }
 
         private static void closeQuietly(HikariDataSource pool) {
@@ -754,7 +764,7 @@ public final class PostgresSessionStore implements SessionStore {
         static HikariDataSource create(DatabaseUrl url, PostgresStoreSettings settings) {
             HikariConfig config = new HikariConfig();
             config.setPoolName("sessionkit");
-            config.setJdbcUrl(url.jdbcUrl());
+            config.setJdbcUrl(PoolerUrl.withoutFlag(url.jdbcUrl()));
             if (url.user() != null) {
                 config.setUsername(url.user());
             }
@@ -768,25 +778,39 @@ public final class PostgresSessionStore implements SessionStore {
             config.setValidationTimeout(Math.min(connectMillis, 1_000));
             // the store checks the database itself and reports StoreUnavailableException
             config.setInitializationFailTimeout(-1);
-            url.properties().forEach(config::addDataSourceProperty);
+            url.properties().forEach((name, value) -> {
+                if (!name.equalsIgnoreCase(PoolerUrl.PGBOUNCER)) {
+                    config.addDataSourceProperty(name, value);
+                }
+            });
             Map<String, String> defaults = new HashMap<>();
             defaults.put("connectTimeout", Long.toString(ceilSeconds(connectMillis)));
             defaults.put("loginTimeout", Long.toString(ceilSeconds(connectMillis)));
-            // a safety net for a vanished host: PostgreSQL ends statements itself at statement_timeout
-            defaults.put("socketTimeout", Long.toString(ceilSeconds(statementMillis + connectMillis)));
+            if (statementMillis > 0) {
+                // a safety net for a vanished host, which the cancel request cannot reach either
+                defaults.put("socketTimeout", Long.toString(ceilSeconds(statementMillis + connectMillis)));
+            }
             defaults.put("tcpKeepAlive", "true");
             defaults.put("ApplicationName", "sessionkit");
             // server messages can quote bound values; keep them out of exceptions
             defaults.put("logServerErrorDetail", "false");
+            if (!settings.preparedStatements()) {
+                String threshold = url.properties().get("prepareThreshold");
+                if (threshold != null && !threshold.trim().equals("0")) {
+                    throw new SessionConfigurationException(PostgresStoreSettings.SESSION_DB_PREPARED_STATEMENTS,
+                            "named prepared statements are off (" + PostgresStoreSettings.SESSION_DB_PREPARED_STATEMENTS
+                                    + "=false or pgbouncer=true) but " + PostgresStoreSettings.DATABASE_URL
+                                    + " sets prepareThreshold=" + threshold + "; drop it or set it to 0");
+                }
+                // unnamed statements only: a transaction-mode pooler may run each on another server
+                defaults.put("prepareThreshold", "0");
+            }
             defaults.forEach((name, value) -> {
                 if (!url.properties().containsKey(name)) {
                     config.addDataSourceProperty(name, value);
                 }
             });
-            String options = url.properties().get("options");
-            String timeout = "-c statement_timeout=" + statementMillis;
-            config.addDataSourceProperty("options", options == null || options.isBlank() ? timeout
-                    : options + " " + timeout);
+            // no start-up "options": pgbouncer refuses them; the statement timeout is per statement
             return new HikariDataSource(config);
         }
 

@@ -31,8 +31,17 @@ public final class PostgresStoreSettings {
     public static final String SESSION_DB_POOL_SIZE = "SESSION_DB_POOL_SIZE";
     /** How long to wait for a pooled connection; default 3 s. */
     public static final String SESSION_DB_CONNECT_TIMEOUT = "SESSION_DB_CONNECT_TIMEOUT";
-    /** The statement timeout of the store's own pool; default 5 s. */
+    /**
+     * The timeout of every statement the store runs, on its own pool and on an application's
+     * {@code DataSource}; {@code off} for none; default 5 s.
+     */
     public static final String SESSION_DB_STATEMENT_TIMEOUT = "SESSION_DB_STATEMENT_TIMEOUT";
+    /**
+     * Whether pgjdbc may use named server-side prepared statements; {@code false} for poolers
+     * and servers without them (pgbouncer before 1.21 in transaction mode); default true, and
+     * false when {@code DATABASE_URL} has {@code pgbouncer=true}.
+     */
+    public static final String SESSION_DB_PREPARED_STATEMENTS = "SESSION_DB_PREPARED_STATEMENTS";
     /** How long ended sessions are kept for audit; default 30 d. */
     public static final String SESSION_AUDIT_RETENTION = "SESSION_AUDIT_RETENTION";
 
@@ -44,7 +53,9 @@ public final class PostgresStoreSettings {
             StoreSetting.of(SESSION_SCHEMA_AUTO, "schema-auto", "create or migrate the table at start-up"),
             StoreSetting.of(SESSION_DB_POOL_SIZE, "pool-size", "the store's own pool size"),
             StoreSetting.of(SESSION_DB_CONNECT_TIMEOUT, "connect-timeout", "how long to wait for a pooled connection"),
-            StoreSetting.of(SESSION_DB_STATEMENT_TIMEOUT, "statement-timeout", "the statement timeout of the own pool"),
+            StoreSetting.of(SESSION_DB_STATEMENT_TIMEOUT, "statement-timeout", "the timeout of each statement, or off"),
+            StoreSetting.of(SESSION_DB_PREPARED_STATEMENTS, "prepared-statements",
+                    "use named server-side prepared statements (false behind pgbouncer before 1.21)"),
             StoreSetting.of(SESSION_AUDIT_RETENTION, "audit-retention", "how long ended sessions are kept for audit"));
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -56,6 +67,7 @@ public final class PostgresStoreSettings {
     private final int poolSize;
     private final Duration connectTimeout;
     private final Duration statementTimeout;
+    private final boolean preparedStatements;
     private final Duration auditRetention;
 
     private PostgresStoreSettings(Builder b) {
@@ -66,6 +78,8 @@ public final class PostgresStoreSettings {
         this.poolSize = b.poolSize;
         this.connectTimeout = b.connectTimeout;
         this.statementTimeout = b.statementTimeout;
+        this.preparedStatements = b.preparedStatements != null ? b.preparedStatements
+                : !(b.databaseUrl != null && PoolerUrl.saysPgbouncer(b.databaseUrl));
         this.auditRetention = b.auditRetention;
     }
 
@@ -109,6 +123,7 @@ public final class PostgresStoreSettings {
         b.poolSize = poolSize;
         b.connectTimeout = connectTimeout;
         b.statementTimeout = statementTimeout;
+        b.preparedStatements = preparedStatements;
         b.auditRetention = auditRetention;
         return b;
     }
@@ -143,9 +158,21 @@ public final class PostgresStoreSettings {
         return connectTimeout;
     }
 
-    /** {@code SESSION_DB_STATEMENT_TIMEOUT}. */
+    /**
+     * {@code SESSION_DB_STATEMENT_TIMEOUT}: how long one statement may run before the driver
+     * cancels it; {@link Duration#ZERO} when off.
+     */
     public Duration statementTimeout() {
         return statementTimeout;
+    }
+
+    /**
+     * {@code SESSION_DB_PREPARED_STATEMENTS}: false when the store keeps pgjdbc from naming
+     * server-side prepared statements ({@code prepareThreshold=0}); false by default when
+     * {@code DATABASE_URL} has {@code pgbouncer=true}.
+     */
+    public boolean preparedStatements() {
+        return preparedStatements;
     }
 
     /** {@code SESSION_AUDIT_RETENTION}: how long ended sessions are kept for audit. */
@@ -158,7 +185,8 @@ public final class PostgresStoreSettings {
         return "PostgresStoreSettings[databaseUrl=" + (databaseUrl == null ? "unset" : "set") + ", table="
                 + (schema == null ? "" : schema + ".") + table + ", schemaAuto=" + schemaAuto + ", poolSize=" + poolSize
                 + ", connectTimeout=" + EnvironmentVariables.format(connectTimeout) + ", statementTimeout="
-                + EnvironmentVariables.format(statementTimeout) + ", auditRetention="
+                + (statementTimeout.isZero() ? "off" : EnvironmentVariables.format(statementTimeout))
+                + ", preparedStatements=" + preparedStatements + ", auditRetention="
                 + EnvironmentVariables.format(auditRetention) + "]";
     }
 
@@ -172,6 +200,7 @@ public final class PostgresStoreSettings {
         private int poolSize = 10;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration statementTimeout = Duration.ofSeconds(5);
+        private Boolean preparedStatements;
         private Duration auditRetention = Duration.ofDays(30);
 
         private Builder() {
@@ -190,7 +219,9 @@ public final class PostgresStoreSettings {
             env.ifBoolean(SESSION_SCHEMA_AUTO, this::schemaAuto);
             env.ifInt(SESSION_DB_POOL_SIZE, 1, 1000, this::poolSize);
             env.ifDuration(SESSION_DB_CONNECT_TIMEOUT, this::connectTimeout);
-            env.ifDuration(SESSION_DB_STATEMENT_TIMEOUT, this::statementTimeout);
+            env.ifSet(SESSION_DB_STATEMENT_TIMEOUT, text -> statementTimeout("off".equalsIgnoreCase(text.trim())
+                    ? Duration.ZERO : EnvironmentVariables.parseDuration(SESSION_DB_STATEMENT_TIMEOUT, text)));
+            env.ifBoolean(SESSION_DB_PREPARED_STATEMENTS, this::preparedStatements);
             env.ifDuration(SESSION_AUDIT_RETENTION, this::auditRetention);
             return this;
         }
@@ -202,6 +233,7 @@ public final class PostgresStoreSettings {
         public Builder databaseUrl(String value) {
             if (value != null) {
                 DatabaseUrl.parse(value);
+                PoolerUrl.saysPgbouncer(value);
             }
             this.databaseUrl = value == null ? null : value.trim();
             return this;
@@ -246,9 +278,33 @@ public final class PostgresStoreSettings {
             return this;
         }
 
-        /** {@code SESSION_DB_STATEMENT_TIMEOUT}; default 5 s. */
+        /**
+         * {@code SESSION_DB_STATEMENT_TIMEOUT}; default 5 s; {@link Duration#ZERO} (the variable's
+         * {@code off}) for no timeout from sessionkit, leaving it to the database or the
+         * application's {@code DataSource}.
+         */
         public Builder statementTimeout(Duration value) {
+            if (value != null && value.isZero()) {
+                this.statementTimeout = Duration.ZERO;
+                return this;
+            }
+            if (value != null && !value.isNegative() && value.toMillis() == 0) {
+                throw new SessionConfigurationException(SESSION_DB_STATEMENT_TIMEOUT, SESSION_DB_STATEMENT_TIMEOUT
+                        + " must be at least 1ms, or off, not " + EnvironmentVariables.format(value));
+            }
             this.statementTimeout = EnvironmentVariables.requirePositive(SESSION_DB_STATEMENT_TIMEOUT, value);
+            return this;
+        }
+
+        /**
+         * {@code SESSION_DB_PREPARED_STATEMENTS}; default true, or false when the database URL has
+         * {@code pgbouncer=true}. False sets pgjdbc's {@code prepareThreshold} to 0 on the store's
+         * pool and on each statement (on an application's {@code DataSource} too), so every
+         * statement is parsed unnamed: what a transaction-mode pooler without prepared-statement
+         * support needs, at the price of a parse per statement.
+         */
+        public Builder preparedStatements(boolean value) {
+            this.preparedStatements = value;
             return this;
         }
 

@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * Creates or checks the sessions table at start-up. The table comment records the schema version
  * ({@value SessionTable#MARKER_PREFIX}N); when it is current nothing is locked or written, so a
  * running system with many instances pays one catalog query per start. Otherwise the DDL runs in
- * one transaction under an advisory lock, so instances starting together create the table once and
- * never fail on each other's half-made catalog entries. The lock is released at the end, and by
- * the server if the connection dies.
+ * one transaction under a transaction-level advisory lock ({@code pg_advisory_xact_lock}, taken
+ * first in that transaction), so instances starting together create the table once and never fail
+ * on each other's half-made catalog entries. The commit or rollback releases the lock, as does the
+ * server if the connection dies. Lock and DDL share one transaction, so a transaction-mode pooler
+ * (pgbouncer), which may give each transaction another server connection, keeps them together; a
+ * session-level lock and its unlock could land on different server connections there.
  */
 final class SchemaMigrator {
 
@@ -38,25 +41,37 @@ final class SchemaMigrator {
     private final Clock clock;
     private final String markerQuery;
     private final String columnsQuery;
+    private final String lockedMarkerQuery;
     private final String lockQuery;
-    private final String unlockQuery;
+    private final StatementOptions statements;
 
-    SchemaMigrator(SessionTable table, Clock clock) {
+    SchemaMigrator(SessionTable table, Clock clock, StatementOptions statements) {
         this.table = table;
         this.clock = clock;
+        // the migration's own statements get no timeout: the lock may rightly wait for another
+        // instance's DDL; only the prepare threshold applies
+        this.statements = new StatementOptions(Duration.ZERO, statements.serverPrepare());
         DSLContext dsl = table.dsl();
         this.markerQuery = dsl.render(DSL.select(
                 regclass("qualifiedExists").isNotNull(),
                 DSL.function(DSL.name("obj_description"), SQLDataType.CLOB, regclass("qualified"),
                         DSL.inline("pg_class"))));
+        // The same, reading from pg_namespace: opening a relation is what makes a backend take in
+        // the catalog changes other sessions committed (it "accepts invalidation messages"), and an
+        // advisory lock does not. Under the lock, this first relation of the transaction makes
+        // stale cache entries (such as "no schema of that name") from before the wait go away.
+        this.lockedMarkerQuery = dsl.render(DSL.select(
+                regclass("qualifiedExists").isNotNull(),
+                DSL.function(DSL.name("obj_description"), SQLDataType.CLOB, regclass("qualified"),
+                        DSL.inline("pg_class")))
+                .from(DSL.table(DSL.name("pg_catalog", "pg_namespace")))
+                .limit(DSL.inline(1)));
         this.columnsQuery = dsl.render(DSL.select(DSL.field(DSL.name("attname"), SQLDataType.CLOB).cast(SQLDataType.CLOB))
                 .from(DSL.table(DSL.name("pg_catalog", "pg_attribute")))
                 .where(DSL.field(DSL.name("attrelid"), SQLDataType.OTHER).eq(regclass("qualified")))
                 .and(DSL.field(DSL.name("attnum"), SQLDataType.INTEGER).gt(DSL.inline(0)))
                 .and(DSL.not(DSL.field(DSL.name("attisdropped"), SQLDataType.BOOLEAN))));
-        this.lockQuery = dsl.render(DSL.select(DSL.function(DSL.name("pg_advisory_lock"), SQLDataType.OTHER,
-                DSL.param("lockClass", SQLDataType.INTEGER), DSL.param("lockObject", SQLDataType.INTEGER))));
-        this.unlockQuery = dsl.render(DSL.select(DSL.function(DSL.name("pg_advisory_unlock"), SQLDataType.BOOLEAN,
+        this.lockQuery = dsl.render(DSL.select(DSL.function(DSL.name("pg_advisory_xact_lock"), SQLDataType.OTHER,
                 DSL.param("lockClass", SQLDataType.INTEGER), DSL.param("lockObject", SQLDataType.INTEGER))));
     }
 
@@ -74,14 +89,10 @@ final class SchemaMigrator {
                 return;
             }
             boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(true);
-            advisoryLock(connection, lockQuery);
-            try {
-                // A new transaction after the lock: only a transaction start makes this backend
-                // drop catalog cache entries (such as "no schema of that name") that the instance
-                // which held the lock has just made stale.
-                connection.setAutoCommit(false);
-                if (!isCurrent(connection)) {
+            connection.setAutoCommit(false);
+            try (StatementOptions.Restore unnamed = statements.unnamedTransactionCommands(connection)) {
+                advisoryLock(connection);
+                if (!isCurrent(connection, lockedMarkerQuery)) {
                     try (Statement ddl = connection.createStatement()) {
                         for (String statement : table.createStatements()) {
                             ddl.execute(statement);
@@ -101,19 +112,13 @@ final class SchemaMigrator {
                 }
                 throw e;
             } finally {
-                // the advisory lock is held by the session, not the transaction: always release it
-                try {
-                    connection.setAutoCommit(true);
-                    advisoryLock(connection, unlockQuery);
-                } finally {
-                    connection.setAutoCommit(autoCommit);
-                }
+                connection.setAutoCommit(autoCommit);
             }
         }
     }
 
-    private void advisoryLock(Connection connection, String sql) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement(sql)) {
+    private void advisoryLock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = statements.prepare(connection, lockQuery)) {
             lock.setInt(1, LOCK_CLASS);
             lock.setInt(2, table.qualifiedName().hashCode());
             lock.execute();
@@ -142,9 +147,13 @@ final class SchemaMigrator {
      * @throws SessionConfigurationException when a table of that name is not a sessions table
      */
     private boolean isCurrent(Connection connection) throws SQLException {
+        return isCurrent(connection, markerQuery);
+    }
+
+    private boolean isCurrent(Connection connection, String query) throws SQLException {
         boolean exists;
         String comment;
-        try (PreparedStatement ps = connection.prepareStatement(markerQuery)) {
+        try (PreparedStatement ps = statements.prepare(connection, query)) {
             ps.setString(1, table.qualifiedName());
             ps.setString(2, table.qualifiedName());
             try (ResultSet rs = ps.executeQuery()) {
@@ -166,7 +175,7 @@ final class SchemaMigrator {
         }
         // a table without our marker: fine when it has our columns (made by hand), a mistake otherwise
         Set<String> columns = new HashSet<>();
-        try (PreparedStatement ps = connection.prepareStatement(columnsQuery)) {
+        try (PreparedStatement ps = statements.prepare(connection, columnsQuery)) {
             ps.setString(1, table.qualifiedName());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

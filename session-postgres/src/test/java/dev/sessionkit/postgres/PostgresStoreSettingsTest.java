@@ -66,6 +66,14 @@ final class PostgresStoreSettingsTest {
                 good("SESSION_DB_CONNECT_TIMEOUT", "250ms", PostgresStoreSettings::connectTimeout, Duration.ofMillis(250)),
                 good("SESSION_DB_STATEMENT_TIMEOUT", "1ms", PostgresStoreSettings::statementTimeout, Duration.ofMillis(1)),
                 good("SESSION_DB_STATEMENT_TIMEOUT", "PT30S", PostgresStoreSettings::statementTimeout, Duration.ofSeconds(30)),
+                good("SESSION_DB_STATEMENT_TIMEOUT", "off", PostgresStoreSettings::statementTimeout, Duration.ZERO),
+                good("SESSION_DB_PREPARED_STATEMENTS", "false", PostgresStoreSettings::preparedStatements, false),
+                good("DATABASE_URL", "postgres://app@bouncer:6432/app?pgbouncer=true",
+                        PostgresStoreSettings::preparedStatements, false),
+                good("DATABASE_URL", "jdbc:postgresql://bouncer:6432/app?pgbouncer=TRUE&sslmode=require",
+                        PostgresStoreSettings::preparedStatements, false),
+                good("DATABASE_URL", "postgres://app@db:5432/app?pgbouncer=false",
+                        PostgresStoreSettings::preparedStatements, true),
                 good("SESSION_AUDIT_RETENTION", "90d", PostgresStoreSettings::auditRetention, Duration.ofDays(90)));
     }
 
@@ -100,6 +108,10 @@ final class PostgresStoreSettingsTest {
                 Arguments.of("SESSION_DB_CONNECT_TIMEOUT", "0s", "positive"),
                 Arguments.of("SESSION_DB_STATEMENT_TIMEOUT", "PT-1S", "positive"),
                 Arguments.of("SESSION_DB_STATEMENT_TIMEOUT", "soon", "500ms"),
+                Arguments.of("SESSION_DB_STATEMENT_TIMEOUT", "PT0.0001S", "at least 1ms, or off"),
+                Arguments.of("SESSION_DB_PREPARED_STATEMENTS", "never", "true or false"),
+                Arguments.of("DATABASE_URL", "postgres://app:" + DB_PASSWORD + "@db/app?pgbouncer=yes",
+                        "pgbouncer=true or pgbouncer=false"),
                 Arguments.of("SESSION_AUDIT_RETENTION", "0d", "positive"));
     }
 

@@ -47,6 +47,16 @@ final class StatementCountTest {
 
     @Test
     void everyOperationIsOneStatementOnOneConnection() {
+        assertEveryOperationIsOneStatementOnOneConnection(store, counting);
+    }
+
+    /**
+     * Runs every store operation on {@code store}, which must be empty of "ada" and take its
+     * connections from {@code counting}, and checks each is one statement on one connection
+     * ({@link PgbouncerTest} holds the store to the same through pgbouncer).
+     */
+    static void assertEveryOperationIsOneStatementOnOneConnection(PostgresSessionStore store,
+            CountingDataSource counting) {
         SessionData created = Fixtures.session(T0).attribute("cart", json("[1]")).attribute("hits", json("1")).build();
         Instant now = T0.plusSeconds(60);
         Touch touch = new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT));
@@ -54,27 +64,27 @@ final class StatementCountTest {
                 .touch(touch.lastAccessedAt(), touch.idleExpiresAt()).build();
         LookupKey moved = newKey();
 
-        assertThat(count(() -> store.create(created))).isEqualTo(1);
-        assertThat(count(() -> store.load(created.key(), now))).isEqualTo(1);
-        assertThat(count(() -> store.apply(created.key(), delta, now))).isEqualTo(1);
-        assertThat(count(() -> store.apply(created.key(), Fixtures.delta().increment("hits", 1).build(), now))).isEqualTo(1);
-        assertThat(count(() -> store.touch(created.key(), touch, now))).isEqualTo(1);
-        assertThat(count(() -> store.changeKey(created.key(), moved, SessionDelta.empty(), now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.create(created))).isEqualTo(1);
+        assertThat(count(counting, () -> store.load(created.key(), now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.apply(created.key(), delta, now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.apply(created.key(), Fixtures.delta().increment("hits", 1).build(), now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.touch(created.key(), touch, now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.changeKey(created.key(), moved, SessionDelta.empty(), now))).isEqualTo(1);
         LookupKey renewed = newKey();
-        assertThat(count(() -> store.renewKey(moved, renewed, delta, now.plusSeconds(5), now))).isEqualTo(1);
-        assertThat(count(() -> store.load(moved, now))).as("load through the previous key").isEqualTo(1);
-        assertThat(count(() -> store.apply(moved, delta, now))).as("apply through the previous key").isEqualTo(1);
-        assertThat(count(() -> store.changeKey(renewed, moved, SessionDelta.empty(), now))).isEqualTo(1);
-        assertThat(count(() -> store.findByPrincipal("ada", now))).isEqualTo(1);
-        assertThat(count(() -> store.findLive(now, 10))).isEqualTo(1);
-        assertThat(count(() -> store.stats(now))).isEqualTo(1);
-        assertThat(count(() -> {
+        assertThat(count(counting, () -> store.renewKey(moved, renewed, delta, now.plusSeconds(5), now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.load(moved, now))).as("load through the previous key").isEqualTo(1);
+        assertThat(count(counting, () -> store.apply(moved, delta, now))).as("apply through the previous key").isEqualTo(1);
+        assertThat(count(counting, () -> store.changeKey(renewed, moved, SessionDelta.empty(), now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.findByPrincipal("ada", now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.findLive(now, 10))).isEqualTo(1);
+        assertThat(count(counting, () -> store.stats(now))).isEqualTo(1);
+        assertThat(count(counting, () -> {
             store.ping();
             return null;
         })).isEqualTo(1);
-        assertThat(count(() -> store.end(moved, SessionStatus.LOGGED_OUT, now))).isEqualTo(1);
-        assertThat(count(() -> store.endByPrincipal("ada", SessionStatus.REVOKED, now))).isEqualTo(1);
-        assertThat(count(() -> store.purgeExpired(now.plus(Duration.ofDays(60)), 100))).isEqualTo(1);
+        assertThat(count(counting, () -> store.end(moved, SessionStatus.LOGGED_OUT, now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.endByPrincipal("ada", SessionStatus.REVOKED, now))).isEqualTo(1);
+        assertThat(count(counting, () -> store.purgeExpired(now.plus(Duration.ofDays(60)), 100))).isEqualTo(1);
     }
 
     @Test
@@ -91,7 +101,7 @@ final class StatementCountTest {
         assertThat(counting.counts().connections()).isEqualTo(1);
     }
 
-    private static long count(Supplier<?> operation) {
+    private static long count(CountingDataSource counting, Supplier<?> operation) {
         counting.reset();
         operation.get();
         assertThat(counting.counts().connections()).as("connections taken").isEqualTo(1);
