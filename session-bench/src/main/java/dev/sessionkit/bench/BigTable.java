@@ -87,6 +87,8 @@ final class BigTable {
     private final Instant now;
     private final StringBuilder report = new StringBuilder();
     private long filled;
+    /** Whether the purge forms run with {@code synchronize_seqscans} off (set local, per batch). */
+    private boolean syncScansOff;
 
     private BigTable(String jdbcUrl) {
         this.pool = BenchDatabase.pool(jdbcUrl, "big-table");
@@ -215,6 +217,14 @@ final class BigTable {
                 + " half of the heap (%,d of %,d pages) deleted, then `vacuum analyze`: the state a sweep that"
                 + " works through a backlog leaves behind. Rows: %s.\n\n", filled, pages / 2, pages, census()));
         purgeForms();
+        // a table over a quarter of shared_buffers gets synchronized scans: a sequential scan starts where
+        // the last one was, not at the first page; on a server whose shared_buffers hold four times the
+        // table, every scan starts at page 0 and reads the drained half first
+        syncScansOff = true;
+        report.append("The same with `synchronize_seqscans = off` (what a table smaller than a quarter of"
+                + " `shared_buffers` gets: every sequential scan starts at the first page):\n\n");
+        purgeForms();
+        syncScansOff = false;
     }
 
     private void requests() {
@@ -286,6 +296,11 @@ final class BigTable {
     private Explained rolledBack(String sql, boolean explain) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
+            if (syncScansOff) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("set local synchronize_seqscans = off");
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(explain ? "explain (analyze, buffers, costs off) " + sql : sql)) {
                 ps.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                 ps.setInt(2, BATCH);
