@@ -340,8 +340,8 @@ final class SessionTable {
         // the partial expiry index and deleted by their physical address. The obvious
         // "key in (select key …)" is planned as a semi-join over the whole table, once per batch
         // (measured: 2.9 s against 0.7 s for 100,000 expired rows among 110,000), and
-        // "key = any(array(select key …))" costs a primary-key probe per row (a batch took 1.8 times
-        // as long at 1 million rows, 2.8 times at 10 million: docs/benchmarks.md). The rows are
+        // "key = any(array(select key …))" costs a primary-key probe per row (a batch took 1.8–1.9
+        // times as long at 1 million rows, 2.5–2.8 times at 10 million: docs/benchmarks.md). The rows are
         // locked by the sub-select, so their ctid cannot change before the delete.
         //
         // Oldest first ("order by" the indexed column): without it, on a big table where a good part
