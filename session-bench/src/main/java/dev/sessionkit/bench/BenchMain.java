@@ -34,6 +34,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * part with short runs, to check a setup; its numbers mean little), {@code --no-http},
  * {@code --no-jfr}, {@code --out DIR} (default {@code session-bench/target}), {@code --repo DIR}
  * (the repository root, to find the servlet demo jar; default the working directory).
+ * {@code --big-table [--big-rows N]} runs only {@link BigTable} (default 10 million rows, a few
+ * minutes) and writes {@code big-table-report.md}.
  */
 public final class BenchMain {
 
@@ -53,6 +55,8 @@ public final class BenchMain {
         Path repo = Path.of("").toAbsolutePath();
         Path out = null;
         java.util.Set<String> parts = new java.util.LinkedHashSet<>(PARTS);
+        boolean bigTable = false;
+        long bigRows = 10_000_000L;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -61,6 +65,8 @@ public final class BenchMain {
                 case "--no-jfr" -> jfr = false;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]);
+                case "--big-table" -> bigTable = true;
+                case "--big-rows" -> bigRows = Long.parseLong(args[++i].replace("_", ""));
                 case "--only" -> {
                     parts.clear();
                     for (String part : args[++i].split(",")) {
@@ -73,13 +79,26 @@ public final class BenchMain {
                 }
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + "; accepted: --smoke --quick --no-http --no-jfr --only PART,… --out DIR --repo DIR");
+                            + "; accepted: --smoke --quick --no-http --no-jfr --only PART,… --out DIR --repo DIR"
+                            + " --big-table [--big-rows N]");
                     System.exit(2);
                 }
             }
         }
         if (out == null) {
             out = repo.resolve("session-bench").resolve("target");
+        }
+        if (bigTable) {
+            BenchDatabase database = BenchDatabase.start();
+            Map<String, String> machine = Machine.describe();
+            machine.put("sessionkit commit", Machine.commit(repo));
+            machine.put("database", database.describe());
+            machine.put("database server", database.mode());
+            log("big table: " + machine);
+            Path report = BigTable.run(database.jdbcUrl(), bigRows, out, machine);
+            System.out.println(Files.readString(report));
+            System.out.println("report: " + report);
+            System.exit(0);
         }
         BenchConfig chosen = smoke ? BenchConfig.smoke(out) : quick ? BenchConfig.quick(out) : BenchConfig.full(out);
         BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke);

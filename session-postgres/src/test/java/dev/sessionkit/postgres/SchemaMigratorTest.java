@@ -77,6 +77,53 @@ final class SchemaMigratorTest {
         assertThat(String.join("\n", plan)).contains("by_principal_principal_idx");
     }
 
+    /**
+     * On a big table where most rows are expired or past the audit retention, the planner would
+     * find a batch by a sequential scan of the table (cheap while the matching rows are dense at
+     * its start, slower with every batch as the sweep leaves them behind); the purge must reach
+     * its rows through the two partial indexes instead.
+     */
+    @Test
+    void purgeFindsItsRowsThroughThePartialIndexesWhenMostRowsMatch() throws SQLException {
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("big_purge").build();
+        build(settings, database.dataSource()).close();
+        SessionTable table = new SessionTable(null, "big_purge");
+        Instant now = T0.plus(java.time.Duration.ofDays(60));
+        List<String> plan = new ArrayList<>();
+        try (Connection connection = database.dataSource().getConnection()) {
+            // a tenth live, four tenths expired, half ended long ago
+            try (java.sql.PreparedStatement fill = connection.prepareStatement("insert into big_purge (key,"
+                    + " created_at, last_accessed_at, idle_expires_at, absolute_expires_at, idle_timeout_ms, status,"
+                    + " logged_out_at) select sha256(int8send(i)), t - interval '50 days', t - interval '50 days',"
+                    + " case when i % 10 = 0 then t + interval '1 day' else t - interval '40 days' + (i % 9973)"
+                    + " * interval '1 second' end, t + interval '7 days', 86400000,"
+                    + " case when i % 10 < 5 then 'active' else 'logged_out' end,"
+                    + " case when i % 10 >= 5 then t - interval '40 days' + (i % 9973) * interval '1 second' end"
+                    + " from generate_series(1, 100000) i, (select ?::timestamptz as t) x")) {
+                PostgresSessionStore.setInstant(fill, 1, now);
+                fill.executeUpdate();
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("analyze big_purge");
+            }
+            Sql purge = table.purge;
+            try (java.sql.PreparedStatement explain = connection.prepareStatement("explain " + purge.text())) {
+                PostgresSessionStore.setInstant(explain, purge.at("now"), now);
+                explain.setInt(purge.at("limit"), 5_000);
+                PostgresSessionStore.setInstant(explain, purge.at("auditCutoff"), now.minus(java.time.Duration.ofDays(30)));
+                explain.setInt(purge.at("auditLimit"), 50_000);
+                try (ResultSet rs = explain.executeQuery()) {
+                    while (rs.next()) {
+                        plan.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+
+        assertThat(String.join("\n", plan)).doesNotContain("Seq Scan")
+                .contains("big_purge_expires_idx", "big_purge_ended_idx");
+    }
+
     @Test
     void migratingTwiceLeavesOneWorkingTable() {
         PostgresStoreSettings settings = PostgresStoreSettings.builder().table("twice").build();
