@@ -215,7 +215,9 @@ public interface SessionStore extends AutoCloseable {
     /**
      * Removes at most {@code limit} sessions that have expired at {@code now}, and returns their
      * keys. Safe to call from several threads and processes at once; callers loop until fewer
-     * than {@code limit} keys come back.
+     * than {@code limit} keys come back. A store that keeps ended sessions for audit may also
+     * remove audit rows past their retention in the same call; those are not returned (they were
+     * not live, and their end was reported when it happened).
      *
      * @throws IllegalArgumentException if {@code limit} is not positive
      */

@@ -95,7 +95,7 @@ final class BigTable {
         this.counting = CountingDataSource.of(pool);
         this.store = PostgresSessionStore.builder().dataSource(counting)
                 .settings(PostgresStoreSettings.builder().table(TABLE).build()).build();
-        this.now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        this.now = java.time.Clock.systemUTC().instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** Fills in steps up to {@code rows} and measures at each; returns the Markdown report. */
