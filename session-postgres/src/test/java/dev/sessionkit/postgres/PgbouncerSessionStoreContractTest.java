@@ -5,9 +5,6 @@ import dev.sessionkit.SessionStore;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.SessionStoreContract;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -48,15 +45,6 @@ final class PgbouncerSessionStoreContractTest extends SessionStoreContract {
 
     @Override
     protected void corrupt(SessionStore store, LookupKey key) {
-        try (Connection connection = database.dataSource().getConnection();
-                PreparedStatement ps = connection.prepareStatement(
-                        "update \"" + TABLE + "\" set data = '[1, 2, 3]'::jsonb where key = ?")) {
-            ps.setBytes(1, SessionRows.keyBytes(key));
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("no row to corrupt");
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        PostgresSessionStoreContractTest.corruptRow(database, TABLE, key);
     }
 }

@@ -40,9 +40,14 @@ final class PostgresSessionStoreContractTest extends SessionStoreContract {
 
     @Override
     protected void corrupt(SessionStore store, LookupKey key) {
+        corruptRow(database, TABLE, key);
+    }
+
+    /** Overwrites a session's data with JSON that is not an attribute object, as a broken deploy would. */
+    static void corruptRow(PostgresFixture.Database database, String table, LookupKey key) {
         try (Connection connection = database.dataSource().getConnection();
                 PreparedStatement ps = connection.prepareStatement(
-                        "update \"" + TABLE + "\" set data = '[1, 2, 3]'::jsonb where key = ?")) {
+                        "update \"" + table + "\" set data = '[1, 2, 3]'::jsonb where key = ?")) {
             ps.setBytes(1, SessionRows.keyBytes(key));
             if (ps.executeUpdate() != 1) {
                 throw new IllegalStateException("no row to corrupt");
