@@ -3,6 +3,7 @@ package dev.sessionkit.testkit;
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
@@ -42,7 +43,8 @@ public final class FailingStore implements SessionStore {
     public enum Operation {
         LOAD("load"), CREATE("create"), APPLY("apply"), CHANGE_KEY("changeKey"), RENEW_KEY("renewKey"), TOUCH("touch"),
         END("end"),
-        FIND_BY_PRINCIPAL("findByPrincipal"), END_BY_PRINCIPAL("endByPrincipal"), FIND_LIVE("findLive"),
+        FIND_BY_PRINCIPAL("findByPrincipal"), END_BY_PRINCIPAL("endByPrincipal"),
+        END_OTHERS_BY_PRINCIPAL("endOthersByPrincipal"), LIMIT_PRINCIPAL("limitPrincipal"), FIND_LIVE("findLive"),
         PURGE_EXPIRED("purgeExpired"), STATS("stats"), PING("ping");
 
         private final String method;
@@ -169,6 +171,18 @@ public final class FailingStore implements SessionStore {
     @Override
     public int endByPrincipal(String principal, SessionStatus reason, Instant now) {
         return write(Operation.END_BY_PRINCIPAL, () -> delegate.endByPrincipal(principal, reason, now));
+    }
+
+    @Override
+    public int endOthersByPrincipal(String principal, LookupKey keep, SessionStatus reason, Instant now) {
+        return write(Operation.END_OTHERS_BY_PRINCIPAL, () -> delegate.endOthersByPrincipal(principal, keep, reason, now));
+    }
+
+    /** Passed to the delegate, so its atomicity holds through the wrapper (the default would not be atomic). */
+    @Override
+    public List<LookupKey> limitPrincipal(String principal, LookupKey current, int max, SessionLimitMode mode,
+            Instant now) {
+        return write(Operation.LIMIT_PRINCIPAL, () -> delegate.limitPrincipal(principal, current, max, mode, now));
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
+import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.StoreUnavailableException;
@@ -42,6 +43,10 @@ final class FailingStoreTest {
         calls.put(FailingStore.Operation.END, s -> s.end(newKey(), SessionStatus.REVOKED, T0));
         calls.put(FailingStore.Operation.FIND_BY_PRINCIPAL, s -> s.findByPrincipal("alice", T0));
         calls.put(FailingStore.Operation.END_BY_PRINCIPAL, s -> s.endByPrincipal("nobody", SessionStatus.REVOKED, T0));
+        calls.put(FailingStore.Operation.END_OTHERS_BY_PRINCIPAL,
+                s -> s.endOthersByPrincipal("nobody", newKey(), SessionStatus.REVOKED, T0));
+        calls.put(FailingStore.Operation.LIMIT_PRINCIPAL,
+                s -> s.limitPrincipal("nobody", newKey(), 1, SessionLimitMode.REPLACE_OLDEST, T0));
         calls.put(FailingStore.Operation.FIND_LIVE, s -> s.findLive(T0, 10));
         calls.put(FailingStore.Operation.PURGE_EXPIRED, s -> s.purgeExpired(T0, 10));
         calls.put(FailingStore.Operation.STATS, s -> s.stats(T0));
@@ -56,6 +61,7 @@ final class FailingStoreTest {
 
         store.failAll();
 
+        assertThat(calls().keySet()).containsExactlyInAnyOrder(FailingStore.Operation.values());
         calls().forEach((operation, call) -> assertThatThrownBy(() -> call.accept(store))
                 .as(operation.method())
                 .isInstanceOfSatisfying(StoreUnavailableException.class, e -> {
