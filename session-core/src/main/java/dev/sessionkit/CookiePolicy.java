@@ -280,6 +280,30 @@ final class CookiePolicy {
     }
 
     /**
+     * Why the cookie these headers carry did not verify; called only after {@link #readVerified}
+     * found nothing while {@link #isPresent} is true.
+     */
+    SessionInstrumentation.CookieRejection diagnose(List<String> cookieHeaders) {
+        String value = findValue(cookieHeaders);
+        return value == null ? SessionInstrumentation.CookieRejection.MALFORMED : diagnose(value);
+    }
+
+    /** Why a signed value that {@link #verify} refused was refused. */
+    SessionInstrumentation.CookieRejection diagnose(String value) {
+        if (value.length() != VALUE_LENGTH || value.charAt(SessionId.LENGTH) != '.'
+                || SessionId.parse(value.substring(0, SessionId.LENGTH)).isEmpty()) {
+            return SessionInstrumentation.CookieRejection.MALFORMED;
+        }
+        for (int i = SessionId.LENGTH + 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return SessionInstrumentation.CookieRejection.MALFORMED;
+            }
+        }
+        return SessionInstrumentation.CookieRejection.BAD_SIGNATURE;
+    }
+
+    /**
      * The value of this policy's cookie, or null when it is absent, oversized or ambiguous. Quoted
      * values are unquoted.
      */

@@ -348,6 +348,15 @@ public final class Session {
         live.put(name, new Live(value, node));
     }
 
+    /** The size of the attributes as JSON, as {@code SESSION_MAX_BYTES} counts it. */
+    int encodedSize() {
+        long total = 0;
+        for (Map.Entry<String, JsonNode> entry : attributes.entrySet()) {
+            total += sizes.computeIfAbsent(entry.getKey(), k -> SessionJson.byteSize(entry.getValue()));
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
     private void checkSessionSize(String name, int bytes) {
         long total = bytes;
         for (Map.Entry<String, JsonNode> entry : attributes.entrySet()) {

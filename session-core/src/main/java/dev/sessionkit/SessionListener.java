@@ -7,6 +7,13 @@ package dev.sessionkit;
  * <p>Listeners run on the request thread (or the sweeper's) right after the store write that
  * caused the event. An exception thrown by a listener is logged at WARN and never breaks a request.
  * Events carry snapshots and lookup keys, never raw ids.
+ *
+ * <p>The first five methods report what this instance did. With a store that several instances
+ * share and that delivers {@link StoreEvents} (PostgreSQL, through {@code LISTEN/NOTIFY}), the
+ * {@code ...Elsewhere} methods report what other instances did: they run on the store's event
+ * thread, at least once per event while the feed is up, in no order across sessions, and never
+ * for this instance's own events (those came through the first five). Count metrics from the
+ * first five only, so a sum over instances counts each event once.
  */
 public interface SessionListener {
 
@@ -32,5 +39,23 @@ public interface SessionListener {
 
     /** A session's principal changed; {@code oldPrincipal} or the new one may be null. */
     default void principalChanged(SessionData session, String oldPrincipal) {
+    }
+
+    /**
+     * Another instance ended a session: logout, revocation, replacement, or expiry
+     * ({@link SessionStatus#EXPIRED}, when its sweeper purged it).
+     */
+    default void sessionEndedElsewhere(LookupKey key, SessionStatus reason) {
+    }
+
+    /** Another instance moved a session to a new id. */
+    default void sessionIdChangedElsewhere(LookupKey oldKey, LookupKey newKey) {
+    }
+
+    /**
+     * The store's event feed was down from {@code from} to {@code to}: what other instances did
+     * then was not heard, and will not be (the store has also logged it once).
+     */
+    default void eventsMissed(java.time.Instant from, java.time.Instant to) {
     }
 }

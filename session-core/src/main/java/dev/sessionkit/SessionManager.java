@@ -49,6 +49,9 @@ public final class SessionManager implements AutoCloseable {
 
     private final SessionSettings settings;
     private final SessionStore store;
+    private final SessionStore givenStore;
+    private final SessionInstrumentation instrumentation;
+    private final AutoCloseable subscription;
     private final boolean ownsStore;
     private final Clock clock;
     private final CookiePolicy cookies;
@@ -58,13 +61,19 @@ public final class SessionManager implements AutoCloseable {
 
     private SessionManager(Builder b) {
         this.settings = b.settings;
-        this.store = b.store;
+        this.givenStore = b.store;
+        this.instrumentation = SessionInstrumentation.composite(b.instrumentations);
+        this.store = Instrumented.store(b.store, instrumentation);
         this.ownsStore = b.ownsStore;
         this.clock = b.clock;
         this.cookies = CookiePolicy.from(settings);
         this.codec = AttributeCodec.create(settings, b.modules, b.mixIns, b.attributeTypes);
         this.listeners = List.copyOf(b.listeners);
-        this.sweeper = b.sweeper ? SessionSweeper.start(store, clock, settings.cleanupInterval(), this::fireExpired) : null;
+        // events from other instances matter only to listeners; without any, no feed is opened
+        this.subscription = listeners.isEmpty() ? null : store.subscribe(new Elsewhere());
+        this.sweeper = b.sweeper
+                ? SessionSweeper.start(store, clock, settings.cleanupInterval(), this::fireExpired, instrumentation)
+                : null;
         if (settings.secretGenerated()) {
             LOG.warn("sessionkit: {} is not set; signing cookies with a random secret made for this process, so sessions"
                     + " end when it restarts. Set {} (32+ random bytes) to keep them.", SessionSettings.SESSION_SECRET,
@@ -110,9 +119,9 @@ public final class SessionManager implements AutoCloseable {
         return settings;
     }
 
-    /** The store. */
+    /** The store, as it was handed to the builder (store calls made on it directly are not instrumented). */
     public SessionStore store() {
-        return store;
+        return givenStore;
     }
 
     /** The clock every decision of this manager uses. */
@@ -135,6 +144,10 @@ public final class SessionManager implements AutoCloseable {
      */
     public SessionContext resolve(RequestInfo request) {
         Objects.requireNonNull(request, "request");
+        return Instrumented.timed(instrumentation, SessionInstrumentation.Operation.RESOLVE, () -> resolveNow(request));
+    }
+
+    private SessionContext resolveNow(RequestInfo request) {
         boolean secure = request.secure()
                 || (settings.trustProxy() && request.forwardedProto() != null
                         && "https".equalsIgnoreCase(lastHop(request.forwardedProto())));
@@ -155,6 +168,10 @@ public final class SessionManager implements AutoCloseable {
             if (present) {
                 LOG.debug("sessionkit: the session {} did not verify; treating the request as anonymous",
                         viaHeader ? "header" : "cookie");
+                if (instrumentation != SessionInstrumentation.NONE) {
+                    rejected(viaHeader ? cookies.diagnose(request.sessionHeader().trim())
+                            : cookies.diagnose(request.cookieHeaders()));
+                }
             }
             context = new SessionContext(this, request, present, null, null, false, ip, secure);
         } else {
@@ -162,6 +179,9 @@ public final class SessionManager implements AutoCloseable {
             Optional<SessionData> data = store.load(id.lookupKey(), now());
             if (data.isEmpty()) {
                 LOG.debug("sessionkit: session {} is not live", id.lookupKey().prefix());
+                if (instrumentation != SessionInstrumentation.NONE) {
+                    rejected(notLive(id.lookupKey()));
+                }
                 context = new SessionContext(this, request, true, id, null, false, ip, secure);
             } else {
                 Session session = new Session(settings, codec, id, data.get());
@@ -173,6 +193,34 @@ public final class SessionManager implements AutoCloseable {
             context.markViaHeader();
         }
         return context;
+    }
+
+    /** Why a correctly signed cookie named no live session. */
+    private SessionInstrumentation.CookieRejection notLive(LookupKey key) {
+        Optional<SessionStatus> status;
+        try {
+            status = store.statusOf(key, now());
+        } catch (RuntimeException e) {
+            // the metric must not fail a request the load already answered
+            return SessionInstrumentation.CookieRejection.UNKNOWN;
+        }
+        if (status.isEmpty()) {
+            return SessionInstrumentation.CookieRejection.UNKNOWN;
+        }
+        return switch (status.get()) {
+            case EXPIRED, ACTIVE -> SessionInstrumentation.CookieRejection.EXPIRED; // active but not loaded: past an expiry
+            default -> SessionInstrumentation.CookieRejection.ENDED;
+        };
+    }
+
+    private void rejected(SessionInstrumentation.CookieRejection reason) {
+        Instrumented.quietly(instrumentation, () -> instrumentation.cookieRejected(reason));
+    }
+
+    private void written(Session session) {
+        if (instrumentation != SessionInstrumentation.NONE) {
+            Instrumented.quietly(instrumentation, () -> instrumentation.sessionWritten(session.encodedSize()));
+        }
     }
 
     /** Whether {@code SESSION_HEADER} is on and the request carries a non-blank value of it. */
@@ -190,6 +238,10 @@ public final class SessionManager implements AutoCloseable {
      */
     public CommitResult commit(SessionContext context) {
         Objects.requireNonNull(context, "context");
+        return Instrumented.timed(instrumentation, SessionInstrumentation.Operation.COMMIT, () -> commitNow(context));
+    }
+
+    private CommitResult commitNow(SessionContext context) {
         Instant now = now();
         String cookie = null;
         Session ended = context.takePendingEnd();
@@ -234,6 +286,7 @@ public final class SessionManager implements AutoCloseable {
         }
         SessionData created = data;
         session.committed(created);
+        written(session);
         fire(l -> l.sessionCreated(created));
         if (created.principal() != null) {
             fire(l -> l.principalChanged(created, null));
@@ -266,6 +319,7 @@ public final class SessionManager implements AutoCloseable {
             String previousPrincipal = before.principal();
             boolean principalChanged = delta.principalChanged();
             session.committed(moved.get());
+            written(session);
             fire(l -> l.sessionIdChanged(oldId.lookupKey(), moved.get()));
             if (principalChanged) {
                 fire(l -> l.principalChanged(moved.get(), previousPrincipal));
@@ -283,6 +337,7 @@ public final class SessionManager implements AutoCloseable {
             }
             String previousPrincipal = before.principal();
             session.committed(after.get());
+            written(session);
             if (delta.principalChanged()) {
                 fire(l -> l.principalChanged(after.get(), previousPrincipal));
             }
@@ -333,6 +388,7 @@ public final class SessionManager implements AutoCloseable {
         SessionData after = renewed.get();
         String previousPrincipal = before.principal();
         session.renewed(newId, after);
+        written(session);
         fire(l -> l.sessionIdChanged(before.key(), after));
         if (delta.principalChanged()) {
             fire(l -> l.principalChanged(after, previousPrincipal));
@@ -526,14 +582,21 @@ public final class SessionManager implements AutoCloseable {
 
     /** Runs one sweep now, on the calling thread; returns how many sessions were purged. */
     public int sweepNow() {
-        return new SessionSweeper(store, clock, this::fireExpired).sweep();
+        return new SessionSweeper(store, clock, this::fireExpired, instrumentation).sweep();
     }
 
-    /** Stops the sweeper and, when the manager opened the store, closes it. Idempotent. */
+    /** Stops the sweeper and the store's event feed and, when the manager opened the store, closes it. Idempotent. */
     @Override
     public void close() {
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                LOG.warn("sessionkit: the {} store's event feed did not close cleanly", store.name(), e);
+            }
         }
         if (ownsStore) {
             store.close();
@@ -542,6 +605,25 @@ public final class SessionManager implements AutoCloseable {
 
     private void fireExpired(LookupKey key) {
         fire(l -> l.sessionExpired(key));
+    }
+
+    /** Relays what other instances did to this manager's listeners. */
+    private final class Elsewhere implements StoreEvents {
+
+        @Override
+        public void ended(LookupKey key, SessionStatus reason) {
+            fire(l -> l.sessionEndedElsewhere(key, reason));
+        }
+
+        @Override
+        public void idChanged(LookupKey oldKey, LookupKey newKey) {
+            fire(l -> l.sessionIdChangedElsewhere(oldKey, newKey));
+        }
+
+        @Override
+        public void missed(Instant from, Instant to) {
+            fire(l -> l.eventsMissed(from, to));
+        }
     }
 
     private void fire(java.util.function.Consumer<SessionListener> event) {
@@ -592,6 +674,7 @@ public final class SessionManager implements AutoCloseable {
         private boolean ownsStore;
         private Clock clock = Clock.systemUTC();
         private final List<SessionListener> listeners = new ArrayList<>();
+        private final List<SessionInstrumentation> instrumentations = new ArrayList<>();
         private boolean sweeper = true;
         private final List<com.fasterxml.jackson.databind.Module> modules = new ArrayList<>();
         private final java.util.Map<Class<?>, Class<?>> mixIns = new java.util.LinkedHashMap<>();
@@ -663,6 +746,15 @@ public final class SessionManager implements AutoCloseable {
         /** Adds a listener. */
         public Builder listener(SessionListener value) {
             listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /**
+         * Adds an instrumentation (metrics, traces); with several, each is called in turn. With
+         * none, the manager pays nothing for it.
+         */
+        public Builder instrumentation(SessionInstrumentation value) {
+            instrumentations.add(Objects.requireNonNull(value, "instrumentation"));
             return this;
         }
 

@@ -227,6 +227,43 @@ public interface SessionStore extends AutoCloseable {
     SessionStats stats(Instant now);
 
     /**
+     * Why {@code key} names no live session, for the rejected-cookie metric: its ended status
+     * ({@link SessionStatus#LOGGED_OUT}, {@link SessionStatus#REVOKED}, {@link SessionStatus#REPLACED}),
+     * {@link SessionStatus#EXPIRED} when it is still held but past an expiry (or was ended by the
+     * sweeper), {@link SessionStatus#ACTIVE} when it is live, or empty when the store holds nothing
+     * under the key. Called only on the rare path where a correctly signed cookie named no live
+     * session, and only when instrumentation is on.
+     *
+     * <p>The default answers {@link SessionStatus#ACTIVE} for a live session and empty otherwise
+     * (a store without an audit trail cannot tell).
+     */
+    default Optional<SessionStatus> statusOf(LookupKey key, Instant now) {
+        return load(key, now).map(SessionData::status);
+    }
+
+    /**
+     * Subscribes {@code events} to what other instances sharing this store's backend do to
+     * sessions (see {@link StoreEvents}); the returned handle unsubscribes. The default delivers
+     * nothing: a store that only one process can use (memory) has no other instances to hear.
+     * {@link SessionManager} subscribes once when it is built and unsubscribes when it closes.
+     */
+    default AutoCloseable subscribe(StoreEvents events) {
+        java.util.Objects.requireNonNull(events, "events");
+        return () -> {
+        };
+    }
+
+    /**
+     * A part of this store of the given type, for integrations that bind to it (the Micrometer
+     * binding asks for the PostgreSQL store's connection pool, {@code com.zaxxer.hikari.HikariDataSource},
+     * to publish its metrics). The default has none.
+     */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        java.util.Objects.requireNonNull(type, "type");
+        return Optional.empty();
+    }
+
+    /**
      * Checks that the backend answers.
      *
      * @throws StoreUnavailableException when it does not

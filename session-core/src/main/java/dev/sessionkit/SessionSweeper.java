@@ -27,21 +27,26 @@ final class SessionSweeper implements AutoCloseable {
     private final SessionStore store;
     private final Clock clock;
     private final Consumer<LookupKey> onExpired;
+    private final SessionInstrumentation instrumentation;
     private final ScheduledExecutorService executor;
     private volatile boolean failing;
 
     /** A sweeper that runs only when {@link #sweep()} is called. */
-    SessionSweeper(SessionStore store, Clock clock, Consumer<LookupKey> onExpired) {
+    SessionSweeper(SessionStore store, Clock clock, Consumer<LookupKey> onExpired,
+            SessionInstrumentation instrumentation) {
         this.store = store;
         this.clock = clock;
         this.onExpired = onExpired;
+        this.instrumentation = instrumentation;
         this.executor = null;
     }
 
-    private SessionSweeper(SessionStore store, Clock clock, Duration interval, Consumer<LookupKey> onExpired) {
+    private SessionSweeper(SessionStore store, Clock clock, Duration interval, Consumer<LookupKey> onExpired,
+            SessionInstrumentation instrumentation) {
         this.store = store;
         this.clock = clock;
         this.onExpired = onExpired;
+        this.instrumentation = instrumentation;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sessionkit-sweeper");
             t.setDaemon(true);
@@ -52,22 +57,39 @@ final class SessionSweeper implements AutoCloseable {
         LOG.info("sessionkit: expiry sweeper started for the {} store, every {}", store.name(), interval);
     }
 
-    static SessionSweeper start(SessionStore store, Clock clock, Duration interval, Consumer<LookupKey> onExpired) {
-        return new SessionSweeper(store, clock, interval, onExpired);
+    static SessionSweeper start(SessionStore store, Clock clock, Duration interval, Consumer<LookupKey> onExpired,
+            SessionInstrumentation instrumentation) {
+        return new SessionSweeper(store, clock, interval, onExpired, instrumentation);
     }
 
     /** One full sweep: batches until one comes back short. Returns how many sessions went. */
     int sweep() {
         int total = 0;
-        for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
-            List<LookupKey> purged = store.purgeExpired(clock.instant().truncatedTo(ChronoUnit.MILLIS), BATCH);
-            purged.forEach(onExpired);
-            total += purged.size();
-            if (purged.size() < BATCH) {
-                break;
+        int batches = 0;
+        long started = System.nanoTime(); // a duration for the metric only; no decision depends on it
+        try {
+            for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+                List<LookupKey> purged = store.purgeExpired(clock.instant().truncatedTo(ChronoUnit.MILLIS), BATCH);
+                batches++;
+                purged.forEach(onExpired);
+                total += purged.size();
+                if (purged.size() < BATCH) {
+                    break;
+                }
             }
+        } catch (RuntimeException e) {
+            finished(batches, total, started, SessionInstrumentation.Outcome.of(e));
+            throw e;
         }
+        finished(batches, total, started, SessionInstrumentation.Outcome.OK);
         return total;
+    }
+
+    private void finished(int batches, int total, long started, SessionInstrumentation.Outcome outcome) {
+        if (instrumentation != SessionInstrumentation.NONE) {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            Instrumented.quietly(instrumentation, () -> instrumentation.sweepFinished(batches, total, took, outcome));
+        }
     }
 
     private void runQuietly() {

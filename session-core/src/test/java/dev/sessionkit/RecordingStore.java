@@ -137,6 +137,17 @@ class RecordingStore implements SessionStore {
     }
 
     @Override
+    public Optional<SessionStatus> statusOf(LookupKey key, Instant now) {
+        checkUp("load");
+        SessionData data = sessions.get(resolve(key, now));
+        if (data == null) {
+            return Optional.empty();
+        }
+        return Optional.of(data.status() == SessionStatus.ACTIVE && !data.isLive(now) ? SessionStatus.EXPIRED
+                : data.status());
+    }
+
+    @Override
     public List<SessionData> findByPrincipal(String principal, Instant now) {
         return sessions.values().stream().filter(s -> s.isLive(now) && principal.equals(s.principal()))
                 .sorted(Comparator.comparing(SessionData::createdAt)).toList();

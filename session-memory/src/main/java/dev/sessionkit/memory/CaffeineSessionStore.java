@@ -150,6 +150,19 @@ public final class CaffeineSessionStore implements SessionStore {
         return read(current, stored);
     }
 
+    /** Ended sessions are not kept, so this tells only live from expired-but-not-yet-purged. */
+    @Override
+    public Optional<SessionStatus> statusOf(LookupKey key, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        StoredSession stored = map.get(resolve(key, now));
+        if (stored == null) {
+            return Optional.empty();
+        }
+        return Optional.of(stored.isLive(now) ? SessionStatus.ACTIVE : SessionStatus.EXPIRED);
+    }
+
     @Override
     public boolean create(SessionData session) {
         Objects.requireNonNull(session, "session");

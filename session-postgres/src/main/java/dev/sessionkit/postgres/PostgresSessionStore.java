@@ -138,6 +138,31 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
+    /** One primary-key lookup; an active row past its expiry is {@link SessionStatus#EXPIRED}. */
+    @Override
+    public Optional<SessionStatus> statusOf(LookupKey key, Instant now) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(now, "now");
+        checkOpen();
+        Sql sql = table.statusOf;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
+            bindKey(ps, sql, key, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                SessionStatus status = SessionStatus.fromCode(rs.getString(1));
+                boolean expired = !rs.getObject(2, OffsetDateTime.class).toInstant().isAfter(now);
+                return Optional.of(status == SessionStatus.ACTIVE && expired ? SessionStatus.EXPIRED : status);
+            }
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // a status this version does not know: nothing it can say
+        }
+    }
+
     @Override
     public boolean create(SessionData session) {
         Objects.requireNonNull(session, "session");

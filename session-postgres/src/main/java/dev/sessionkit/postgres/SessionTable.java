@@ -99,6 +99,7 @@ final class SessionTable {
     private final String qualifiedName;
 
     final Sql load;
+    final Sql statusOf;
     final Sql create;
     final Sql applyMeta;
     final Sql applyMerge;
@@ -136,6 +137,7 @@ final class SessionTable {
         this.load = Sql.render("load", dsl, dsl.select(COLUMNS).from(table)
                 .where(byKey())
                 .and(live(param("now", TIMESTAMPTZ))));
+        this.statusOf = Sql.render("statusOf", dsl, dsl.select(STATUS, EXPIRES_AT).from(table).where(byKey()));
         this.create = Sql.render("create", dsl, dsl.insertInto(table)
                 .columns(KEY, DATA, PRINCIPAL, CREATED_AT, LAST_ACCESSED_AT, IDLE_EXPIRES_AT, ABSOLUTE_EXPIRES_AT,
                         IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION, KEY_ISSUED_AT)

@@ -133,6 +133,21 @@ public final class FailingStore implements SessionStore {
     }
 
     @Override
+    public Optional<SessionStatus> statusOf(LookupKey key, Instant now) {
+        return read(Operation.LOAD, () -> delegate.statusOf(key, now));
+    }
+
+    @Override
+    public AutoCloseable subscribe(dev.sessionkit.StoreEvents events) {
+        return delegate.subscribe(events);
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return delegate.unwrap(type);
+    }
+
+    @Override
     public boolean create(SessionData session) {
         return write(Operation.CREATE, () -> delegate.create(session));
     }

@@ -1182,6 +1182,28 @@ public abstract class SessionStoreContract {
         }
     }
 
+    // ---------------------------------------------------------------- status of a key
+
+    @Test
+    void statusOfTellsLiveFromUnknownAndNeverMistakesOneEndForAnother() {
+        Instant t0 = clock.instant();
+        SessionData live = session(t0).build();
+        SessionData loggedOut = session(t0).build();
+        SessionData revoked = session(t0).build();
+        SessionData expiring = session(t0).absoluteExpiresAt(t0.plus(Duration.ofMinutes(1))).build();
+        List.of(live, loggedOut, revoked, expiring).forEach(store::create);
+        store.end(loggedOut.key(), SessionStatus.LOGGED_OUT, t0);
+        store.end(revoked.key(), SessionStatus.REVOKED, t0);
+        Instant later = t0.plus(Duration.ofMinutes(2));
+
+        assertThat(store.statusOf(live.key(), t0)).contains(SessionStatus.ACTIVE);
+        assertThat(store.statusOf(newKey(), t0)).isEmpty();
+        // a store without an audit trail may have forgotten an ended session, but never gets its end wrong
+        assertThat(store.statusOf(loggedOut.key(), t0)).isIn(Optional.empty(), Optional.of(SessionStatus.LOGGED_OUT));
+        assertThat(store.statusOf(revoked.key(), t0)).isIn(Optional.empty(), Optional.of(SessionStatus.REVOKED));
+        assertThat(store.statusOf(expiring.key(), later)).isIn(Optional.empty(), Optional.of(SessionStatus.EXPIRED));
+    }
+
     // ---------------------------------------------------------------- find live, purge, stats
 
     @Test

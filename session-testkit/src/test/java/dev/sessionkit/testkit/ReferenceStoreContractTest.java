@@ -80,6 +80,17 @@ final class ReferenceStoreContractTest extends SessionStoreContract {
         }
 
         @Override
+        public synchronized Optional<SessionStatus> statusOf(LookupKey key, Instant now) {
+            requireOpen();
+            SessionData data = sessions.get(resolve(key, now));
+            if (data == null) {
+                return Optional.empty();
+            }
+            return Optional.of(data.status() == SessionStatus.ACTIVE && !data.isLive(now) ? SessionStatus.EXPIRED
+                    : data.status());
+        }
+
+        @Override
         public synchronized boolean create(SessionData session) {
             requireOpen();
             SessionJson.validate(session);
