@@ -51,7 +51,8 @@ public final class SessionManager implements AutoCloseable {
     private final SessionStore store;
     private final SessionStore givenStore;
     private final SessionInstrumentation instrumentation;
-    private final AutoCloseable subscription;
+    private AutoCloseable subscription;
+    private boolean closed;
     private final boolean ownsStore;
     private final Clock clock;
     private final CookiePolicy cookies;
@@ -68,7 +69,7 @@ public final class SessionManager implements AutoCloseable {
         this.clock = b.clock;
         this.cookies = CookiePolicy.from(settings);
         this.codec = AttributeCodec.create(settings, b.modules, b.mixIns, b.attributeTypes);
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(b.listeners);
         // events from other instances matter only to listeners; without any, no feed is opened
         this.subscription = listeners.isEmpty() ? null : store.subscribe(new Elsewhere());
         this.sweeper = b.sweeper
@@ -575,6 +576,25 @@ public final class SessionManager implements AutoCloseable {
         return ended;
     }
 
+    /**
+     * Adds a listener to a manager already built, for an adapter made after it (the servlet
+     * filter, the Spring starter); it hears every event from now on, and the store's events of
+     * other instances from when this returns. Closing the returned handle removes it.
+     */
+    public AutoCloseable addListener(SessionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the session manager is closed");
+            }
+            listeners.add(listener);
+            if (subscription == null) {
+                subscription = store.subscribe(new Elsewhere());
+            }
+        }
+        return () -> listeners.remove(listener);
+    }
+
     /** Session counts of the store. */
     public SessionStats stats() {
         return store.stats(now());
@@ -591,9 +611,15 @@ public final class SessionManager implements AutoCloseable {
         if (sweeper != null) {
             sweeper.close();
         }
-        if (subscription != null) {
+        AutoCloseable feed;
+        synchronized (this) {
+            closed = true;
+            feed = subscription;
+            subscription = null;
+        }
+        if (feed != null) {
             try {
-                subscription.close();
+                feed.close();
             } catch (Exception e) {
                 LOG.warn("sessionkit: the {} store's event feed did not close cleanly", store.name(), e);
             }

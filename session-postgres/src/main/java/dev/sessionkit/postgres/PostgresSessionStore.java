@@ -14,6 +14,7 @@ import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
+import dev.sessionkit.StoreEvents;
 import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.Touch;
 import java.sql.Connection;
@@ -99,15 +100,28 @@ public final class PostgresSessionStore implements SessionStore {
     private final Duration auditRetention;
     private final StatementOptions statements;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** This store's instance id in its announcements, so its own feed skips them. */
+    private final String origin = randomOrigin();
+    private final EventFeed.Connector feedConnector;
+    private final Clock clock;
+    private EventFeed feed;
 
     private PostgresSessionStore(SessionTable table, DataSource dataSource, HikariDataSource ownedPool,
-            Duration auditRetention, StatementOptions statements) {
+            Duration auditRetention, StatementOptions statements, EventFeed.Connector feedConnector, Clock clock) {
         this.table = table;
+        this.feedConnector = feedConnector;
+        this.clock = clock;
         this.statements = statements;
         this.rows = new SessionRows(table.qualifiedName());
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.auditRetention = auditRetention;
+    }
+
+    private static String randomOrigin() {
+        byte[] bytes = new byte[12];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** A builder; give it settings and, optionally, the application's {@link DataSource}. */
@@ -231,6 +245,7 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setBytes(sql.at("newKeyTaken"), target);
             setInstant(ps, sql.at("keyIssuedAt"), now);
             setInstant(ps, sql.at("now"), now);
+            announceMove(ps, sql, oldKey);
             return single(ps);
         } catch (SQLException e) {
             if (SqlFailures.isUniqueViolation(e)) {
@@ -270,6 +285,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, sql.at("graceUntil"), graceUntil);
             setInstant(ps, sql.at("keyIssuedAt"), now);
             setInstant(ps, sql.at("now"), now);
+            announceMove(ps, sql, oldKey);
             return single(ps);
         } catch (SQLException e) {
             if (SqlFailures.isUniqueViolation(e)) {
@@ -320,7 +336,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, sql.at("loggedOutAt"), now);
             bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
-            return ps.executeUpdate() == 1;
+            return executeEnding(ps, sql) == 1;
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -364,7 +380,7 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setString(sql.at("principal"), principal);
             ps.setBytes(sql.at("keep"), SessionRows.keyBytes(keep));
             setInstant(ps, sql.at("now"), now);
-            return ps.executeUpdate();
+            return executeEnding(ps, sql);
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -430,6 +446,7 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setBytes(sql.at("currentLive"), SessionRows.keyBytes(current));
             setInstant(ps, sql.at("nowCurrent"), now);
             setInstant(ps, sql.at("nowAgain"), now);
+            announce(ps, sql);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ended.add(Map.entry(rs.getObject(2, OffsetDateTime.class).toInstant(), SessionRows.key(rs.getBytes(1))));
@@ -462,7 +479,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, end.at("loggedOutAt"), now);
             bindKey(ps, end, current, now);
             setInstant(ps, end.at("now"), now);
-            return ps.executeUpdate() == 1 ? List.of(current) : List.of();
+            return executeEnding(ps, end) == 1 ? List.of(current) : List.of();
         }
     }
 
@@ -482,7 +499,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, sql.at("loggedOutAt"), now);
             ps.setString(sql.at("principal"), principal);
             setInstant(ps, sql.at("now"), now);
-            return ps.executeUpdate();
+            return executeEnding(ps, sql);
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -518,6 +535,7 @@ public final class PostgresSessionStore implements SessionStore {
             // audit rows are not returned, so the caller's loop does not see them: take a larger
             // batch of them per call so they keep pace even when few sessions expire
             ps.setInt(sql.at("auditLimit"), (int) Math.min(Integer.MAX_VALUE, limit * (long) AUDIT_BATCH_FACTOR));
+            announce(ps, sql);
             List<LookupKey> keys = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -552,14 +570,95 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     /**
-     * Closes the pool this store built; a {@link DataSource} handed in stays open, but this store
-     * refuses work on it from now on, as on its own pool. Idempotent.
+     * Hears what other instances on the same table announce (ended and moved sessions), through
+     * one dedicated connection that {@code LISTEN}s on the table's channel, opened with the first
+     * subscriber and closed with the last. Without {@code SESSION_DB_EVENTS} (or behind
+     * {@code pgbouncer=true} without {@code SESSION_DB_LISTEN_URL}) nothing is delivered.
+     */
+    @Override
+    public synchronized AutoCloseable subscribe(StoreEvents events) {
+        Objects.requireNonNull(events, "events");
+        checkOpen();
+        if (feedConnector == null) {
+            return () -> {
+            };
+        }
+        if (feed == null) {
+            feed = new EventFeed(table.qualifiedName(), table.channel(), origin, feedConnector, clock);
+            feed.add(events);
+            feed.start();
+        } else {
+            feed.add(events);
+        }
+        EventFeed subscribed = feed;
+        return () -> unsubscribe(subscribed, events);
+    }
+
+    private synchronized void unsubscribe(EventFeed from, StoreEvents events) {
+        if (feed == from && from.remove(events)) {
+            from.close();
+            feed = null;
+        }
+    }
+
+    /** Whether the event feed is listening now (tests). */
+    synchronized boolean feedListening() {
+        return feed != null && feed.listening();
+    }
+
+    /** The pool this store built ({@link HikariDataSource}, also as a {@link DataSource}), for metrics. */
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return ownedPool != null && type.isInstance(ownedPool) ? Optional.of(type.cast(ownedPool)) : Optional.empty();
+    }
+
+    /**
+     * Closes the event feed and the pool this store built; a {@link DataSource} handed in stays
+     * open, but this store refuses work on it from now on, as on its own pool. Idempotent.
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownedPool != null) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (this) {
+            if (feed != null) {
+                feed.close();
+                feed = null;
+            }
+        }
+        if (ownedPool != null) {
             ownedPool.close();
             LOG.info("[{}] postgres session store closed its pool", table.qualifiedName());
+        }
+    }
+
+    /** Runs a statement that ends sessions; returns how many it ended (one row each when it announces them). */
+    private int executeEnding(PreparedStatement ps, Sql sql) throws SQLException {
+        if (!table.notifying()) {
+            return ps.executeUpdate();
+        }
+        announce(ps, sql);
+        int ended = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    private void announce(PreparedStatement ps, Sql sql) throws SQLException {
+        if (table.notifying()) {
+            ps.setString(sql.at("origin"), origin);
+        }
+    }
+
+    private void announceMove(PreparedStatement ps, Sql sql, LookupKey oldKey) throws SQLException {
+        if (table.notifying()) {
+            ps.setString(sql.at("origin"), origin);
+            ps.setBytes(sql.at("notifyOldKey"), SessionRows.keyBytes(oldKey));
         }
     }
 
@@ -740,7 +839,7 @@ public final class PostgresSessionStore implements SessionStore {
         public PostgresSessionStore build() {
             PostgresStoreSettings settings = this.settings != null ? this.settings : PostgresStoreSettings.defaults();
             Clock effectiveClock = clock != null ? clock : Clock.systemUTC();
-            SessionTable table = new SessionTable(settings.schema(), settings.table());
+            SessionTable table = new SessionTable(settings.schema(), settings.table(), settings.events());
             StatementOptions statements = StatementOptions.of(settings);
             HikariDataSource pool = null;
             DataSource source = dataSource;
@@ -770,7 +869,63 @@ public final class PostgresSessionStore implements SessionStore {
             LOG.info("[{}] postgres session store ready ({})", table.qualifiedName(),
                     pool != null ? "pool " + pool.getPoolName() + " of " + pool.getMaximumPoolSize() + " connections"
                             : "application DataSource");
-            return new PostgresSessionStore(table, source, pool, settings.auditRetention(), statements);
+            EventFeed.Connector connector = settings.events() ? feedConnector(settings, dataSource, table) : null;
+            return new PostgresSessionStore(table, source, pool, settings.auditRetention(), statements, connector,
+                    effectiveClock);
+        }
+
+        /**
+         * Where the event feed listens: {@code SESSION_DB_LISTEN_URL}; else a connection of the
+         * application's {@code DataSource}, held for as long as the feed runs; else
+         * {@code DATABASE_URL}, unless that goes through pgbouncer, where {@code LISTEN} cannot work.
+         */
+        private static EventFeed.Connector feedConnector(PostgresStoreSettings settings, DataSource given,
+                SessionTable table) {
+            if (settings.listenUrl() != null) {
+                return direct(DatabaseUrl.parse(settings.listenUrl()), settings);
+            }
+            if (given != null) {
+                return given::getConnection;
+            }
+            if (PoolerUrl.saysPgbouncer(settings.databaseUrl())) {
+                LOG.warn("[{}] events of other instances will not be heard: LISTEN does not work through pgbouncer's"
+                        + " transaction mode. Set {} to a direct URL of the same database, or {}=false to say you"
+                        + " know.", table.qualifiedName(), PostgresStoreSettings.SESSION_DB_LISTEN_URL,
+                        PostgresStoreSettings.SESSION_DB_EVENTS);
+                return null;
+            }
+            return direct(DatabaseUrl.parse(settings.databaseUrl()), settings);
+        }
+
+        /** A plain driver connection, outside any pool. */
+        private static EventFeed.Connector direct(DatabaseUrl url, PostgresStoreSettings settings) {
+            java.util.Properties properties = new java.util.Properties();
+            url.properties().forEach((name, value) -> {
+                if (!name.equalsIgnoreCase(PoolerUrl.PGBOUNCER)) {
+                    properties.setProperty(name, value);
+                }
+            });
+            if (url.user() != null) {
+                properties.setProperty("user", url.user());
+            }
+            if (url.password() != null) {
+                properties.setProperty("password", url.password());
+            }
+            String seconds = Long.toString(Math.max(1, (settings.connectTimeout().toMillis() + 999) / 1000));
+            properties.putIfAbsent("connectTimeout", seconds);
+            properties.putIfAbsent("loginTimeout", seconds);
+            properties.setProperty("tcpKeepAlive", "true");
+            properties.setProperty("ApplicationName", "sessionkit-events");
+            properties.setProperty("logServerErrorDetail", "false");
+            String jdbcUrl = PoolerUrl.withoutFlag(url.jdbcUrl());
+            org.postgresql.Driver driver = new org.postgresql.Driver();
+            return () -> {
+                Connection connection = driver.connect(jdbcUrl, properties);
+                if (connection == null) {
+                    throw new SQLException("the PostgreSQL driver does not take this URL", "08001");
+                }
+                return connection;
+            };
         }
 
         private static void closeQuietly(HikariDataSource pool) {

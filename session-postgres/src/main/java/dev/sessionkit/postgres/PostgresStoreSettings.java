@@ -44,6 +44,17 @@ public final class PostgresStoreSettings {
     public static final String SESSION_DB_PREPARED_STATEMENTS = "SESSION_DB_PREPARED_STATEMENTS";
     /** How long ended sessions are kept for audit; default 30 d. */
     public static final String SESSION_AUDIT_RETENTION = "SESSION_AUDIT_RETENTION";
+    /**
+     * Whether ended and moved sessions are announced to every instance through
+     * {@code LISTEN/NOTIFY}; default true.
+     */
+    public static final String SESSION_DB_EVENTS = "SESSION_DB_EVENTS";
+    /**
+     * The database the event feed listens on, when {@code DATABASE_URL} goes through a
+     * transaction-mode pooler (where {@code LISTEN} cannot work): the same database, reached
+     * directly. Default: {@code DATABASE_URL}, or no feed behind {@code pgbouncer=true}.
+     */
+    public static final String SESSION_DB_LISTEN_URL = "SESSION_DB_LISTEN_URL";
 
     /** Every setting, for adapters ({@code sessionkit.postgres.<property>} in Spring Boot). */
     public static final List<StoreSetting> SETTINGS = List.of(
@@ -56,7 +67,10 @@ public final class PostgresStoreSettings {
             StoreSetting.of(SESSION_DB_STATEMENT_TIMEOUT, "statement-timeout", "the timeout of each statement, or off"),
             StoreSetting.of(SESSION_DB_PREPARED_STATEMENTS, "prepared-statements",
                     "use named server-side prepared statements (false behind pgbouncer before 1.21)"),
-            StoreSetting.of(SESSION_AUDIT_RETENTION, "audit-retention", "how long ended sessions are kept for audit"));
+            StoreSetting.of(SESSION_AUDIT_RETENTION, "audit-retention", "how long ended sessions are kept for audit"),
+            StoreSetting.of(SESSION_DB_EVENTS, "events", "announce ended and moved sessions to every instance"),
+            StoreSetting.secret(SESSION_DB_LISTEN_URL, "listen-url",
+                    "a direct URL for the event feed when DATABASE_URL goes through pgbouncer"));
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
@@ -69,6 +83,8 @@ public final class PostgresStoreSettings {
     private final Duration statementTimeout;
     private final boolean preparedStatements;
     private final Duration auditRetention;
+    private final boolean events;
+    private final String listenUrl;
 
     private PostgresStoreSettings(Builder b) {
         this.databaseUrl = b.databaseUrl;
@@ -81,6 +97,8 @@ public final class PostgresStoreSettings {
         this.preparedStatements = b.preparedStatements != null ? b.preparedStatements
                 : !(b.databaseUrl != null && PoolerUrl.saysPgbouncer(b.databaseUrl));
         this.auditRetention = b.auditRetention;
+        this.events = b.events;
+        this.listenUrl = b.listenUrl;
     }
 
     /** A builder with the defaults. */
@@ -125,6 +143,8 @@ public final class PostgresStoreSettings {
         b.statementTimeout = statementTimeout;
         b.preparedStatements = preparedStatements;
         b.auditRetention = auditRetention;
+        b.events = events;
+        b.listenUrl = listenUrl;
         return b;
     }
 
@@ -180,6 +200,19 @@ public final class PostgresStoreSettings {
         return auditRetention;
     }
 
+    /** {@code SESSION_DB_EVENTS}: whether ended and moved sessions are announced to every instance. */
+    public boolean events() {
+        return events;
+    }
+
+    /**
+     * {@code SESSION_DB_LISTEN_URL}: where the event feed listens, or null for the database URL
+     * (or, with a {@code DataSource} given, one connection of it).
+     */
+    public String listenUrl() {
+        return listenUrl;
+    }
+
     @Override
     public String toString() {
         return "PostgresStoreSettings[databaseUrl=" + (databaseUrl == null ? "unset" : "set") + ", table="
@@ -187,7 +220,8 @@ public final class PostgresStoreSettings {
                 + ", connectTimeout=" + EnvironmentVariables.format(connectTimeout) + ", statementTimeout="
                 + (statementTimeout.isZero() ? "off" : EnvironmentVariables.format(statementTimeout))
                 + ", preparedStatements=" + preparedStatements + ", auditRetention="
-                + EnvironmentVariables.format(auditRetention) + "]";
+                + EnvironmentVariables.format(auditRetention) + ", events=" + events + ", listenUrl="
+                + (listenUrl == null ? "unset" : "set") + "]";
     }
 
     /** Builds {@link PostgresStoreSettings}; each setter checks its argument at once. Not thread-safe. */
@@ -202,6 +236,8 @@ public final class PostgresStoreSettings {
         private Duration statementTimeout = Duration.ofSeconds(5);
         private Boolean preparedStatements;
         private Duration auditRetention = Duration.ofDays(30);
+        private boolean events = true;
+        private String listenUrl;
 
         private Builder() {
         }
@@ -223,6 +259,8 @@ public final class PostgresStoreSettings {
                     ? Duration.ZERO : EnvironmentVariables.parseDuration(SESSION_DB_STATEMENT_TIMEOUT, text)));
             env.ifBoolean(SESSION_DB_PREPARED_STATEMENTS, this::preparedStatements);
             env.ifDuration(SESSION_AUDIT_RETENTION, this::auditRetention);
+            env.ifBoolean(SESSION_DB_EVENTS, this::events);
+            env.ifSet(SESSION_DB_LISTEN_URL, this::listenUrl);
             return this;
         }
 
@@ -311,6 +349,34 @@ public final class PostgresStoreSettings {
         /** {@code SESSION_AUDIT_RETENTION}; default 30 d. */
         public Builder auditRetention(Duration value) {
             this.auditRetention = EnvironmentVariables.requirePositive(SESSION_AUDIT_RETENTION, value);
+            return this;
+        }
+
+        /** {@code SESSION_DB_EVENTS}; default true. */
+        public Builder events(boolean value) {
+            this.events = value;
+            return this;
+        }
+
+        /**
+         * {@code SESSION_DB_LISTEN_URL}: a {@code postgres://} or {@code jdbc:postgresql:} URL of the
+         * same database, reached without a transaction-mode pooler, checked now; null to unset.
+         */
+        public Builder listenUrl(String value) {
+            if (value != null) {
+                if (PoolerUrl.saysPgbouncer(value)) {
+                    throw new SessionConfigurationException(SESSION_DB_LISTEN_URL, SESSION_DB_LISTEN_URL
+                            + " must reach the database directly (LISTEN does not work through a transaction-mode"
+                            + " pooler), but it says pgbouncer=true");
+                }
+                try {
+                    DatabaseUrl.parse(value);
+                } catch (SessionConfigurationException e) {
+                    throw new SessionConfigurationException(SESSION_DB_LISTEN_URL,
+                            e.getMessage().replace(DATABASE_URL, SESSION_DB_LISTEN_URL));
+                }
+            }
+            this.listenUrl = value == null ? null : value.trim();
             return this;
         }
 

@@ -97,6 +97,8 @@ final class SessionTable {
     private final String tableName;
     private final Table<?> table;
     private final String qualifiedName;
+    private final String channel;
+    private final boolean notifying;
 
     final Sql load;
     final Sql statusOf;
@@ -124,6 +126,18 @@ final class SessionTable {
      * @param tableName a validated identifier
      */
     SessionTable(String schema, String tableName) {
+        this(schema, tableName, false);
+    }
+
+    /**
+     * @param schema    a validated identifier, or null for the search path
+     * @param tableName a validated identifier
+     * @param notifying whether every statement that ends or moves sessions also announces them on
+     *                  {@link #channel()} (binding {@code origin}), in the same statement
+     */
+    SessionTable(String schema, String tableName, boolean notifying) {
+        this.notifying = notifying;
+        this.channel = EventPayload.channel(schema, tableName);
         this.dsl = DSL.using(SQLDialect.POSTGRES, new Settings()
                 .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_QUOTED)
                 .withStatementType(StatementType.PREPARED_STATEMENT)
@@ -160,29 +174,29 @@ final class SessionTable {
                 .set(VERSION, VERSION.plus(inline(1L)))
                 .where(byKey())
                 .and(live(param("now", TIMESTAMPTZ))));
-        this.end = Sql.render("end", dsl, dsl.update(table)
+        this.end = Sql.render("end", dsl, ending(dsl.update(table)
                 .set(STATUS, param("status", TEXT))
                 .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
                 .set(VERSION, VERSION.plus(inline(1L)))
                 .where(byKey())
-                .and(live(param("now", TIMESTAMPTZ))));
+                .and(live(param("now", TIMESTAMPTZ)))));
         this.findByPrincipal = Sql.render("findByPrincipal", dsl, dsl.select(COLUMNS).from(table)
                 .where(PRINCIPAL.eq(param("principal", TEXT)))
                 .and(live(param("now", TIMESTAMPTZ)))
                 .orderBy(CREATED_AT, KEY));
-        this.endByPrincipal = Sql.render("endByPrincipal", dsl, dsl.update(table)
+        this.endByPrincipal = Sql.render("endByPrincipal", dsl, ending(dsl.update(table)
                 .set(STATUS, param("status", TEXT))
                 .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
                 .set(VERSION, VERSION.plus(inline(1L)))
                 .where(PRINCIPAL.eq(param("principal", TEXT)))
-                .and(live(param("now", TIMESTAMPTZ))));
-        this.endOthersByPrincipal = Sql.render("endOthersByPrincipal", dsl, dsl.update(table)
+                .and(live(param("now", TIMESTAMPTZ)))));
+        this.endOthersByPrincipal = Sql.render("endOthersByPrincipal", dsl, ending(dsl.update(table)
                 .set(STATUS, param("status", TEXT))
                 .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
                 .set(VERSION, VERSION.plus(inline(1L)))
                 .where(PRINCIPAL.eq(param("principal", TEXT)))
                 .and(KEY.ne(param("keep", KEY.getDataType())))
-                .and(live(param("now", TIMESTAMPTZ))));
+                .and(live(param("now", TIMESTAMPTZ)))));
         // the per-user limit: a transaction-level advisory lock keyed by the principal serialises
         // the limit of one principal's logins; later statements of the transaction see every login
         // committed before the lock was granted
@@ -199,13 +213,16 @@ final class SessionTable {
                         DSL.field(dsl.selectCount().from(table).where(KEY.eq(param("currentLive", KEY.getDataType())))
                                 .and(live(param("nowCurrent", TIMESTAMPTZ)))))))
                 .asTable("others");
-        this.replaceOldest = Sql.render("replaceOldest", dsl, dsl.update(table)
+        org.jooq.ResultQuery<?> replace = dsl.update(table)
                 .set(STATUS, inline(SessionStatus.REPLACED.code()))
                 .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
                 .set(VERSION, VERSION.plus(inline(1L)))
                 .where(KEY.in(dsl.select(others.field(KEY)).from(others)))
                 .and(live(param("nowAgain", TIMESTAMPTZ)))
-                .returning(KEY, CREATED_AT));
+                .returning(KEY, CREATED_AT);
+        this.replaceOldest = Sql.render("replaceOldest", dsl, notifying
+                ? announcing(replace, List.of(KEY, CREATED_AT), inline(SessionStatus.REPLACED.code()), hex(KEY))
+                : replace);
         this.countOthers = Sql.render("countOthers", dsl, dsl.selectCount().from(table)
                 .where(PRINCIPAL.eq(param("principal", TEXT)))
                 .and(KEY.ne(param("current", KEY.getDataType())))
@@ -221,6 +238,53 @@ final class SessionTable {
                         DSL.count().filterWhere(STATUS.eq(inline(ACTIVE))
                                 .and(EXPIRES_AT.le(param("nowExpired", TIMESTAMPTZ)))))
                 .from(table));
+    }
+
+    /**
+     * An {@code UPDATE} that ends sessions, as it is, or when notifying, wrapped so that it
+     * returns one row per ended session and announces each (reason: the status it set).
+     */
+    private Query ending(org.jooq.UpdateConditionStep<?> update) {
+        if (!notifying) {
+            return update;
+        }
+        return announcing(update.returning(KEY, STATUS), List.of(KEY), STATUS, hex(KEY));
+    }
+
+    /**
+     * {@code with done as (<dml returning …>) select <returned…>, pg_notify(…) from done}: the rows
+     * the statement wrote, each announced in the same statement (and so in its transaction: a
+     * notification is sent only if the write commits). {@code event} and {@code keys} are read
+     * from {@code done}.
+     */
+    private Query announcing(org.jooq.ResultQuery<?> dml, List<Field<?>> returned, Field<String> event,
+            Field<String> keys) {
+        CommonTableExpression<?> done = name("done").as(dml);
+        List<org.jooq.SelectField<?>> select = new ArrayList<>();
+        for (Field<?> column : returned) {
+            select.add(field(name("done", column.getName()), column.getDataType()));
+        }
+        select.add(notify(event, keys)); // unqualified columns are done's, its only source
+        return dsl.with(done).select(select).from(done);
+    }
+
+    private Field<Object> notify(Field<String> event, Field<String> keys) {
+        return function(name("pg_notify"), SQLDataType.OTHER, inline(channel),
+                DSL.concat(inline(EventPayload.VERSION + "|"), param("origin", TEXT), inline("|"), event, inline("|"), keys));
+    }
+
+    private static Field<String> hex(Field<byte[]> key) {
+        return function(name("encode"), TEXT, key, inline("hex"));
+    }
+
+    /** The {@code LISTEN} channel of this table's events. */
+    String channel() {
+        return channel;
+    }
+
+    /** Whether the ending and moving statements announce what they did (and bind {@code origin}). */
+    boolean notifying() {
+        return notifying;
     }
 
     /** {@code "schema"."table"} or {@code "table"}, as SQL; also the argument of {@code to_regclass}. */
@@ -272,6 +336,17 @@ final class SessionTable {
      * stored value is the right base for the rest and the documented order holds.
      */
     private Query deltaUpdate(boolean mergeAttributes, Move move) {
+        org.jooq.ResultQuery<?> update = deltaUpdateReturning(mergeAttributes, move);
+        if (!notifying || move == Move.NONE) {
+            return update;
+        }
+        // the old key is the one the caller named (RETURNING sees only the new row)
+        return announcing(update, COLUMNS, inline(EventPayload.MOVED),
+                DSL.concat(function(name("encode"), TEXT, param("notifyOldKey", KEY.getDataType()), inline("hex")),
+                        inline("|"), hex(KEY)));
+    }
+
+    private org.jooq.ResultQuery<?> deltaUpdateReturning(boolean mergeAttributes, Move move) {
         boolean moveKey = move != Move.NONE;
         Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
         if (moveKey) {
@@ -367,7 +442,12 @@ final class SessionTable {
                         .limit(param("auditLimit", SQLDataType.INTEGER))
                         .forUpdate().skipLocked()))
                 .returning(KEY));
-        return dsl.with(expired, ended).select(field(name("expired", "key"), SQLDataType.BLOB)).from(expired);
+        Field<byte[]> expiredKey = field(name("expired", "key"), SQLDataType.BLOB);
+        if (!notifying) {
+            return dsl.with(expired, ended).select(expiredKey).from(expired);
+        }
+        return dsl.with(expired, ended).select(expiredKey, notify(inline(SessionStatus.EXPIRED.code()), hex(expiredKey)))
+                .from(expired);
     }
 
     private static Condition byCtid(Select<?> lockedRows) {

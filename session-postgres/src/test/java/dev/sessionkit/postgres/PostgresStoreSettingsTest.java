@@ -74,7 +74,10 @@ final class PostgresStoreSettingsTest {
                         PostgresStoreSettings::preparedStatements, false),
                 good("DATABASE_URL", "postgres://app@db:5432/app?pgbouncer=false",
                         PostgresStoreSettings::preparedStatements, true),
-                good("SESSION_AUDIT_RETENTION", "90d", PostgresStoreSettings::auditRetention, Duration.ofDays(90)));
+                good("SESSION_AUDIT_RETENTION", "90d", PostgresStoreSettings::auditRetention, Duration.ofDays(90)),
+                good("SESSION_DB_EVENTS", "off", PostgresStoreSettings::events, false),
+                good("SESSION_DB_LISTEN_URL", "postgres://app@db:5432/app", PostgresStoreSettings::listenUrl,
+                        "postgres://app@db:5432/app"));
     }
 
     private static Arguments good(String variable, String value, Function<PostgresStoreSettings, Object> get,
@@ -112,7 +115,12 @@ final class PostgresStoreSettingsTest {
                 Arguments.of("SESSION_DB_PREPARED_STATEMENTS", "never", "true or false"),
                 Arguments.of("DATABASE_URL", "postgres://app:" + DB_PASSWORD + "@db/app?pgbouncer=yes",
                         "pgbouncer=true or pgbouncer=false"),
-                Arguments.of("SESSION_AUDIT_RETENTION", "0d", "positive"));
+                Arguments.of("SESSION_AUDIT_RETENTION", "0d", "positive"),
+                Arguments.of("SESSION_DB_EVENTS", "loud", "true or false"),
+                Arguments.of("SESSION_DB_LISTEN_URL", "mysql://app:" + DB_PASSWORD + "@db/app",
+                        "postgres://, postgresql:// or jdbc:postgresql:"),
+                Arguments.of("SESSION_DB_LISTEN_URL", "postgres://app:" + DB_PASSWORD + "@bouncer/app?pgbouncer=true",
+                        "directly"));
     }
 
     @ParameterizedTest(name = "{0}={1}")

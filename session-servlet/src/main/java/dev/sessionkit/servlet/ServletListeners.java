@@ -40,6 +40,11 @@ final class ServletListeners {
         }
     }
 
+    /** True when someone wants {@code sessionCreated}/{@code sessionDestroyed}. */
+    boolean wantsSessionEvents() {
+        return !session.isEmpty();
+    }
+
     /** True when someone wants attribute events, so old values are worth converting. */
     boolean wantsAttributeEvents() {
         return !attribute.isEmpty();

@@ -74,7 +74,11 @@ import org.slf4j.LoggerFactory;
  * instance does not unbind them (they are rebuilt from JSON, not kept alive between requests).
  * {@code sessionCreated} is sent for every session a request creates, through {@code getSession}
  * or the core API; {@code sessionDestroyed} when
- * {@code invalidate()} is called (expiry by time is reported to {@link dev.sessionkit.SessionListener}).
+ * {@code invalidate()} is called (with the session's attributes), and for sessions that end outside
+ * a request: expired and purged by the sweeper, revoked or replaced, and — with a store that
+ * delivers other instances' events (PostgreSQL) — ended on another instance. Those come on the
+ * sweeper's or the store's thread, with an {@code HttpSession} that knows only its id (the
+ * handle): no attributes.
  *
  * <p>Map it first, to {@code /*}, for the {@code REQUEST}, {@code ASYNC}, {@code ERROR},
  * {@code FORWARD} and {@code INCLUDE} dispatches ({@link #register(ServletContext, SessionManager)}
@@ -95,12 +99,59 @@ public final class SessionFilter implements Filter {
     private final StoreUnavailableHandler unavailableHandler;
     private final LoginRefusedHandler loginRefusedHandler;
     private final ServletListeners listeners;
+    private final AutoCloseable endings;
+    private volatile ServletContext servletContext;
 
     private SessionFilter(Builder b) {
         this.manager = b.manager;
         this.unavailableHandler = b.unavailableHandler;
         this.loginRefusedHandler = b.loginRefusedHandler;
         this.listeners = new ServletListeners(b.listeners);
+        this.endings = listeners.wantsSessionEvents() ? manager.addListener(new Endings()) : null;
+    }
+
+    /**
+     * Tells the servlet listeners of sessions that ended outside a request's {@code invalidate()}:
+     * purged by the sweeper, revoked or replaced here, or ended on another instance (with a store
+     * that delivers events of other instances). A logout through {@code invalidate()} was told by
+     * the request itself, with its attributes, so {@link dev.sessionkit.SessionStatus#LOGGED_OUT}
+     * ends of this instance are not told again.
+     */
+    private final class Endings implements dev.sessionkit.SessionListener {
+
+        @Override
+        public void sessionExpired(dev.sessionkit.LookupKey key) {
+            listeners.destroyed(new EndedSession(key, servletContext));
+        }
+
+        @Override
+        public void sessionDestroyed(dev.sessionkit.LookupKey key, dev.sessionkit.SessionStatus reason) {
+            if (reason != dev.sessionkit.SessionStatus.LOGGED_OUT) {
+                listeners.destroyed(new EndedSession(key, servletContext));
+            }
+        }
+
+        @Override
+        public void sessionEndedElsewhere(dev.sessionkit.LookupKey key, dev.sessionkit.SessionStatus reason) {
+            listeners.destroyed(new EndedSession(key, servletContext));
+        }
+    }
+
+    @Override
+    public void init(jakarta.servlet.FilterConfig config) {
+        this.servletContext = config.getServletContext();
+    }
+
+    /** Stops telling the servlet listeners of sessions that end; the manager stays open. */
+    @Override
+    public void destroy() {
+        if (endings != null) {
+            try {
+                endings.close();
+            } catch (Exception e) {
+                LOG.debug("sessionkit: removing the filter's session listener failed", e);
+            }
+        }
     }
 
     /** A filter with the default JSON 503 handler and no servlet listeners. */

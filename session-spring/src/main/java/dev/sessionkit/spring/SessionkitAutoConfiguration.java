@@ -100,6 +100,11 @@ public final class SessionkitAutoConfiguration {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     static class ServletFilterConfiguration {
 
+        /** Spring Security's session events can be published (its web module is present). */
+        private static final boolean SECURITY_EVENTS = org.springframework.util.ClassUtils.isPresent(
+                "org.springframework.security.web.session.HttpSessionDestroyedEvent",
+                ServletFilterConfiguration.class.getClassLoader());
+
         @Bean
         @ConditionalOnMissingFilterBean(SessionFilter.class)
         FilterRegistrationBean<SessionFilter> sessionkitFilter(SessionManager manager, SessionkitProperties properties,
@@ -107,7 +112,8 @@ public final class SessionkitAutoConfiguration {
                 ObjectProvider<dev.sessionkit.servlet.LoginRefusedHandler> loginRefusedHandler,
                 ObjectProvider<HttpSessionListener> sessionListeners,
                 ObjectProvider<HttpSessionAttributeListener> attributeListeners,
-                ObjectProvider<HttpSessionIdListener> idListeners) {
+                ObjectProvider<HttpSessionIdListener> idListeners,
+                org.springframework.context.ApplicationEventPublisher events) {
             SessionFilter.Builder filter = SessionFilter.builder(manager);
             unavailableHandler.ifUnique(filter::onStoreUnavailable);
             loginRefusedHandler.ifUnique(filter::onLoginRefused);
@@ -116,6 +122,9 @@ public final class SessionkitAutoConfiguration {
             sessionListeners.orderedStream().forEach(servletListeners::add);
             attributeListeners.orderedStream().forEach(servletListeners::add);
             idListeners.orderedStream().forEach(servletListeners::add);
+            if (SECURITY_EVENTS && !SessionEventPublishing.declared(servletListeners)) {
+                servletListeners.add(new SessionEventPublishing(events));
+            }
             servletListeners.forEach(filter::listener);
 
             FilterRegistrationBean<SessionFilter> registration = new FilterRegistrationBean<>(filter.build());
