@@ -157,7 +157,9 @@ final class EventFeed implements AutoCloseable {
             subscribers.forEach(s -> deliver(() -> s.idChanged(event.key(), event.newKey())));
         } else {
             SessionStatus reason = event.reason().orElseThrow();
-            subscribers.forEach(s -> deliver(() -> s.ended(event.key(), reason)));
+            for (dev.sessionkit.LookupKey key : event.keys()) {
+                subscribers.forEach(s -> deliver(() -> s.ended(key, reason)));
+            }
         }
     }
 

@@ -5,17 +5,23 @@ import dev.sessionkit.SessionStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The text of one announcement on a table's channel, as the store's statements build it in SQL:
- * {@code 1|<origin>|<event>|<key>} for an ended session (event: the status it ended with) and
+ * {@code 1|<origin>|<event>|<key>[,<key>…]} for ended sessions (event: the status they ended with;
+ * a sweep lists up to {@value #KEYS_PER_NOTICE} keys in one notification) and
  * {@code 1|<origin>|moved|<old key>|<new key>} for a session that moved to a new id. Keys are the
- * lookup keys in hex, never raw ids; origin is the announcing store's random instance id. About
- * 180 bytes, far below PostgreSQL's 8,000.
+ * lookup keys in hex, never raw ids; origin is the announcing store's random instance id. At most
+ * about 6,600 bytes (a full sweep notice), below PostgreSQL's 8,000.
  */
-record EventPayload(String origin, String event, LookupKey key, LookupKey newKey) {
+record EventPayload(String origin, String event, List<LookupKey> keys, LookupKey newKey) {
+
+    /** How many ended keys one notification carries at most. */
+    static final int KEYS_PER_NOTICE = 100;
 
     /** The payload format; a listener ignores versions it does not know. */
     static final int VERSION = 1;
@@ -51,12 +57,26 @@ record EventPayload(String origin, String event, LookupKey key, LookupKey newKey
             if (parts.length != 5 || !LookupKey.isWellFormed(parts[3]) || !LookupKey.isWellFormed(parts[4])) {
                 return Optional.empty();
             }
-            return Optional.of(new EventPayload(parts[1], MOVED, new LookupKey(parts[3]), new LookupKey(parts[4])));
+            return Optional.of(new EventPayload(parts[1], MOVED, List.of(new LookupKey(parts[3])),
+                    new LookupKey(parts[4])));
         }
-        if (parts.length != 4 || !LookupKey.isWellFormed(parts[3]) || status(parts[2]).isEmpty()) {
+        if (parts.length != 4 || status(parts[2]).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EventPayload(parts[1], parts[2], new LookupKey(parts[3]), null));
+        String[] hex = parts[3].split(",", -1);
+        List<LookupKey> keys = new ArrayList<>(hex.length);
+        for (String key : hex) {
+            if (!LookupKey.isWellFormed(key)) {
+                return Optional.empty();
+            }
+            keys.add(new LookupKey(key));
+        }
+        return Optional.of(new EventPayload(parts[1], parts[2], List.copyOf(keys), null));
+    }
+
+    /** The key of a one-key event (every {@code moved}); the first key otherwise. */
+    LookupKey key() {
+        return keys.get(0);
     }
 
     /** The status an ending event carries; empty for {@code moved}. */

@@ -446,8 +446,18 @@ final class SessionTable {
         if (!notifying) {
             return dsl.with(expired, ended).select(expiredKey).from(expired);
         }
-        return dsl.with(expired, ended).select(expiredKey, notify(inline(SessionStatus.EXPIRED.code()), hex(expiredKey)))
-                .from(expired);
+        // a sweep ends thousands at once: one notification per EventPayload.KEYS_PER_NOTICE keys, not
+        // one per key. "announced" is a plain CTE, run only because the final WHERE reads it.
+        Table<?> numbered = dsl.select(expiredKey.as(KEY.getName()),
+                        DSL.rowNumber().over().minus(inline(1)).div(inline(EventPayload.KEYS_PER_NOTICE)).as("g"))
+                .from(expired).asTable("numbered");
+        Field<String> keys = field("string_agg({0}, ',')", TEXT, hex(field(name("numbered", KEY.getName()), SQLDataType.BLOB)));
+        CommonTableExpression<?> announced = name("announced").as(dsl
+                .select(notify(inline(SessionStatus.EXPIRED.code()), keys).as("n"))
+                .from(numbered)
+                .groupBy(field(name("numbered", "g"))));
+        return dsl.with(expired, ended, announced).select(expiredKey).from(expired)
+                .where(field(dsl.selectCount().from(announced)).ge(inline(0)));
     }
 
     private static Condition byCtid(Select<?> lockedRows) {

@@ -203,6 +203,28 @@ final class ClusterEventsTest {
     }
 
     @Test
+    void aSweepOfManySessionsIsHeardElsewhereKeyByKey() throws Exception {
+        Instance a = instance();
+        Instance b = instance();
+        java.util.Set<String> expiring = new java.util.HashSet<>();
+        for (int i = 0; i < 250; i++) {
+            SessionData session = dev.sessionkit.testkit.Fixtures.session(clock.instant()).build();
+            a.store().create(session);
+            expiring.add("elsewhere:expired:" + session.key().value());
+        }
+        clock.advance(Duration.ofDays(8));
+
+        assertThat(a.manager().sweepNow()).isEqualTo(250);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!b.heard().snapshot().containsAll(expiring) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(b.heard().snapshot()).containsAll(expiring);
+        assertThat(b.heard().snapshot()).filteredOn(e -> e.startsWith("elsewhere:expired:")).hasSize(250);
+    }
+
+    @Test
     void aKilledFeedConnectionReconnectsSaysWhatItMissedAndHearsAgain() throws Exception {
         Instance a = instance();
         Instance b = instance();

@@ -24,6 +24,9 @@ final class EventPayloadTest {
         assertThat(moved.key()).isEqualTo(new LookupKey(KEY));
         assertThat(moved.newKey()).isEqualTo(new LookupKey(OTHER));
         assertThat(moved.reason()).isEmpty();
+        EventPayload swept = EventPayload.parse("1|origin|expired|" + KEY + "," + OTHER).orElseThrow();
+        assertThat(swept.keys()).containsExactly(new LookupKey(KEY), new LookupKey(OTHER));
+        assertThat(swept.reason()).contains(SessionStatus.EXPIRED);
     }
 
     @Test
@@ -31,7 +34,7 @@ final class EventPayloadTest {
         for (String text : new String[] {null, "", "1", "2|origin|revoked|" + KEY, "1||revoked|" + KEY,
                 "1|origin|active|" + KEY, "1|origin|sleeping|" + KEY, "1|origin|revoked|" + KEY.toUpperCase(),
                 "1|origin|revoked|" + KEY + "|" + OTHER, "1|origin|moved|" + KEY, "1|origin|moved|" + KEY + "|x",
-                "1|origin|revoked|abc"}) {
+                "1|origin|revoked|abc", "1|origin|expired|" + KEY + ",", "1|origin|expired|" + KEY + ",,"}) {
             assertThat(EventPayload.parse(text)).as(String.valueOf(text)).isEqualTo(Optional.empty());
         }
     }
@@ -46,8 +49,11 @@ final class EventPayloadTest {
     }
 
     @Test
-    void theLongestPayloadStaysFarBelowPostgresLimit() {
-        String longest = "1|" + "f".repeat(24) + "|moved|" + KEY + "|" + OTHER;
-        assertThat(longest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(200);
+    void theLongestPayloadStaysBelowPostgresLimit() {
+        String moved = "1|" + "f".repeat(24) + "|moved|" + KEY + "|" + OTHER;
+        String sweep = "1|" + "f".repeat(24) + "|expired|" + String.join(",",
+                java.util.Collections.nCopies(EventPayload.KEYS_PER_NOTICE, KEY));
+        assertThat(moved.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(200);
+        assertThat(sweep.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(8000);
     }
 }
