@@ -161,8 +161,7 @@ public final class SessionSettings {
         this.saveUninitialized = b.saveUninitialized;
         this.trustProxy = b.trustProxy;
         this.tlsOffloaded = b.tlsOffloaded;
-        this.cleanupInterval = b.cleanupInterval != null ? b.cleanupInterval
-                : b.environment == AppEnvironment.PRODUCTION ? Duration.ofHours(1) : Duration.ofMinutes(1);
+        this.cleanupInterval = b.cleanupInterval != null ? b.cleanupInterval : defaultCleanupInterval(b.environment, b.ttl);
         this.attributeTypes = List.copyOf(b.attributeTypes);
         this.maxAttributeBytes = b.maxAttributeBytes;
         this.maxSessionBytes = b.maxSessionBytes;
@@ -234,6 +233,18 @@ public final class SessionSettings {
         b.renewalInterval = renewalInterval;
         b.renewalGrace = explicitRenewalGrace;
         return b;
+    }
+
+    /**
+     * 1 h in production, 1 m in development, or half the idle timeout when that is shorter (at
+     * least 1 s), so the expiry of a short session is reported soon after it happens.
+     */
+    static Duration defaultCleanupInterval(AppEnvironment environment, Duration ttl) {
+        Duration base = environment == AppEnvironment.PRODUCTION ? Duration.ofHours(1) : Duration.ofMinutes(1);
+        Duration half = ttl.dividedBy(2);
+        Duration floor = Duration.ofSeconds(1);
+        Duration shortTtl = half.compareTo(floor) < 0 ? floor : half;
+        return shortTtl.compareTo(base) < 0 ? shortTtl : base;
     }
 
     static Duration defaultTouchInterval(Duration ttl) {

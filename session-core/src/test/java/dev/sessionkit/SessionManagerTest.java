@@ -532,4 +532,25 @@ final class SessionManagerTest {
         assertThat(manager.resolve(RequestInfo.ofCookie(cookie)).session().orElseThrow().get("visits", Long.class))
                 .contains(2L);
     }
+
+    @Test
+    void aListenerAddedAfterBuildHearsEventsUntilItsHandleCloses() throws Exception {
+        SessionManager manager = manager(settings());
+        List<String> heard = new ArrayList<>();
+        AutoCloseable handle = manager.addListener(new SessionListener() {
+            @Override
+            public void sessionCreated(SessionData session) {
+                heard.add("created");
+            }
+        });
+
+        request(manager, null, c -> c.getOrCreate().set("a", 1));
+        handle.close();
+        request(manager, null, c -> c.getOrCreate().set("a", 2));
+
+        assertThat(heard).containsExactly("created");
+        manager.close();
+        assertThatThrownBy(() -> manager.addListener(new SessionListener() { }))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

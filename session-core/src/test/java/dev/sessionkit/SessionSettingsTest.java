@@ -203,6 +203,17 @@ final class SessionSettingsTest {
     }
 
     @Test
+    void aShortTtlIsSweptAtHalfItsLengthSoItsExpiryIsReportedSoon() {
+        assertThat(settings(Map.of(SessionSettings.SESSION_TTL, "3s")).cleanupInterval()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(settings(Map.of(SessionSettings.SESSION_TTL, "1s")).cleanupInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings(Map.of(SessionSettings.SESSION_TTL, "10m")).cleanupInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settings(productionEnv(SessionSettings.SESSION_TTL, "30m")).cleanupInterval())
+                .isEqualTo(Duration.ofMinutes(15));
+        assertThat(settings(Map.of(SessionSettings.SESSION_TTL, "3s", SessionSettings.SESSION_CLEANUP_INTERVAL, "1m"))
+                .cleanupInterval()).as("an explicit interval wins").isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
     void productionFallsBackToPlainSidWhenHostPrefixRulesCannotHold() {
         assertThat(settings(productionEnv(SessionSettings.SESSION_COOKIE_DOMAIN, "example.com")).cookieName())
                 .isEqualTo("sid");
