@@ -927,25 +927,48 @@ public final class RedisSessionStore implements SessionStore {
         private Builder() {
         }
 
-        /** The settings; required. Without {@link #client} the store makes its own client from them. */
+        /**
+         * The settings; required. Without {@link #client} the store makes its own client from them.
+         *
+         * @throws IllegalStateException if they were already set
+         */
         public Builder settings(RedisStoreSettings value) {
-            this.settings = Objects.requireNonNull(value, "settings");
+            Objects.requireNonNull(value, "settings");
+            if (settings != null) {
+                throw new IllegalStateException("settings were already set");
+            }
+            this.settings = value;
             return this;
         }
 
-        /** The clock for TTLs of writes that are given no {@code now}; default the system clock. */
+        /**
+         * The clock for TTLs of writes that are given no {@code now}; default the system clock.
+         *
+         * @throws IllegalStateException if it was already set
+         */
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            Objects.requireNonNull(value, "clock");
+            if (clock != null) {
+                throw new IllegalStateException("clock was already set");
+            }
+            this.clock = value;
             return this;
         }
 
         /**
          * An application's Lettuce client ({@code RedisClient} or {@code RedisClusterClient}): the
          * store opens one connection on it, sharing its threads, and closes only that connection.
-         * The URL and cluster settings are then the client's; the timeout and prefix still apply.
+         * A {@code RedisClient} connects to the settings' URL; a {@code RedisClusterClient} to its own
+         * seed nodes. The timeout and prefix apply either way.
+         *
+         * @throws IllegalStateException if it was already set
          */
         public Builder client(AbstractRedisClient value) {
-            this.client = Objects.requireNonNull(value, "client");
+            Objects.requireNonNull(value, "client");
+            if (client != null) {
+                throw new IllegalStateException("client was already set");
+            }
+            this.client = value;
             return this;
         }
 

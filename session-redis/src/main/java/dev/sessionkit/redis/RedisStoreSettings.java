@@ -195,6 +195,10 @@ public final class RedisStoreSettings {
             }
             RedisURI uri;
             try {
+                // java.net.URI first: Lettuce passes over a port that is not a number
+                if (java.net.URI.create(text).getHost() == null) {
+                    throw new IllegalArgumentException("no host or a bad port");
+                }
                 uri = RedisURI.create(text);
             } catch (RuntimeException e) {
                 throw new SessionConfigurationException(REDIS_URL,

@@ -159,7 +159,7 @@ public final class RedisFixture {
 
         private final int port;
         private final Path dir;
-        private final Process process;
+        private volatile Process process;
         private final boolean clustered;
 
         private Server(int port, Path dir, Process process, boolean clustered) {
@@ -188,7 +188,14 @@ public final class RedisFixture {
 
         private static Server launch(String binary, int port, boolean clustered) {
             try {
-                Path dir = Files.createTempDirectory("redis-" + port + "-");
+                return launch(binary, port, clustered, Files.createTempDirectory("redis-" + port + "-"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static Server launch(String binary, int port, boolean clustered, Path dir) {
+            try {
                 Path log = Path.of("/tmp/redis-" + port + ".log");
                 List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
                         "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
@@ -267,6 +274,20 @@ public final class RedisFixture {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /**
+         * Starts a killed server again on the same port and directory (empty: nothing is saved),
+         * and waits until it answers.
+         *
+         * @throws IllegalStateException if it does not answer in time
+         */
+        public void restart() {
+            if (process.isAlive()) {
+                throw new IllegalStateException(this + " still runs");
+            }
+            Server again = launch(serverBinary(), port, clustered, dir);
+            this.process = again.process;
         }
 
         /** Whether the process runs. */
