@@ -3,6 +3,7 @@ package dev.sessionkit.redis;
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
+import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionJson;
 import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStats;
@@ -106,6 +107,10 @@ public final class RedisSessionStore implements SessionStore {
         this.auditRetentionMs = b.settings.auditRetention().toMillis();
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         AbstractRedisClient client = b.client;
+        if (client == null && b.settings.url() == null && b.settings.clusterNodes().isEmpty()) {
+            throw new SessionConfigurationException(RedisStoreSettings.REDIS_URL,
+                    "set REDIS_URL (redis://host:6379) or SESSION_REDIS_CLUSTER_NODES for the redis store");
+        }
         this.ownClient = client == null ? newClient(b.settings) : null;
         if (client == null) {
             client = ownClient;
@@ -118,7 +123,10 @@ public final class RedisSessionStore implements SessionStore {
                 this.redis = c.async();
             } else {
                 RedisClient single = (RedisClient) client;
-                StatefulRedisConnection<String, String> c = single.connect(StringCodec.UTF8, b.settings.uris().get(0));
+                // an application's client connects to its own default URI, the store's to the settings'
+                StatefulRedisConnection<String, String> c = b.client != null
+                        ? single.connect(StringCodec.UTF8)
+                        : single.connect(StringCodec.UTF8, b.settings.uris().get(0));
                 c.setTimeout(timeout);
                 this.connection = c;
                 this.redis = c.async();
@@ -958,8 +966,8 @@ public final class RedisSessionStore implements SessionStore {
         /**
          * An application's Lettuce client ({@code RedisClient} or {@code RedisClusterClient}): the
          * store opens one connection on it, sharing its threads, and closes only that connection.
-         * A {@code RedisClient} connects to the settings' URL; a {@code RedisClusterClient} to its own
-         * seed nodes. The timeout and prefix apply either way.
+         * The client must have been created with its URI ({@code RedisClient.create(uri)}) or seed
+         * nodes; the settings' URL and seed nodes are then not used, their timeout and prefix are.
          *
          * @throws IllegalStateException if it was already set
          */
@@ -976,6 +984,8 @@ public final class RedisSessionStore implements SessionStore {
          * Opens the store.
          *
          * @throws IllegalStateException if no settings were given
+         * @throws SessionConfigurationException naming {@code REDIS_URL} when the store would make
+         *     its own client and the settings name no server
          * @throws StoreUnavailableException when Redis cannot be reached
          */
         public RedisSessionStore build() {

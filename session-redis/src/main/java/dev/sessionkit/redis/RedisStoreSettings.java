@@ -75,8 +75,7 @@ public final class RedisStoreSettings {
     /**
      * Reads the variables above from {@code env}; unset and blank ones keep their defaults.
      *
-     * @throws SessionConfigurationException naming the first invalid variable, or
-     *     {@code REDIS_URL} when neither it nor seed nodes are set
+     * @throws SessionConfigurationException naming the first invalid variable
      */
     public static RedisStoreSettings fromEnvironment(EnvironmentVariables env) {
         Builder b = builder();
@@ -135,6 +134,9 @@ public final class RedisStoreSettings {
     List<RedisURI> uris() {
         RedisURI base = url != null ? RedisURI.create(url) : null;
         if (clusterNodes.isEmpty()) {
+            if (base == null) {
+                return List.of();
+            }
             base.setTimeout(timeout);
             return List.of(base);
         }
@@ -290,16 +292,11 @@ public final class RedisStoreSettings {
         }
 
         /**
-         * The settings.
-         *
-         * @throws SessionConfigurationException naming {@code REDIS_URL} when neither it nor
-         *     seed nodes are given
+         * The settings. Without a URL or seed nodes they serve only a store handed a client
+         * ({@link RedisSessionStore.Builder#client}); a store that makes its own fails naming
+         * {@code REDIS_URL}.
          */
         public RedisStoreSettings build() {
-            if (url == null && clusterNodes.isEmpty()) {
-                throw new SessionConfigurationException(REDIS_URL,
-                        "set REDIS_URL (redis://host:6379) or SESSION_REDIS_CLUSTER_NODES for the redis store");
-            }
             return new RedisStoreSettings(this);
         }
     }

@@ -21,7 +21,7 @@ final class RedisSessionStoreContractTest extends SessionStoreContract {
 
     @BeforeAll
     static void startClient() {
-        client = RedisClient.create();
+        client = RedisClient.create(RedisFixture.server().url());
     }
 
     @AfterAll
@@ -32,7 +32,6 @@ final class RedisSessionStoreContractTest extends SessionStoreContract {
     @Override
     protected SessionStore newStore(MutableClock clock) {
         RedisStoreSettings settings = RedisStoreSettings.builder()
-                .url(RedisFixture.server().url())
                 .keyPrefix("contract-" + UUID.randomUUID() + ":")
                 .build();
         return RedisSessionStore.builder().settings(settings).client(client).clock(clock).build();
