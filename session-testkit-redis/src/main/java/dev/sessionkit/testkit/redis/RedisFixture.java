@@ -19,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts real {@code redis-server} processes on loopback for tests, each in a temporary directory
- * with no persistence, logging to {@code /tmp/redis-<port>.log}.
+ * Starts real {@code redis-server} processes on loopback for tests, each in a temporary directory,
+ * logging to {@code /tmp/redis-<port>.log}. A server saves its data only when it is
+ * {@linkplain Server#stop() stopped} (SIGTERM), so a restart after a stop finds it again, one
+ * after a {@linkplain Server#kill() kill} (SIGKILL) finds nothing.
  *
  * <ul>
  *   <li>{@link #server()}: one shared server per JVM, started on first use.
@@ -198,7 +200,7 @@ public final class RedisFixture {
             try {
                 Path log = Path.of("/tmp/redis-" + port + ".log");
                 List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
-                        "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                        "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "3600", "1", "--appendonly", "no",
                         "--daemonize", "no", "--logfile", log.toString()));
                 if (clustered) {
                     command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
@@ -277,8 +279,23 @@ public final class RedisFixture {
         }
 
         /**
-         * Starts a killed server again on the same port and directory (empty: nothing is saved),
-         * and waits until it answers.
+         * Stops the process with SIGTERM, so it saves its data as a clean shutdown does, and waits
+         * for it to end.
+         */
+        public void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * Starts a stopped or killed server again on the same port and directory (with the data a
+         * stop saved, none after a kill), and waits until it answers.
          *
          * @throws IllegalStateException if it does not answer in time
          */
@@ -386,6 +403,17 @@ public final class RedisFixture {
                     throw new IllegalStateException("interrupted", e);
                 }
             }
+        }
+
+        /** Stops every node with SIGTERM (each saves its data), as an outage of the whole cluster. */
+        public void stop() {
+            nodes.parallelStream().forEach(Server::stop);
+        }
+
+        /** Restarts every node that is not running and waits until the cluster is healthy again. */
+        public void start() {
+            nodes.parallelStream().filter(n -> !n.alive()).forEach(Server::restart);
+            awaitHealthy(Duration.ofSeconds(60));
         }
 
         /** Kills every node. Idempotent. */
