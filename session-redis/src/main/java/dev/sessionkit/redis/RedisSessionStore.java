@@ -854,10 +854,18 @@ public final class RedisSessionStore implements SessionStore {
         return (Long) result;
     }
 
-    /** {@code EVALSHA}, falling back to {@code EVAL} (which caches the script) on {@code NOSCRIPT}. */
+    /**
+     * {@code EVALSHA}, falling back to {@code EVAL} (which caches the script) on {@code NOSCRIPT}, and
+     * sent again on {@code TRYAGAIN}: while a slot migrates, a script whose keys are split between
+     * the two nodes is refused without running, and succeeds once the keys are together.
+     */
     private <T> CompletableFuture<T> runAsync(Scripts.Script script, ScriptOutputType type, String[] keys,
             List<String> args) {
-        String[] values = args.toArray(String[]::new);
+        return runAsync(script, type, keys, args.toArray(String[]::new), 0);
+    }
+
+    private <T> CompletableFuture<T> runAsync(Scripts.Script script, ScriptOutputType type, String[] keys,
+            String[] values, int attempt) {
         RedisFuture<T> first = redis.evalsha(script.sha(), type, keys, values);
         return first.toCompletableFuture().exceptionallyCompose(e -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
@@ -865,6 +873,11 @@ public final class RedisSessionStore implements SessionStore {
             if (cause instanceof RedisNoScriptException) {
                 RedisFuture<T> loaded = redis.eval(script.source(), type, keys, values);
                 return loaded.toCompletableFuture();
+            }
+            if (attempt < 100 && cause.getMessage() != null && cause.getMessage().startsWith("TRYAGAIN")) {
+                return CompletableFuture.supplyAsync(() -> null,
+                        CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS))
+                        .thenCompose(ignored -> this.<T>runAsync(script, type, keys, values, attempt + 1));
             }
             return CompletableFuture.failedFuture(cause);
         });

@@ -114,8 +114,17 @@ public final class RedisFixture {
         throw new IllegalStateException("redis-cli is not installed; " + INSTALL + " brings it");
     }
 
-    /** Runs a command to its end and returns what it printed; fails on a non-zero exit. */
-    static String run(List<String> command, Duration timeout) {
+    /** The {@code redis-cli} binary, for commands {@link Server#cli} does not cover ({@code --cluster reshard}). */
+    public static String cliPath() {
+        return cli();
+    }
+
+    /**
+     * Runs a command to its end and returns what it printed.
+     *
+     * @throws IllegalStateException on a non-zero exit or when it outlasts {@code timeout}
+     */
+    public static String run(List<String> command, Duration timeout) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] out;
