@@ -44,6 +44,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       a {@code ZRANGE} and pipelined {@code HGETALL}s.
  *   <li><b>hset</b>: the single-command floors: {@code HGETALL} for a read, one {@code HSET} for a
  *       modify and a create.
+ *   <li><b>spring</b>: Spring Session Data Redis' default {@code RedisSessionRepository}
+ *       ({@link SpringSessionRedis}); it has no principal index, so its list shape does nothing.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -54,7 +56,7 @@ public class RedisBenchmark {
     static final int SESSIONS = Integer.getInteger(SESSIONS_PROPERTY, 10_000);
     static final int PRINCIPALS = Math.max(1, SESSIONS / 50);
 
-    @Param({"sessionkit", "raw", "hset"})
+    @Param({"sessionkit", "raw", "hset", "spring"})
     public String contender;
 
     private String prefix;
@@ -63,6 +65,8 @@ public class RedisBenchmark {
     private RedisCommands<String, String> redis;
     private RedisAsyncCommands<String, String> async;
     private RedisSessionStore store;
+    private SpringSessionRedis spring;
+    private String[] springIds;
     private SessionManager manager;
     private String[] cookies;
     private String[] keys;
@@ -99,6 +103,14 @@ public class RedisBenchmark {
     public void open() {
         String url = PostgresBenchmark.required(URL);
         prefix = "bench-" + UUID.randomUUID() + ":";
+        if ("spring".equals(contender)) {
+            spring = new SpringSessionRedis(url, prefix + "spring");
+            springIds = new String[SESSIONS];
+            for (int i = 0; i < SESSIONS; i++) {
+                springIds[i] = spring.create(null);
+            }
+            return;
+        }
         if ("sessionkit".equals(contender)) {
             SessionSettings settings = SessionSettings.builder().secrets(Shapes.SECRET).build();
             store = RedisSessionStore.builder()
@@ -137,6 +149,9 @@ public class RedisBenchmark {
 
     @TearDown(Level.Trial)
     public void close() {
+        if (spring != null) {
+            spring.close();
+        }
         if (manager != null) {
             manager.close();
             store.close();
@@ -152,6 +167,9 @@ public class RedisBenchmark {
     @Benchmark
     public Object readOnly() {
         int i = ThreadLocalRandom.current().nextInt(SESSIONS);
+        if (spring != null) {
+            return spring.readOnly(springIds[i]);
+        }
         if (manager != null) {
             SessionContext context = manager.resolve(RequestInfo.ofCookie(cookies[i]));
             Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
@@ -170,6 +188,9 @@ public class RedisBenchmark {
     @Benchmark
     public Object modify() {
         int i = ThreadLocalRandom.current().nextInt(SESSIONS);
+        if (spring != null) {
+            return spring.modify(springIds[i]);
+        }
         if (manager != null) {
             SessionContext context = manager.resolve(RequestInfo.ofCookie(cookies[i]));
             Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
@@ -197,6 +218,9 @@ public class RedisBenchmark {
 
     @Benchmark
     public Object create() {
+        if (spring != null) {
+            return spring.create(null);
+        }
         if (manager != null) {
             return createWithAttributes(null);
         }
@@ -209,6 +233,9 @@ public class RedisBenchmark {
 
     @Benchmark
     public Object login() {
+        if (spring != null) {
+            return spring.login();
+        }
         if (manager != null) {
             SessionContext visit = manager.resolve(RequestInfo.ofCookie(null));
             visit.getOrCreate().set(Shapes.CART, Shapes.CART_VALUE);
@@ -232,6 +259,10 @@ public class RedisBenchmark {
     @Benchmark
     public int listByPrincipal() throws Exception {
         int p = ThreadLocalRandom.current().nextInt(PRINCIPALS);
+        if (spring != null) {
+            // Spring Session's default Redis repository keeps no principal index: nothing to compare
+            return DbContender.SESSIONS_PER_PRINCIPAL;
+        }
         if (manager != null) {
             return manager.sessionsOf(Shapes.principal(p)).size();
         }

@@ -17,7 +17,7 @@ final class RedisBenchSmokeTest {
         System.setProperty(RedisBenchmark.SESSIONS_PROPERTY, "100");
         System.setProperty(RedisBenchmark.URL, RedisFixture.server().url());
         assertThat(RedisBenchmark.SESSIONS).isEqualTo(100);
-        for (String contender : new String[] {"sessionkit", "raw", "hset"}) {
+        for (String contender : new String[] {"sessionkit", "raw", "hset", "spring"}) {
             RedisBenchmark bench = new RedisBenchmark();
             bench.contender = contender;
             bench.open();
