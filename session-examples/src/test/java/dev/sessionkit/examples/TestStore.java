@@ -5,6 +5,7 @@ import dev.sessionkit.SessionStore;
 import dev.sessionkit.memory.CaffeineSessionStore;
 import dev.sessionkit.testkit.FailingStore;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
+import dev.sessionkit.testkit.redis.RedisFixture;
 import java.time.Clock;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
  */
 interface TestStore extends AutoCloseable {
 
-    /** The name the store reports, {@code memory} or {@code postgres}. */
+    /** The name the store reports, {@code memory}, {@code postgres} or {@code redis}. */
     String name();
 
     /** Variables for the app; they select the store. */
@@ -69,6 +70,50 @@ interface TestStore extends AutoCloseable {
                 if (store != null) {
                     store.close();
                 }
+            }
+        };
+    }
+
+    /**
+     * The shared Redis Cluster of {@link RedisFixture#cluster()}, which the app reaches through
+     * {@code SESSION_STORE=redis} and its seed nodes, under a key prefix of its own. Down is every
+     * node stopped (each saves its data, as a clean shutdown does), up is every node started again.
+     */
+    static TestStore redisCluster() {
+        RedisFixture.Cluster cluster = RedisFixture.cluster();
+        String prefix = "portal-" + java.util.UUID.randomUUID() + ":";
+        return new TestStore() {
+            @Override
+            public String name() {
+                return "redis";
+            }
+
+            @Override
+            public Map<String, String> env() {
+                return Map.of(SessionSettings.SESSION_STORE, "redis",
+                        "SESSION_REDIS_CLUSTER_NODES", cluster.seedNodes(),
+                        "SESSION_REDIS_KEY_PREFIX", prefix,
+                        "SESSION_REDIS_TIMEOUT", "1s");
+            }
+
+            @Override
+            public SessionStore storeFor(SessionSettings settings, Clock clock) {
+                return null;
+            }
+
+            @Override
+            public void down() {
+                cluster.stop();
+            }
+
+            @Override
+            public void up() {
+                cluster.start();
+            }
+
+            @Override
+            public void close() {
+                // the cluster is shared by the JVM's tests and killed when it exits
             }
         };
     }

@@ -91,9 +91,10 @@ final class SettingsMapping {
         set(limits.getDepth(), b::maxAttributeDepth);
 
         StoreSelection selection = StoreSelection.of(environment);
-        if (selection.viaSpringDataSource()) {
-            // auto with the application's PostgreSQL pool: say so, or core would look for DATABASE_URL
-            b.store(StoreSelection.POSTGRES);
+        if (selection.viaSpring()) {
+            // auto with the application's PostgreSQL pool or Lettuce client: say so, or core would
+            // look for DATABASE_URL or REDIS_URL
+            b.store(selection.name());
         }
         return b.build();
     }

@@ -19,17 +19,25 @@ import org.springframework.core.env.Environment;
  * <p>{@code auto} picks the store that recognises the store settings (the postgres store
  * recognises a PostgreSQL {@code sessionkit.database-url} or {@code DATABASE_URL}), else the
  * postgres store when {@code spring.datasource.url} is a PostgreSQL URL (the application's own
- * pool is then reused), else memory. An application that builds its {@code DataSource} bean by
- * hand sets {@code sessionkit.store=postgres}.
+ * pool is then reused), else the redis store when {@code spring.data.redis.url},
+ * {@code spring.data.redis.host} or {@code spring.data.redis.cluster.nodes} is set (the
+ * application's Lettuce client is then reused), else memory. Both Spring configurations with both
+ * stores on the class path is ambiguous, as is a {@code REDIS_URL} with a PostgreSQL
+ * {@code DATABASE_URL}: the application sets {@code sessionkit.store}. An application that builds
+ * its {@code DataSource} or connection factory bean by hand sets {@code sessionkit.store} too.
  *
  * @param name                the selected store's name; null when {@code auto} is ambiguous or a
  *                            name is unreadable, which the core then reports
  * @param reason              why, for logs and condition reports
- * @param viaSpringDataSource true when {@code auto} chose postgres only because of {@code spring.datasource.url}
+ * @param viaSpring           true when {@code auto} chose the store only because of Spring's own
+ *                            configuration ({@code spring.datasource.url}, {@code spring.data.redis.*})
  */
-record StoreSelection(String name, String reason, boolean viaSpringDataSource) {
+record StoreSelection(String name, String reason, boolean viaSpring) {
 
     static final String POSTGRES = "postgres";
+    static final String REDIS = "redis";
+    static final List<String> SPRING_REDIS = List.of("spring.data.redis.url", "spring.data.redis.host",
+            "spring.data.redis.cluster.nodes");
     static final String DATABASE_URL = "DATABASE_URL";
     static final String STORE_PROPERTY = "sessionkit.store";
     static final String DATABASE_URL_PROPERTY = "sessionkit.database-url";
@@ -65,8 +73,19 @@ record StoreSelection(String name, String reason, boolean viaSpringDataSource) {
             return new StoreSelection(null, "store auto is ambiguous: " + claims, false);
         }
         String springUrl = environment.getProperty(SPRING_DATASOURCE_URL);
-        if (springUrl != null && springUrl.trim().startsWith("jdbc:postgresql:") && find(POSTGRES).isPresent()) {
+        boolean springPostgres = springUrl != null && springUrl.trim().startsWith("jdbc:postgresql:")
+                && find(POSTGRES).isPresent();
+        String springRedis = SPRING_REDIS.stream().filter(p -> !isBlank(environment.getProperty(p))).findFirst()
+                .filter(p -> find(REDIS).isPresent()).orElse(null);
+        if (springPostgres && springRedis != null) {
+            return new StoreSelection(null, "store auto is ambiguous: " + SPRING_DATASOURCE_URL + " is PostgreSQL and "
+                    + springRedis + " is set; set " + STORE_PROPERTY, false);
+        }
+        if (springPostgres) {
             return new StoreSelection(POSTGRES, "store auto and " + SPRING_DATASOURCE_URL + " is PostgreSQL", true);
+        }
+        if (springRedis != null) {
+            return new StoreSelection(REDIS, "store auto and " + springRedis + " is set", true);
         }
         return new StoreSelection(SessionStores.MEMORY, "store auto and no database is configured", false);
     }
