@@ -275,6 +275,19 @@ public final class BenchMain {
             log("HTTP level with " + jar.get().getFileName());
             results.http.addAll(HttpBench.run(jar.get(), wrk.get(), database.jdbcUrl(), config.httpDuration(),
                     config.out()));
+            // the same session / no-session ratio, round by round, for the servlet and the WebFlux demo
+            for (String store : List.of("memory", "postgres")) {
+                for (String demo : List.of("servlet", "webflux")) {
+                    Optional<Path> demoJar = HttpBench.findDemoJar(repo, demo);
+                    if (demoJar.isEmpty()) {
+                        results.notes.add("HTTP rounds of the " + demo + " demo not run: no jar (build session-examples).");
+                        continue;
+                    }
+                    log("HTTP rounds: " + demo + " demo on " + store);
+                    results.httpRounds.addAll(HttpBench.rounds(demo, demoJar.get(), wrk.get(), store,
+                            database.jdbcUrl(), HttpBench.ROUND_DURATION, HttpBench.ROUNDS, config.out()));
+                }
+            }
         } catch (IOException | RuntimeException e) {
             results.notes.add("HTTP level failed: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -24,12 +24,18 @@ import java.util.stream.Stream;
  * sessionkit's {@code SessionFilter}) under {@code wrk} on loopback, for
  * {@code GET /api/session/test-session} with a warm session cookie (it increments a visit counter:
  * a modifying request) and {@code GET /healthz} (no session work), on the memory store and on
- * PostgreSQL. Every wrk run is bounded by its duration; the demo is stopped afterwards.
+ * PostgreSQL. Then {@link #rounds} compares the servlet demo with the WebFlux demo on Netty
+ * ({@code *webflux*.jar}): several rounds of both endpoints in one process, and the per-round
+ * session / no-session ratio with its spread. Every wrk run is bounded by its duration; the demo is
+ * stopped afterwards.
  */
 final class HttpBench {
 
     static final String SESSION_PATH = "/api/session/test-session";
     static final String HEALTH_PATH = "/healthz";
+    /** Rounds per demo and store in the per-round comparison, and the length of each wrk run in a round. */
+    static final int ROUNDS = 5;
+    static final Duration ROUND_DURATION = Duration.ofSeconds(5);
     private static final int WRK_THREADS = 2;
     private static final int WRK_CONNECTIONS = 16;
     private static final Duration WARM_UP = Duration.ofSeconds(3);
@@ -44,6 +50,11 @@ final class HttpBench {
 
     /** The servlet demo's runnable jar, if it was built. */
     static Optional<Path> findDemoJar(Path repository) {
+        return findDemoJar(repository, "servlet");
+    }
+
+    /** A demo's runnable jar ({@code servlet}, {@code webflux}), if it was built. */
+    static Optional<Path> findDemoJar(Path repository, String demo) {
         Path target = repository.resolve("session-examples").resolve("target");
         if (!Files.isDirectory(target)) {
             return Optional.empty();
@@ -51,7 +62,7 @@ final class HttpBench {
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(p -> {
                 String name = p.getFileName().toString();
-                return name.endsWith(".jar") && name.contains("servlet") && !name.startsWith("original-");
+                return name.endsWith(".jar") && name.contains(demo) && !name.startsWith("original-");
             }).findFirst();
         } catch (IOException e) {
             return Optional.empty();
@@ -72,26 +83,10 @@ final class HttpBench {
             throws IOException, InterruptedException {
         List<Results.Http> results = new ArrayList<>();
         for (String store : List.of("memory", "postgres")) {
-            int port = freePort();
-            ProcessBuilder builder = new ProcessBuilder("java", "-Xms512m", "-Xmx512m", "-jar", jar.toString());
-            Map<String, String> env = builder.environment();
-            env.keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("DATABASE_URL"));
-            env.put("PORT", Integer.toString(port));
-            env.put("SESSION_SECRET", Shapes.SECRET);
-            if (store.equals("memory")) {
-                env.put("SESSION_STORE", "memory");
-            } else {
-                env.put("SESSION_STORE", "jdbc");
-                env.put("DATABASE_URL", jdbcUrl);
-                env.put("SESSION_TABLE", "http_sessions");
-                env.put("SESSION_DB_POOL_SIZE", Integer.toString(BenchDatabase.POOL_SIZE));
-            }
-            Path log = out.resolve("http-demo-" + store + ".log");
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            Process demo = builder.start();
+            Demo demo = start(jar, store, jdbcUrl, out.resolve("http-demo-" + store + ".log"));
             try {
-                String base = "http://127.0.0.1:" + port;
-                awaitHealthy(demo, base, log);
+                String base = "http://127.0.0.1:" + demo.port;
+                awaitHealthy(demo.process, base, demo.log);
                 String cookie = warmCookie(base);
                 for (String[] endpoint : new String[][] {{SESSION_PATH, cookie}, {HEALTH_PATH, null}}) {
                     wrk(wrk, base + endpoint[0], endpoint[1], WARM_UP);
@@ -99,13 +94,90 @@ final class HttpBench {
                     results.add(parse(store, endpoint[0], output));
                 }
             } finally {
-                demo.destroy();
-                if (!demo.waitFor(15, TimeUnit.SECONDS)) {
-                    demo.destroyForcibly();
-                }
+                demo.stop();
             }
         }
         return results;
+    }
+
+    /**
+     * {@code rounds} rounds of one demo on one store, in one process after one warm-up: in each, the
+     * session endpoint then the no-session endpoint for {@code duration} each. The per-round ratio
+     * cancels most of what the shared machine does to both; its spread says how much is left.
+     */
+    static List<Results.HttpRound> rounds(String demoName, Path jar, String wrk, String store, String jdbcUrl,
+            Duration duration, int rounds, Path out) throws IOException, InterruptedException {
+        List<Results.HttpRound> results = new ArrayList<>();
+        Demo demo = start(jar, store, jdbcUrl, out.resolve("http-rounds-" + demoName + "-" + store + ".log"));
+        try {
+            String base = "http://127.0.0.1:" + demo.port;
+            awaitHealthy(demo.process, base, demo.log);
+            String cookie = warmCookie(base);
+            wrk(wrk, base + SESSION_PATH, cookie, WARM_UP);
+            wrk(wrk, base + HEALTH_PATH, null, WARM_UP);
+            for (int round = 1; round <= rounds; round++) {
+                Results.Http session = parse(store, SESSION_PATH, wrk(wrk, base + SESSION_PATH, cookie, duration));
+                Results.Http health = parse(store, HEALTH_PATH, wrk(wrk, base + HEALTH_PATH, null, duration));
+                results.add(new Results.HttpRound(demoName, store, round, session.requestsPerSecond(),
+                        health.requestsPerSecond(), session.requestsPerSecond() / health.requestsPerSecond()));
+            }
+        } finally {
+            demo.stop();
+        }
+        return results;
+    }
+
+    /**
+     * Only the per-round comparison of the servlet and WebFlux demos, on the memory store (and on
+     * PostgreSQL when a JDBC URL is given): {@code HttpBench <repository> <rounds> <seconds> [jdbc-url]}.
+     */
+    public static void main(String[] args) throws Exception {
+        Path repository = Path.of(args[0]);
+        int rounds = Integer.parseInt(args[1]);
+        Duration duration = Duration.ofSeconds(Long.parseLong(args[2]));
+        String jdbcUrl = args.length > 3 ? args[3] : null;
+        String wrk = wrk().orElseThrow(() -> new IllegalStateException("wrk is not installed"));
+        Path out = Files.createDirectories(repository.resolve("session-bench/target"));
+        for (String store : jdbcUrl == null ? List.of("memory") : List.of("memory", "postgres")) {
+            for (String demo : List.of("servlet", "webflux")) {
+                Path jar = findDemoJar(repository, demo).orElseThrow(() -> new IllegalStateException("no " + demo
+                        + " demo jar; build session-examples first"));
+                for (Results.HttpRound r : rounds(demo, jar, wrk, store, jdbcUrl, duration, rounds, out)) {
+                    System.out.printf(java.util.Locale.ROOT, "%s %s round %d: session %.0f/s, no-session %.0f/s, ratio %.3f%n",
+                            r.demo(), r.store(), r.round(), r.sessionRps(), r.healthRps(), r.ratio());
+                }
+            }
+        }
+    }
+
+    /** A demo's process on a free port, and its log. */
+    private record Demo(Process process, int port, Path log) {
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static Demo start(Path jar, String store, String jdbcUrl, Path log) throws IOException {
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder("java", "-Xms512m", "-Xmx512m", "-jar", jar.toString());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("SESSION_") || k.equals("DATABASE_URL"));
+        env.put("PORT", Integer.toString(port));
+        env.put("SESSION_SECRET", Shapes.SECRET);
+        if (store.equals("memory")) {
+            env.put("SESSION_STORE", "memory");
+        } else {
+            env.put("SESSION_STORE", "jdbc");
+            env.put("DATABASE_URL", jdbcUrl);
+            env.put("SESSION_TABLE", "http_sessions");
+            env.put("SESSION_DB_POOL_SIZE", Integer.toString(BenchDatabase.POOL_SIZE));
+        }
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return new Demo(builder.start(), port, log);
     }
 
     static Results.Http parse(String store, String endpoint, String output) {
@@ -158,7 +230,7 @@ final class HttpBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!demo.isAlive()) {
-                throw new IllegalStateException("the servlet demo exited with " + demo.exitValue() + "; see " + log);
+                throw new IllegalStateException("the demo exited with " + demo.exitValue() + "; see " + log);
             }
             try {
                 HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(base + HEALTH_PATH)).build(),
@@ -171,7 +243,7 @@ final class HttpBench {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the servlet demo did not answer " + HEALTH_PATH + " within 60 s; see " + log);
+        throw new IllegalStateException("the demo did not answer " + HEALTH_PATH + " within 60 s; see " + log);
     }
 
     /** One request that creates the session; its cookie is what wrk sends on every request. */

@@ -315,6 +315,24 @@ final class ReportWriter {
             }
         }
 
+        md.append("\n## HTTP: servlet demo (Jetty) and WebFlux demo (Netty), session / no-session per round\n\n");
+        if (r.httpRounds.isEmpty()) {
+            md.append("Not run.\n");
+        } else {
+            md.append("| demo | store | rounds | ratio per round | median | spread (max - min) |\n|---|---|---|---|---|---|\n");
+            java.util.Map<String, List<Results.HttpRound>> byRun = new java.util.LinkedHashMap<>();
+            for (Results.HttpRound round : r.httpRounds) {
+                byRun.computeIfAbsent(round.demo() + " | " + round.store(), k -> new java.util.ArrayList<>()).add(round);
+            }
+            byRun.forEach((run, rounds) -> {
+                List<Double> ratios = rounds.stream().map(Results.HttpRound::ratio).sorted().toList();
+                md.append("| ").append(run).append(" | ").append(rounds.size()).append(" | ")
+                        .append(String.join(", ", rounds.stream().map(x -> x(x.ratio())).toList())).append(" | ")
+                        .append(x(ratios.get(ratios.size() / 2))).append(" | ")
+                        .append(x(ratios.get(ratios.size() - 1) - ratios.get(0))).append(" |\n");
+            });
+        }
+
         for (Results.Profile p : r.profiles) {
             md.append("\n## Profile: sessionkit ").append(p.shape()).append(" at ").append(threads)
                     .append(" threads (JFR)\n\n")

@@ -29,6 +29,13 @@ final class Results {
             String note) {
     }
 
+    /**
+     * One round of a demo under wrk: the session endpoint, then the no-session endpoint, in the same
+     * process; {@code ratio} is session / no-session requests per second of that round.
+     */
+    record HttpRound(String demo, String store, int round, double sessionRps, double healthRps, double ratio) {
+    }
+
     /** A JFR profile, summarised. */
     record Profile(String shape, long executionSamples, long nativeSamples, List<Share> byComponent,
             List<Share> topSelf, List<Share> topSessionkitInclusive, List<Share> topNative) {
@@ -48,6 +55,7 @@ final class Results {
     final List<Statements> statements = new ArrayList<>();
     final List<Purge> purges = new ArrayList<>();
     final List<Http> http = new ArrayList<>();
+    final List<HttpRound> httpRounds = new ArrayList<>();
     final List<Profile> profiles = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
 

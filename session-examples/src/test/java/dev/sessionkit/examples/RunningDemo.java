@@ -63,19 +63,29 @@ interface RunningDemo extends AutoCloseable {
         };
     }
 
+    /** The WebFlux demo on Netty, configured and handed its clock and store as {@link #spring} is. */
+    static RunningDemo webflux(TestStore store, Clock clock, Map<String, String> env) {
+        return boot(dev.sessionkit.examples.webflux.WebFluxDemo.application(), "webflux demo", store, clock, env);
+    }
+
     /**
      * The Spring Boot demo, configured like its {@code main} would be through the environment
      * (here as command-line properties, which win over the real environment). The test's clock,
      * and a memory store to switch off, are handed in as beans; the starter picks them up.
      */
     static RunningDemo spring(TestStore store, Clock clock, Map<String, String> env) {
+        return boot(new SpringApplicationBuilder(SpringDemo.class), "spring demo", store, clock, env);
+    }
+
+    private static RunningDemo boot(SpringApplicationBuilder application, String name, TestStore store, Clock clock,
+            Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
         all.putAll(store.env());
         SessionStore given = store.storeFor(SessionSettings.fromEnvironment(all), clock);
         List<String> args = new ArrayList<>();
-        all.forEach((name, value) -> args.add("--" + name + "=" + value));
+        all.forEach((variable, value) -> args.add("--" + variable + "=" + value));
         args.add("--server.port=0");
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(SpringDemo.class)
+        ConfigurableApplicationContext context = application
                 .initializers(ctx -> {
                     ctx.getBeanFactory().registerSingleton("testClock", clock);
                     if (given != null) {
@@ -104,7 +114,7 @@ interface RunningDemo extends AutoCloseable {
 
             @Override
             public String toString() {
-                return "spring demo";
+                return name;
             }
         };
     }

@@ -88,7 +88,7 @@ public final class OriginFilter implements Filter {
      * @param port    the port of its {@code Host} header, or the scheme's default
      * @param headers the request's headers by name
      */
-    static boolean sameOrigin(String origin, String scheme, String host, int port, UnaryOperator<String> headers,
+    public static boolean sameOrigin(String origin, String scheme, String host, int port, UnaryOperator<String> headers,
             boolean trustProxy) {
         URI uri;
         try {
@@ -126,7 +126,7 @@ public final class OriginFilter implements Filter {
     }
 
     /** {@code scheme://host[:port]} of a {@code Referer}, or null when it is no absolute http(s) address. */
-    static String originOf(String referer) {
+    public static String originOf(String referer) {
         URI uri;
         try {
             uri = new URI(referer.trim());

@@ -21,11 +21,12 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The account portal both demo apps serve: what each endpoint does with the session, written once
+ * The account portal every demo app serves: what each endpoint does with the session, written once
  * against sessionkit's core API ({@link SessionContext}, {@link Session}, {@link SessionManager}).
  * The apps differ only in how a request reaches it: a hand-routed servlet behind
- * {@link dev.sessionkit.servlet.SessionFilter} on Jetty, or Spring MVC controllers behind the
- * filter the Spring Boot starter registers.
+ * {@link dev.sessionkit.servlet.SessionFilter} on Jetty, Spring MVC controllers behind the
+ * filter the Spring Boot starter registers, or WebFlux controllers on Netty, which call it on the
+ * session manager's store scheduler (its calls block on the store).
  *
  * <p>Results are plain maps that either app renders as JSON; refusals are {@link PortalException}s.
  * A {@link dev.sessionkit.StoreUnavailableException} passes through, and the app answers 503.

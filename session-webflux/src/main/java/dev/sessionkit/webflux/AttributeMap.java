@@ -1,0 +1,158 @@
+package dev.sessionkit.webflux;
+
+import dev.sessionkit.Session;
+import dev.sessionkit.SessionContext;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * {@code WebSession.getAttributes()}: a live map over the exchange's session. A read never creates
+ * a session; a {@code put} creates one when there is none. Values are stored as JSON through the
+ * core's attribute codec and come back as the class that was put (for allowed attribute types),
+ * the same instance within one exchange; a value changed in place is saved at commit. A
+ * {@code put} of a value that cannot be stored throws
+ * {@link dev.sessionkit.AttributeSerializationException} and leaves the session unchanged. Null
+ * keys are absent; a null value removes the key.
+ */
+final class AttributeMap extends AbstractMap<String, Object> {
+
+    private final SessionContext context;
+
+    AttributeMap(SessionContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Object get(Object key) {
+        if (!(key instanceof String name)) {
+            return null;
+        }
+        return context.session().map(s -> s.value(name)).orElse(null);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return key instanceof String name && context.session().map(s -> s.contains(name)).orElse(false);
+    }
+
+    @Override
+    public Object put(String key, Object value) {
+        if (key == null) {
+            throw new IllegalArgumentException("the attribute name must not be null");
+        }
+        if (value == null) {
+            return remove(key);
+        }
+        Session session = context.getOrCreate();
+        Object old = session.contains(key) ? session.value(key) : null;
+        session.set(key, value);
+        return old;
+    }
+
+    @Override
+    public Object remove(Object key) {
+        if (!(key instanceof String name)) {
+            return null;
+        }
+        Session session = context.session().orElse(null);
+        if (session == null) {
+            return null;
+        }
+        Object old = session.contains(name) ? session.value(name) : null;
+        session.remove(name); // also an attribute that is stored but cannot be read
+        return old;
+    }
+
+    @Override
+    public void clear() {
+        context.session().ifPresent(Session::clear);
+    }
+
+    @Override
+    public int size() {
+        return context.session().map(s -> s.attributeNames().size()).orElse(0);
+    }
+
+    @Override
+    public Set<Map.Entry<String, Object>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Map.Entry<String, Object>> iterator() {
+                List<String> names = new ArrayList<>(context.session().map(Session::attributeNames).orElse(Set.of()));
+                return new Iterator<>() {
+                    private int next;
+                    private String last;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < names.size();
+                    }
+
+                    @Override
+                    public Map.Entry<String, Object> next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        last = names.get(next++);
+                        return new Entry(last);
+                    }
+
+                    @Override
+                    public void remove() {
+                        if (last == null) {
+                            throw new IllegalStateException();
+                        }
+                        AttributeMap.this.remove(last);
+                        last = null;
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return AttributeMap.this.size();
+            }
+        };
+    }
+
+    /** One attribute, read when asked; {@code setValue} puts. */
+    private final class Entry implements Map.Entry<String, Object> {
+
+        private final String name;
+
+        Entry(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String getKey() {
+            return name;
+        }
+
+        @Override
+        public Object getValue() {
+            return get(name);
+        }
+
+        @Override
+        public Object setValue(Object value) {
+            return put(name, value);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Map.Entry<?, ?> e && name.equals(e.getKey()) && java.util.Objects.equals(getValue(), e.getValue());
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() ^ java.util.Objects.hashCode(getValue());
+        }
+    }
+}
