@@ -551,6 +551,13 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
+    /** The {@link HikariDataSource} this store built (for its metrics), when {@code type} asks for it. */
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return type.isInstance(ownedPool) ? Optional.of(type.cast(ownedPool)) : Optional.empty();
+    }
+
     /**
      * Closes the pool this store built; a {@link DataSource} handed in stays open, but this store
      * refuses work on it from now on, as on its own pool. Idempotent.
