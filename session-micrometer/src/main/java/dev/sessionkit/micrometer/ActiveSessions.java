@@ -31,7 +31,7 @@ final class ActiveSessions {
 
     static void register(MeterRegistry registry, SessionManager manager, Duration cacheTime) {
         Gauge.builder("sessionkit.sessions.active", new ActiveSessions(manager, cacheTime), ActiveSessions::value)
-                .baseUnit("sessions").description("Live sessions in the store (cached: " + cacheTime + ")")
+                .description("Live sessions in the store (cached: " + cacheTime + ")")
                 .strongReference(true).register(registry);
     }
 

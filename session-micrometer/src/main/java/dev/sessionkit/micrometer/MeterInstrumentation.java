@@ -28,8 +28,11 @@ final class MeterInstrumentation implements SessionInstrumentation {
     private final ObservationRegistry observations;
     private final boolean histograms;
     private final Clock clock;
-    /** The timers of operations that threw nothing, made once: the common case costs no registry lookup. */
-    private final Map<Operation, Timer[]> timers = new EnumMap<>(Operation.class);
+    /**
+     * The timers of operations that threw nothing, by operation and outcome, made when first used (so
+     * only combinations that happen become series): the common case costs no registry lookup.
+     */
+    private final Timer[][] timers = new Timer[Operation.values().length][Outcome.values().length];
     private final Map<CookieRejection, Counter> rejected = new EnumMap<>(CookieRejection.class);
     private final DistributionSummary size;
     private final Counter sweepBatches;
@@ -40,15 +43,6 @@ final class MeterInstrumentation implements SessionInstrumentation {
         this.observations = observations;
         this.histograms = histograms;
         this.clock = registry.config().clock();
-        if (observations == null) {
-            for (Operation operation : Operation.values()) {
-                Timer[] byOutcome = new Timer[Outcome.values().length];
-                for (Outcome outcome : Outcome.values()) {
-                    byOutcome[outcome.ordinal()] = timer(operation, outcome, NO_ERROR);
-                }
-                timers.put(operation, byOutcome);
-            }
-        }
         for (CookieRejection reason : CookieRejection.values()) {
             rejected.put(reason, Counter.builder("sessionkit.cookies.rejected").tag("reason", reason.code())
                     .description("Session cookies (or headers) that named no live session, by reason")
@@ -59,7 +53,7 @@ final class MeterInstrumentation implements SessionInstrumentation {
                 .publishPercentileHistogram(histograms).register(registry);
         this.sweepBatches = Counter.builder("sessionkit.sweep.batches")
                 .description("Batches of expired sessions the sweeper purged").register(registry);
-        this.sweepPurged = Counter.builder("sessionkit.sweep.purged").baseUnit("sessions")
+        this.sweepPurged = Counter.builder("sessionkit.sweep.purged")
                 .description("Expired sessions the sweeper purged").register(registry);
         for (Outcome outcome : Outcome.values()) {
             sweepTimer(outcome);
@@ -75,8 +69,17 @@ final class MeterInstrumentation implements SessionInstrumentation {
         long started = clock.monotonicTime();
         return (outcome, error) -> {
             long took = clock.monotonicTime() - started;
-            Timer timer = error == null ? timers.get(operation)[outcome.ordinal()]
-                    : timer(operation, outcome, error.getClass().getSimpleName());
+            Timer timer;
+            if (error == null) {
+                timer = timers[operation.ordinal()][outcome.ordinal()];
+                if (timer == null) {
+                    // a race makes the same timer twice: the registry returns the one it has
+                    timer = timer(operation, outcome, NO_ERROR);
+                    timers[operation.ordinal()][outcome.ordinal()] = timer;
+                }
+            } else {
+                timer = timer(operation, outcome, error.getClass().getSimpleName());
+            }
             timer.record(took, TimeUnit.NANOSECONDS);
         };
     }

@@ -20,7 +20,7 @@ final class MeterListener implements SessionListener {
     private final Map<SessionStatus, Counter> ended = new EnumMap<>(SessionStatus.class);
 
     MeterListener(MeterRegistry registry) {
-        this.created = Counter.builder("sessionkit.sessions.created").description("Sessions stored").register(registry);
+        this.created = Counter.builder("sessionkit.sessions.started").description("Sessions created (stored); not .created, which Prometheus reserves").register(registry);
         this.rotations = Counter.builder("sessionkit.sessions.id.rotations")
                 .description("Sessions moved to a new id (login fixation defence, renewal)").register(registry);
         for (SessionStatus status : SessionStatus.values()) {

@@ -77,7 +77,7 @@ final class SessionkitMetricsTest {
         String handle = manager.resolve(RequestInfo.ofCookie(second)).session().orElseThrow().handle();
         manager.revoke(handle, SessionStatus.REVOKED);
 
-        assertThat(count("sessionkit.sessions.created")).isEqualTo(2);
+        assertThat(count("sessionkit.sessions.started")).isEqualTo(2);
         assertThat(count("sessionkit.sessions.id.rotations")).isEqualTo(1);
         assertThat(count("sessionkit.sessions.ended", "reason", "logged-out")).isEqualTo(1);
         assertThat(count("sessionkit.sessions.ended", "reason", "revoked")).isEqualTo(1);
