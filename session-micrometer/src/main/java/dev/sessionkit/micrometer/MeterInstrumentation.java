@@ -1,6 +1,7 @@
 package dev.sessionkit.micrometer;
 
 import dev.sessionkit.SessionInstrumentation;
+import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -86,8 +87,8 @@ final class MeterInstrumentation implements SessionInstrumentation {
 
     private Scope observe(Operation operation) {
         Observation observation = Observation.createNotStarted(name(operation), observations)
-                .lowCardinalityKeyValue(key(operation), operation.code())
-                .contextualName("sessionkit " + operation.code())
+                .lowCardinalityKeyValue(KEYS[operation.ordinal()])
+                .contextualName(CONTEXTUAL_NAMES[operation.ordinal()])
                 .start();
         Observation.Scope scope = observation.openScope();
         return (outcome, error) -> {
@@ -95,8 +96,23 @@ final class MeterInstrumentation implements SessionInstrumentation {
             if (error != null) {
                 observation.error(error);
             }
-            observation.lowCardinalityKeyValue("outcome", outcome.code()).stop();
+            observation.lowCardinalityKeyValue(OUTCOMES[outcome.ordinal()]).stop();
         };
+    }
+
+    /** Made once: an observation per store call should not build strings. */
+    private static final KeyValue[] KEYS = new KeyValue[Operation.values().length];
+    private static final String[] CONTEXTUAL_NAMES = new String[Operation.values().length];
+    private static final KeyValue[] OUTCOMES = new KeyValue[Outcome.values().length];
+
+    static {
+        for (Operation operation : Operation.values()) {
+            KEYS[operation.ordinal()] = KeyValue.of(key(operation), operation.code());
+            CONTEXTUAL_NAMES[operation.ordinal()] = "sessionkit " + operation.code();
+        }
+        for (Outcome outcome : Outcome.values()) {
+            OUTCOMES[outcome.ordinal()] = KeyValue.of("outcome", outcome.code());
+        }
     }
 
     private Timer timer(Operation operation, Outcome outcome, String error) {

@@ -14,13 +14,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 
 /**
  * With Micrometer ({@code session-micrometer} and a {@link MeterRegistry} bean, as Spring Boot
  * Actuator makes): sessionkit's meters under {@code sessionkit.*}, and, when an
- * {@link ObservationRegistry} bean exists, request steps and store calls as observations, so
- * their timers come from the registry's meter observation handler and, with Micrometer Tracing,
- * each is a span. The manager the starter builds gets the binding through a
+ * {@link ObservationRegistry} bean exists and Micrometer Tracing is on the class path (or
+ * {@code sessionkit.metrics.observations=true}), request steps and store calls as observations, so
+ * their timers come from the registry's meter observation handler, same names and tags, and each
+ * is a span. Without tracing the binding records the timers itself, which costs less. The manager the starter builds gets the binding through a
  * {@link SessionManagerCustomizer}; the gauge and the store pool's Hikari meters are registered
  * once the singletons exist. {@code sessionkit.metrics.enabled=false} turns it all off; a
  * {@link SessionkitMetrics} bean of the application's replaces the one made here.
@@ -41,11 +43,16 @@ public final class SessionkitMetricsAutoConfiguration {
             SessionkitMetricsProperties properties) {
         SessionkitMetrics.Builder builder = SessionkitMetrics.builder(registry).histograms(properties.isHistograms())
                 .activeSessionsCacheTime(properties.getActiveSessionsCacheTime());
-        if (properties.isObservations()) {
+        boolean observe = properties.getObservations() != null ? properties.getObservations()
+                : ClassUtils.isPresent(TRACER, SessionkitMetricsAutoConfiguration.class.getClassLoader());
+        if (observe) {
             observations.ifAvailable(builder::observations);
         }
         return builder.build();
     }
+
+    /** With Micrometer Tracing there are spans to make; without, observations would only cost more. */
+    private static final String TRACER = "io.micrometer.tracing.Tracer";
 
     @Bean
     SessionManagerCustomizer sessionkitMetricsCustomizer(SessionkitMetrics metrics) {

@@ -36,8 +36,13 @@ final class SessionkitMetricsAutoConfigurationTest {
     }
 
     @Test
-    void withMicrometerTheStartersManagerIsMeasuredThroughObservations() {
-        runner.run(context -> {
+    void withoutTracingTheBindingMakesTheTimersItself() {
+        runner.run(context -> assertThat(context.getBean(SessionkitMetrics.class).toString()).contains("timers"));
+    }
+
+    @Test
+    void withObservationsOnTheStartersManagerIsMeasuredThroughObservations() {
+        runner.withPropertyValues("sessionkit.metrics.observations=true").run(context -> {
             assertThat(context).hasSingleBean(SessionkitMetrics.class);
             assertThat(context.getBean(SessionkitMetrics.class).toString()).contains("observations");
             oneSession(context);

@@ -33,7 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 @AutoConfigureObservability(tracing = false)
 @SpringBootTest(classes = SessionkitMetricsServerTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "spring.autoconfigure.exclude=org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
-                "management.endpoints.web.exposure.include=metrics,prometheus", "sessionkit.metrics.histograms=true" })
+                "management.endpoints.web.exposure.include=metrics,prometheus", "sessionkit.metrics.histograms=true",
+                "sessionkit.metrics.observations=true" })
 final class SessionkitMetricsServerTest {
 
     @SpringBootConfiguration
