@@ -42,7 +42,7 @@ public final class BenchMain {
     static final List<String> DB_SHAPES = StatementProbe.SHAPES;
     static final List<String> MEMORY_SHAPES = List.of("readOnly", "modify");
     /** The parts of a run, in the order they run; {@code --only} picks some. */
-    static final List<String> PARTS = List.of("probe", "postgres", "memory", "purge", "jfr", "http");
+    static final List<String> PARTS = List.of("probe", "postgres", "memory", "purge", "metrics", "jfr", "http");
 
     private BenchMain() {
     }
@@ -134,7 +134,7 @@ public final class BenchMain {
         System.setProperty(BenchConfig.PRINCIPALS_PROPERTY, Integer.toString(config.principals()));
 
         boolean seeded = parts.contains("probe") || parts.contains("postgres") || parts.contains("purge")
-                || parts.contains("jfr");
+                || parts.contains("metrics") || parts.contains("jfr");
         for (String name : seeded ? DbContender.ALL : List.<String>of()) {
             long t0 = System.nanoTime();
             try (DbContender db = DbContender.open(name, database.jdbcUrl(), false)) {
@@ -171,6 +171,23 @@ public final class BenchMain {
                         config.isSmoke() ? 200 : 2_000);
                 results.purges.add(purge);
                 log("purge: " + purge);
+            }
+        }
+
+        if (parts.contains("metrics")) {
+            int threads = config.dbThreads().get(config.dbThreads().size() - 1);
+            log("metrics off / timers / observations at " + threads + " thread(s), interleaved rounds");
+            try {
+                MetricsOverhead.Measured measured = MetricsOverhead.run(database.jdbcUrl(), config.dataDir(), threads,
+                        Math.max(1, config.iterations() * 2), config.iterationTime());
+                results.throughput.addAll(measured.throughput());
+                measured.cpuMicrosPerOp().forEach((shape, byVariant) -> results.notes.add(String.format(
+                        java.util.Locale.ROOT, "Micrometer binding, %s at %d threads: client CPU per operation %s µs (off),"
+                        + " %s µs (timers), %s µs (observations).", shape, threads,
+                        MetricsOverhead.micros(byVariant.get("off")), MetricsOverhead.micros(byVariant.get("timers")),
+                        MetricsOverhead.micros(byVariant.get("observations")))));
+            } catch (Exception e) {
+                throw new IllegalStateException("the metrics part failed", e);
             }
         }
 

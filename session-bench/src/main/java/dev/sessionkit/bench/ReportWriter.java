@@ -295,6 +295,27 @@ final class ReportWriter {
             }
         }
 
+        md.append("\n## Micrometer binding off and on (PostgreSQL, one run): operations per second, median [min–max]\n\n"
+                + "Interleaved rounds (MetricsOverhead); cost: median over rounds of each round's drop against off.\n\n");
+        if (r.throughput.stream().noneMatch(t -> t.suite().equals("metrics"))) {
+            md.append("Not run.\n");
+        } else {
+            md.append("| shape | threads | off | timers | cost | observations | cost |\n|---|---|---|---|---|---|---|\n");
+            for (String shape : MetricsOverhead.SHAPES) {
+                r.throughput.stream().filter(t -> t.suite().equals("metrics") && t.shape().equals(shape))
+                        .mapToInt(Results.Throughput::threads).distinct().forEach(t -> {
+                            Optional<Results.Throughput> off = r.throughput("metrics", shape, MetricsOverhead.label("off"), t);
+                            Optional<Results.Throughput> timers = r.throughput("metrics", shape, MetricsOverhead.label("timers"), t);
+                            Optional<Results.Throughput> obs = r.throughput("metrics", shape,
+                                    MetricsOverhead.label("observations"), t);
+                            md.append("| ").append(shape).append(" | ").append(t).append(" | ").append(range(off))
+                                    .append(" | ").append(range(timers)).append(" | ").append(MetricsOverhead.cost(timers, off))
+                                    .append(" | ").append(range(obs)).append(" | ").append(MetricsOverhead.cost(obs, off))
+                                    .append(" |\n");
+                        });
+            }
+        }
+
         md.append("\n## HTTP: servlet demo on Jetty under wrk (loopback)\n\n");
         if (r.http.isEmpty()) {
             md.append("Not run.\n");

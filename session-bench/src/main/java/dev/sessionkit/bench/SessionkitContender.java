@@ -35,11 +35,21 @@ final class SessionkitContender implements DbContender {
     private String[] cookies = new String[0];
 
     SessionkitContender(String jdbcUrl, boolean countStatements) {
+        this(jdbcUrl, countStatements, MetricsOverhead.OFF);
+    }
+
+    /**
+     * With {@code metrics} one of {@link MetricsOverhead}'s variants: {@code off}; {@code timers}
+     * (the Micrometer binding on a Prometheus registry); {@code observations} (the binding with an
+     * observation registry whose meter handler makes the timers, as in Spring Boot).
+     */
+    SessionkitContender(String jdbcUrl, boolean countStatements, String metrics) {
         this.pool = BenchDatabase.pool(jdbcUrl, NAME);
         this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
         this.settings = SessionSettings.builder().secrets(Shapes.SECRET).build();
         this.store = PostgresSessionStore.builder().dataSource(counting).build();
-        this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
+        SessionManager.Builder builder = SessionManager.builder().settings(settings).store(store).sweeper(false);
+        this.manager = MetricsOverhead.build(builder, metrics);
     }
 
     @Override

@@ -25,11 +25,12 @@ final class SmokeTest {
 
         assertThat(report).isRegularFile();
         String markdown = Files.readString(report);
-        assertThat(markdown).contains("## Targets of issue 7", "## PostgreSQL", "## In memory", "## Purge");
+        assertThat(markdown).contains("## Targets of issue 7", "## PostgreSQL", "## In memory", "## Purge",
+                "## Micrometer binding off and on");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve(ReportWriter.JSON).toFile());
-        // 6 shapes × 3 contenders at 1 thread, 2 shapes × 2 contenders in memory
-        assertThat(json.get("throughput")).hasSize(6 * 3 + 2 * 2);
+        // 6 shapes × 3 contenders at 1 thread, 2 shapes × 2 contenders in memory, 3 shapes × 3 metrics variants
+        assertThat(json.get("throughput")).hasSize(6 * 3 + 2 * 2 + 3 * 3);
         for (JsonNode t : json.get("throughput")) {
             assertThat(t.get("median").asDouble()).as(t.toString()).isPositive();
         }
