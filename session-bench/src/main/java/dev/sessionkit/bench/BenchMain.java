@@ -56,6 +56,7 @@ public final class BenchMain {
         Path out = null;
         java.util.Set<String> parts = new java.util.LinkedHashSet<>(PARTS);
         boolean bigTable = false;
+        boolean durable = false;
         long bigRows = 10_000_000L;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -63,6 +64,7 @@ public final class BenchMain {
                 case "--quick" -> quick = true;
                 case "--no-http" -> http = false;
                 case "--no-jfr" -> jfr = false;
+                case "--durable" -> durable = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--big-table" -> bigTable = true;
@@ -79,7 +81,7 @@ public final class BenchMain {
                 }
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + "; accepted: --smoke --quick --no-http --no-jfr --only PART,… --out DIR --repo DIR"
+                            + "; accepted: --smoke --quick --durable --no-http --no-jfr --only PART,… --out DIR --repo DIR"
                             + " --big-table [--big-rows N]");
                     System.exit(2);
                 }
@@ -89,7 +91,7 @@ public final class BenchMain {
             out = repo.resolve("session-bench").resolve("target");
         }
         if (bigTable) {
-            BenchDatabase database = BenchDatabase.start();
+            BenchDatabase database = BenchDatabase.start(durable);
             Map<String, String> machine = Machine.describe();
             machine.put("sessionkit commit", Machine.commit(repo));
             machine.put("database", database.describe());
@@ -101,7 +103,7 @@ public final class BenchMain {
             System.exit(0);
         }
         BenchConfig chosen = smoke ? BenchConfig.smoke(out) : quick ? BenchConfig.quick(out) : BenchConfig.full(out);
-        BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke);
+        BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke).withDurable(durable);
         Path report = run(config, repo, parts);
         System.out.println("report: " + report);
         System.exit(0); // the embedded PostgreSQL's threads would keep the JVM alive
@@ -123,7 +125,7 @@ public final class BenchMain {
         Results results = new Results(machine, config);
         log("machine: " + machine);
 
-        BenchDatabase database = BenchDatabase.start();
+        BenchDatabase database = BenchDatabase.start(config.durable());
         machine.put("database", database.describe());
         machine.put("database server", database.mode());
         log("database: " + machine.get("database"));

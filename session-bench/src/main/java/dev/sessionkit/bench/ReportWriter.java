@@ -256,8 +256,11 @@ final class ReportWriter {
             }
         }
 
-        md.append("\n## SQL statements per operation\n\nStatements the server ran (a JDBC batch counts each entry);"
-                + " in brackets: round trips (every execute, batches as one, plus commits) / explicit commits.\n\n")
+        md.append("\n## SQL statements and round trips per operation\n\nStatements the server ran (a JDBC batch counts"
+                + " each entry); in brackets: network round trips, counted at the socket (a read after a write;"
+                + " pool validation left out) / explicit commits. More round trips than statements means the"
+                + " driver waited for the server between messages of one statement (a Describe before a"
+                + " Bind).\n\n")
                 .append("| shape | sessionkit | Spring Session JDBC | raw JDBC |\n|---|---|---|---|\n");
         for (String shape : BenchMain.DB_SHAPES) {
             md.append("| ").append(shape);

@@ -35,8 +35,8 @@ final class SessionkitContender implements DbContender {
     private String[] cookies = new String[0];
 
     SessionkitContender(String jdbcUrl, boolean countStatements) {
-        this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
+        this.pool = BenchDatabase.pool(jdbcUrl, NAME, countStatements);
+        this.counting = BenchDatabase.counting(pool, countStatements);
         this.settings = SessionSettings.builder().secrets(Shapes.SECRET).build();
         this.store = PostgresSessionStore.builder().dataSource(counting).build();
         this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
