@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.postgresql.util.PGobject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -568,15 +569,29 @@ public final class PostgresSessionStore implements SessionStore {
         return failure;
     }
 
+    /**
+     * Binds an instant as {@code timestamptz}; null as a NULL of that type. Not
+     * {@code setNull(position, Types.TIMESTAMP_WITH_TIMEZONE)}: pgjdbc sends that NULL untyped, and
+     * for an untyped parameter of a named statement returning text, jsonb or bytea it describes the
+     * statement and waits for the answer before every execution, a second network round trip for
+     * one statement (docs/benchmarks.md; {@code StatementCountTest} counts them at the socket).
+     */
     static void setInstant(PreparedStatement ps, int position, Instant instant) throws SQLException {
         if (instant == null) {
-            ps.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setObject(position, typedNull("timestamptz"));
         } else {
             ps.setObject(position, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
         }
     }
 
 
+
+    /** A NULL that pgjdbc binds with the type's OID (its value is null: never set). */
+    private static PGobject typedNull(String type) {
+        PGobject value = new PGobject();
+        value.setType(type);
+        return value;
+    }
 
     private void checkOpen() {
         if (closed.get()) {
