@@ -250,7 +250,7 @@ public final class BenchMain {
             throw new java.io.UncheckedIOException(e);
         }
         int threads = config.dbThreads().get(config.dbThreads().size() - 1);
-        for (String shape : List.of("readOnly", "modify")) {
+        for (String shape : List.of("readOnly", "readTouch", "modify", "modifySet", "create")) {
             Path recording = dir.resolve("sessionkit-" + shape + ".jfr");
             // a recording of the whole fork; warm-up samples are few next to the measured ones
             jmh(config, database, "profile", PostgresBenchmark.class, shape, threads,

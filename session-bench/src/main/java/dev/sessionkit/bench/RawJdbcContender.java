@@ -36,6 +36,7 @@ final class RawJdbcContender implements DbContender {
     private static final String SELECT = "select sess from session where sid = ? and expire > ?";
     private static final String INSERT = "insert into session (sid, sess, expire) values (?, ?::jsonb, ?)";
     private static final String UPDATE = "update session set sess = ?::jsonb, expire = ? where sid = ?";
+    private static final String TOUCH = "update session set expire = ? where sid = ?";
     private static final String ROTATE = "update session set sid = ?, sess = ?::jsonb, expire = ? where sid = ?";
     private static final String DELETE = "delete from session where sid = ?";
     private static final String BY_PRINCIPAL =
@@ -109,6 +110,30 @@ final class RawJdbcContender implements DbContender {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The SELECT, then an UPDATE of the expiry alone: connect-pg-simple's {@code touch}. */
+    @Override
+    public void readTouch(int i) {
+        try (Connection c = counting.getConnection()) {
+            ObjectNode sess = select(c, sids[i]);
+            if (!sess.has(Shapes.THEME)) {
+                throw new IllegalStateException("attribute missing");
+            }
+            try (PreparedStatement ps = c.prepareStatement(TOUCH)) {
+                ps.setObject(1, expiry());
+                ps.setString(2, sids[i]);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The raw store has one way to change an attribute: the same as {@link #modify}. */
+    @Override
+    public void modifySet(int i) {
+        modify(i);
     }
 
     @Override

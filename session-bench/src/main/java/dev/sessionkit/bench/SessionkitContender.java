@@ -32,6 +32,8 @@ final class SessionkitContender implements DbContender {
     private final SessionSettings settings;
     private final PostgresSessionStore store;
     private final SessionManager manager;
+    /** The same store with touch interval zero: the access time written on every request. */
+    private final SessionManager touchingManager;
     private String[] cookies = new String[0];
 
     SessionkitContender(String jdbcUrl, boolean countStatements) {
@@ -40,6 +42,9 @@ final class SessionkitContender implements DbContender {
         this.settings = SessionSettings.builder().secrets(Shapes.SECRET).build();
         this.store = PostgresSessionStore.builder().dataSource(counting).build();
         this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
+        this.touchingManager = SessionManager.builder()
+                .settings(SessionSettings.builder().secrets(Shapes.SECRET).touchInterval(Duration.ZERO).build())
+                .store(store).sweeper(false).build();
     }
 
     @Override
@@ -91,6 +96,25 @@ final class SessionkitContender implements DbContender {
         if (session.get(Shapes.THEME, String.class).isEmpty()) {
             throw new IllegalStateException("attribute missing");
         }
+        manager.commit(context);
+    }
+
+    @Override
+    public void readTouch(int i) {
+        SessionContext context = touchingManager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        if (session.get(Shapes.THEME, String.class).isEmpty()) {
+            throw new IllegalStateException("attribute missing");
+        }
+        touchingManager.commit(context);
+    }
+
+    @Override
+    public void modifySet(int i) {
+        SessionContext context = manager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        long counter = session.get(Shapes.COUNTER, Long.class).orElse(0L);
+        session.set(Shapes.COUNTER, counter + 1);
         manager.commit(context);
     }
 
@@ -183,6 +207,7 @@ final class SessionkitContender implements DbContender {
 
     @Override
     public void close() {
+        touchingManager.close();
         manager.close();
         store.close();
         pool.close();

@@ -126,6 +126,18 @@ final class SpringSessionContender implements DbContender {
         repository.save(session);
     }
 
+    /** Spring Session writes the access time on every save: the same as {@link #readOnly}. */
+    @Override
+    public void readTouch(int i) {
+        readOnly(i);
+    }
+
+    /** Spring Session has no atomic increment: the same as {@link #modify}. */
+    @Override
+    public void modifySet(int i) {
+        modify(i);
+    }
+
     @Override
     public void create() {
         createWithAttributes(null, CLOCK.instant());
