@@ -42,7 +42,10 @@ public final class BenchMain {
     static final List<String> DB_SHAPES = StatementProbe.SHAPES;
     static final List<String> MEMORY_SHAPES = List.of("readOnly", "modify");
     /** The parts of a run, in the order they run; {@code --only} picks some. */
-    static final List<String> PARTS = List.of("probe", "postgres", "memory", "purge", "jfr", "http");
+    static final List<String> PARTS = List.of("probe", "paired", "postgres", "memory", "purge", "jfr", "http");
+    /** The shapes {@link Interleaved} compares, sessionkit against raw JDBC (logout needs a fresh session per request). */
+    static final List<String> PAIRED_SHAPES = List.of("readOnly", "readTouch", "modify", "modifySet", "create",
+            "login", "listByPrincipal");
 
     private BenchMain() {
     }
@@ -135,8 +138,8 @@ public final class BenchMain {
         System.setProperty(BenchConfig.SESSIONS_PROPERTY, Integer.toString(config.sessions()));
         System.setProperty(BenchConfig.PRINCIPALS_PROPERTY, Integer.toString(config.principals()));
 
-        boolean seeded = parts.contains("probe") || parts.contains("postgres") || parts.contains("purge")
-                || parts.contains("jfr");
+        boolean seeded = parts.contains("probe") || parts.contains("paired") || parts.contains("postgres")
+                || parts.contains("purge") || parts.contains("jfr");
         for (String name : seeded ? DbContender.ALL : List.<String>of()) {
             long t0 = System.nanoTime();
             try (DbContender db = DbContender.open(name, database.jdbcUrl(), false)) {
@@ -152,6 +155,10 @@ public final class BenchMain {
             }
         }
         log("statements per operation: " + results.statements);
+
+        if (parts.contains("paired")) {
+            paired(config, database, results);
+        }
 
         for (String shape : parts.contains("postgres") ? DB_SHAPES : List.<String>of()) {
             for (int threads : config.dbThreads()) {
@@ -240,6 +247,63 @@ public final class BenchMain {
             throw new IllegalStateException("JMH ran nothing for " + benchmark.getSimpleName() + "." + shape);
         }
         return measured;
+    }
+
+    /**
+     * sessionkit against raw JDBC, and the memory store against bare Caffeine, in alternating
+     * rounds ({@link Interleaved}) in this JVM: the ratios the targets of issue 15 are judged by.
+     */
+    private static void paired(BenchConfig config, BenchDatabase database, Results results) {
+        int rounds = config.isSmoke() ? 1 : config.iterations() * 2;
+        int warmups = config.isSmoke() ? 0 : 2;
+        long slice = config.iterationTime().toMillis();
+        int threads = config.dbThreads().get(config.dbThreads().size() - 1);
+        try (DbContender sk = DbContender.open(SessionkitContender.NAME, database.jdbcUrl(), false);
+                DbContender raw = DbContender.open(RawJdbcContender.NAME, database.jdbcUrl(), false)) {
+            sk.attach(config.dataDir());
+            raw.attach(config.dataDir());
+            for (String shape : PAIRED_SHAPES) {
+                log("paired " + shape + " at " + threads + " threads: " + rounds + " rounds of " + slice + " ms each");
+                Results.Paired p = Interleaved.run("postgres", shape, side(sk, shape, config), side(raw, shape, config),
+                        threads, warmups, rounds, slice);
+                results.paired.add(p);
+                log(String.format(Locale.ROOT, "paired %s: sessionkit / raw %.3f [%.3f–%.3f]", shape, p.medianRatio(),
+                        p.minRatio(), p.maxRatio()));
+            }
+        }
+        int sessions = config.isSmoke() ? 200 : config.sessions();
+        for (String shape : MEMORY_SHAPES) {
+            for (int threads2 : config.memoryThreads()) {
+                try (MemoryContender sk = MemoryContender.open(MemoryContender.SessionkitMemory.NAME, sessions);
+                        MemoryContender bare = MemoryContender.open(MemoryContender.BareCaffeine.NAME, sessions)) {
+                    Interleaved.Side a = new Interleaved.Side("sessionkit", sessions,
+                            shape.equals("readOnly") ? sk::readOnly : sk::modify);
+                    Interleaved.Side b = new Interleaved.Side("caffeine", sessions,
+                            shape.equals("readOnly") ? bare::readOnly : bare::modify);
+                    Results.Paired p = Interleaved.run("memory", shape, a, b, threads2, warmups + 1, rounds, slice);
+                    results.paired.add(p);
+                    log(String.format(Locale.ROOT, "paired memory %s at %d: sessionkit / caffeine %.3f [%.3f–%.3f]",
+                            shape, threads2, p.medianRatio(), p.minRatio(), p.maxRatio()));
+                }
+            }
+        }
+    }
+
+    private static Interleaved.Side side(DbContender db, String shape, BenchConfig config) {
+        return switch (shape) {
+            case "readOnly" -> new Interleaved.Side(db.name(), db.sessions(), db::readOnly);
+            case "readTouch" -> new Interleaved.Side(db.name(), db.sessions(), db::readTouch);
+            case "modify" -> new Interleaved.Side(db.name(), db.sessions(), db::modify);
+            case "modifySet" -> new Interleaved.Side(db.name(), db.sessions(), db::modifySet);
+            case "create" -> new Interleaved.Side(db.name(), 1, i -> db.create());
+            case "login" -> new Interleaved.Side(db.name(), 1, i -> db.login());
+            case "listByPrincipal" -> new Interleaved.Side(db.name(), config.principals(), i -> {
+                if (db.listByPrincipal(i) != DbContender.SESSIONS_PER_PRINCIPAL) {
+                    throw new IllegalStateException(db.name() + " listed the wrong number of sessions");
+                }
+            });
+            default -> throw new IllegalArgumentException(shape);
+        };
     }
 
     private static void profile(BenchConfig config, BenchDatabase database, Results results) throws RunnerException {
