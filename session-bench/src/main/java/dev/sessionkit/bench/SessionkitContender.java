@@ -34,6 +34,12 @@ final class SessionkitContender implements DbContender {
     private final SessionManager manager;
     /** The same store with touch interval zero: the access time written on every request. */
     private final SessionManager touchingManager;
+    /**
+     * The same store with a touch interval of 30 minutes: no seeded session (last access at most
+     * 5 minutes back) falls due in a run, so a read-only request is its one SELECT, the statement
+     * raw JDBC runs.
+     */
+    private final SessionManager quietManager;
     private String[] cookies = new String[0];
 
     SessionkitContender(String jdbcUrl, boolean countStatements) {
@@ -44,6 +50,9 @@ final class SessionkitContender implements DbContender {
         this.manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
         this.touchingManager = SessionManager.builder()
                 .settings(SessionSettings.builder().secrets(Shapes.SECRET).touchInterval(Duration.ZERO).build())
+                .store(store).sweeper(false).build();
+        this.quietManager = SessionManager.builder()
+                .settings(SessionSettings.builder().secrets(Shapes.SECRET).touchInterval(Duration.ofMinutes(30)).build())
                 .store(store).sweeper(false).build();
     }
 
@@ -97,6 +106,16 @@ final class SessionkitContender implements DbContender {
             throw new IllegalStateException("attribute missing");
         }
         manager.commit(context);
+    }
+
+    /** {@link #readOnly} where no touch falls due: the SELECT alone, as raw JDBC's read-only request. */
+    void readOnlyUntouched(int i) {
+        SessionContext context = quietManager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        if (session.get(Shapes.THEME, String.class).isEmpty()) {
+            throw new IllegalStateException("attribute missing");
+        }
+        quietManager.commit(context);
     }
 
     @Override
@@ -208,6 +227,7 @@ final class SessionkitContender implements DbContender {
     @Override
     public void close() {
         touchingManager.close();
+        quietManager.close();
         manager.close();
         store.close();
         pool.close();

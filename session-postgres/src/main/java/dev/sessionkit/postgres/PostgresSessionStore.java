@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       and idle expiry only move forward ({@code GREATEST}); ended sessions keep their row, with
  *       status and {@code logged_out_at}, as an audit trail;</li>
  *   <li>{@code purgeExpired}: one statement deleting a bounded batch of expired sessions
- *       ({@code FOR UPDATE SKIP LOCKED}, so several instances can sweep at once) and a batch of
+ *       (several instances can sweep at once: one that reaches rows another is deleting waits for
+ *       that batch and leaves those rows to it) and a batch of
  *       audit rows older than {@link PostgresStoreSettings#auditRetention()}.</li>
  * </ul>
  *
@@ -489,6 +490,7 @@ public final class PostgresSessionStore implements SessionStore {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
             setInstant(ps, sql.at("now"), now);
+            setInstant(ps, sql.at("nowAgain"), now);
             ps.setInt(sql.at("limit"), limit);
             setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
             // audit rows are not returned, so the caller's loop does not see them: take a larger
