@@ -342,7 +342,7 @@ public final class BenchMain {
         try {
             log("HTTP level with " + jar.get().getFileName());
             results.http.addAll(HttpBench.run(jar.get(), wrk.get(), database.jdbcUrl(), config.httpDuration(),
-                    config.out()));
+                    config.out(), results.paired));
         } catch (IOException | RuntimeException e) {
             results.notes.add("HTTP level failed: " + e.getMessage());
         } catch (InterruptedException e) {
