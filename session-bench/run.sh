@@ -6,6 +6,8 @@
 #   session-bench/run.sh              build (this module and what it needs, the servlet demo too), then run
 #   session-bench/run.sh --no-build   use the sibling modules already installed in ~/.m2 and the
 #                                     servlet demo jar already in session-examples/target
+#   --durable                         the embedded PostgreSQL with fsync=on, synchronous_commit=on,
+#                                     full_page_writes=on (the default is the tests' fsync=off, which flatters writes)
 #   --no-http, --no-jfr               leave out the wrk run or the JFR profiles
 #   BENCH_DATABASE_URL=postgres://user:pass@host:5432/db session-bench/run.sh
 #                                     use that database (a schema sessionkit_bench is made anew in it)

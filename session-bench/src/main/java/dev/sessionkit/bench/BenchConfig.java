@@ -25,6 +25,7 @@ import java.util.List;
  * @param httpDuration      length of one wrk run
  * @param jfr               whether to record and summarise JFR profiles of sessionkit
  * @param out               where the report, the seeded handles and the recordings go
+ * @param durable           whether the embedded PostgreSQL runs with durable settings ({@code --durable})
  */
 record BenchConfig(
         int sessions,
@@ -42,7 +43,8 @@ record BenchConfig(
         boolean http,
         Duration httpDuration,
         boolean jfr,
-        Path out) {
+        Path out,
+        boolean durable) {
 
     static final String SESSIONS_PROPERTY = "bench.sessions";
     static final String PRINCIPALS_PROPERTY = "bench.principals";
@@ -51,18 +53,18 @@ record BenchConfig(
 
     static BenchConfig full(Path out) {
         return new BenchConfig(DEFAULT_SESSIONS, DEFAULT_PRINCIPALS, 100_000, 3, 1, 2, Duration.ofSeconds(1), 5,
-                Duration.ofMillis(1500), List.of(1, 8), List.of(1, 2), 500, true, Duration.ofSeconds(10), true, out);
+                Duration.ofMillis(1500), List.of(1, 8), List.of(1, 2), 500, true, Duration.ofSeconds(10), true, out, false);
     }
 
     /** Everything a full run does, forks, wrk and JFR included, with short runs: checks a setup in about 3 minutes. */
     static BenchConfig quick(Path out) {
         return new BenchConfig(2_000, 20, 10_000, 1, 1, 1, Duration.ofMillis(500), 2, Duration.ofMillis(500),
-                List.of(1, 8), List.of(1, 2), 50, true, Duration.ofSeconds(2), true, out);
+                List.of(1, 8), List.of(1, 2), 50, true, Duration.ofSeconds(2), true, out, false);
     }
 
     static BenchConfig smoke(Path out) {
         return new BenchConfig(200, 4, 2_000, 1, 0, 0, Duration.ofMillis(50), 1, Duration.ofMillis(100), List.of(1),
-                List.of(1), 20, false, Duration.ofSeconds(1), false, out);
+                List.of(1), 20, false, Duration.ofSeconds(1), false, out, false);
     }
 
     boolean isSmoke() {
@@ -75,11 +77,16 @@ record BenchConfig(
 
     BenchConfig withHttp(boolean value) {
         return new BenchConfig(sessions, principals, purgeRows, purgeRounds, forks, warmups, warmupTime, iterations,
-                iterationTime, dbThreads, memoryThreads, probeOps, value, httpDuration, jfr, out);
+                iterationTime, dbThreads, memoryThreads, probeOps, value, httpDuration, jfr, out, durable);
     }
 
     BenchConfig withJfr(boolean value) {
         return new BenchConfig(sessions, principals, purgeRows, purgeRounds, forks, warmups, warmupTime, iterations,
-                iterationTime, dbThreads, memoryThreads, probeOps, http, httpDuration, value, out);
+                iterationTime, dbThreads, memoryThreads, probeOps, http, httpDuration, value, out, durable);
+    }
+
+    BenchConfig withDurable(boolean value) {
+        return new BenchConfig(sessions, principals, purgeRows, purgeRounds, forks, warmups, warmupTime, iterations,
+                iterationTime, dbThreads, memoryThreads, probeOps, http, httpDuration, jfr, out, value);
     }
 }

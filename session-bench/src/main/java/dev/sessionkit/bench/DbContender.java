@@ -45,8 +45,17 @@ interface DbContender extends AutoCloseable {
     /** A request that reads the session: load, read an attribute, and what the contender writes then. */
     void readOnly(int session);
 
-    /** A request that loads the session, increments a counter attribute and saves it. */
+    /**
+     * {@link #readOnly} with the session's access time written on every request (sessionkit's touch
+     * interval zero); Spring Session and connect-pg-simple write it every request anyway.
+     */
+    void readTouch(int session);
+
+    /** A request that loads the session, increments a counter attribute and saves it (sessionkit: the atomic {@code increment}). */
     void modify(int session);
+
+    /** {@link #modify} by reading the counter and setting it to one more (sessionkit: {@code get}, then {@code set}). */
+    void modifySet(int session);
 
     /** A request that creates a session with three small attributes. */
     void create();

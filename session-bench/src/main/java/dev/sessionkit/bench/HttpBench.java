@@ -79,8 +79,14 @@ final class HttpBench {
         return Optional.empty();
     }
 
-    static List<Results.Http> run(Path jar, String wrk, String jdbcUrl, Duration duration, Path out)
-            throws IOException, InterruptedException {
+    /**
+     * Runs the demo on each store; in each of {@value #ROUNDS} rounds, wrk on the session endpoint
+     * and on the no-session endpoint for {@code duration} each (the order swapped every round).
+     * Returns every wrk run; adds to {@code paired} the per-round ratio, session / no-session, of
+     * each store.
+     */
+    static List<Results.Http> run(Path jar, String wrk, String jdbcUrl, Duration duration, Path out,
+            List<Results.Paired> paired) throws IOException, InterruptedException {
         List<Results.Http> results = new ArrayList<>();
         for (String store : List.of("memory", "postgres")) {
             Demo demo = start(jar, store, jdbcUrl, out.resolve("http-demo-" + store + ".log"));
@@ -88,11 +94,29 @@ final class HttpBench {
                 String base = "http://127.0.0.1:" + demo.port;
                 awaitHealthy(demo.process, base, demo.log);
                 String cookie = warmCookie(base);
-                for (String[] endpoint : new String[][] {{SESSION_PATH, cookie}, {HEALTH_PATH, null}}) {
+                String[][] endpoints = {{SESSION_PATH, cookie}, {HEALTH_PATH, null}};
+                for (String[] endpoint : endpoints) {
                     wrk(wrk, base + endpoint[0], endpoint[1], WARM_UP);
-                    String output = wrk(wrk, base + endpoint[0], endpoint[1], duration);
-                    results.add(parse(store, endpoint[0], output));
                 }
+                List<Double> sessionRates = new ArrayList<>();
+                List<Double> healthRates = new ArrayList<>();
+                List<Double> ratios = new ArrayList<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    Results.Http[] measured = new Results.Http[2];
+                    for (int k = 0; k < 2; k++) {
+                        int e = round % 2 == 0 ? k : 1 - k;
+                        measured[e] = parse(store, endpoints[e][0], wrk(wrk, base + endpoints[e][0], endpoints[e][1],
+                                duration));
+                        results.add(measured[e]);
+                    }
+                    sessionRates.add(measured[0].requestsPerSecond());
+                    healthRates.add(measured[1].requestsPerSecond());
+                    ratios.add(measured[0].requestsPerSecond() / measured[1].requestsPerSecond());
+                }
+                paired.add(new Results.Paired("http", store, "session endpoint", "no-session endpoint",
+                        WRK_CONNECTIONS, duration.toMillis(), sessionRates, healthRates, ratios, Results.median(ratios),
+                        ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                        ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
             } finally {
                 demo.stop();
             }

@@ -48,8 +48,18 @@ public class PostgresBenchmark {
     }
 
     @Benchmark
+    public void readTouch() {
+        db.readTouch(ThreadLocalRandom.current().nextInt(sessions));
+    }
+
+    @Benchmark
     public void modify() {
         db.modify(ThreadLocalRandom.current().nextInt(sessions));
+    }
+
+    @Benchmark
+    public void modifySet() {
+        db.modifySet(ThreadLocalRandom.current().nextInt(sessions));
     }
 
     @Benchmark

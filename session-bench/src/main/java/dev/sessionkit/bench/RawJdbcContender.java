@@ -12,7 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +36,7 @@ final class RawJdbcContender implements DbContender {
     private static final String SELECT = "select sess from session where sid = ? and expire > ?";
     private static final String INSERT = "insert into session (sid, sess, expire) values (?, ?::jsonb, ?)";
     private static final String UPDATE = "update session set sess = ?::jsonb, expire = ? where sid = ?";
+    private static final String TOUCH = "update session set expire = ? where sid = ?";
     private static final String ROTATE = "update session set sid = ?, sess = ?::jsonb, expire = ? where sid = ?";
     private static final String DELETE = "delete from session where sid = ?";
     private static final String BY_PRINCIPAL =
@@ -45,8 +47,8 @@ final class RawJdbcContender implements DbContender {
     private String[] sids = new String[0];
 
     RawJdbcContender(String jdbcUrl, boolean countStatements) {
-        this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
+        this.pool = BenchDatabase.pool(jdbcUrl, NAME, countStatements);
+        this.counting = BenchDatabase.counting(pool, countStatements);
         Sql.execute(pool,
                 "create table if not exists session (sid varchar not null primary key, sess jsonb not null,"
                         + " expire timestamptz(6) not null)",
@@ -101,13 +103,37 @@ final class RawJdbcContender implements DbContender {
             sess.put(Shapes.COUNTER, sess.path(Shapes.COUNTER).asLong() + 1);
             try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
                 ps.setString(1, write(sess));
-                ps.setTimestamp(2, expiry());
+                ps.setObject(2, expiry());
                 ps.setString(3, sids[i]);
                 ps.executeUpdate();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The SELECT, then an UPDATE of the expiry alone: connect-pg-simple's {@code touch}. */
+    @Override
+    public void readTouch(int i) {
+        try (Connection c = counting.getConnection()) {
+            ObjectNode sess = select(c, sids[i]);
+            if (!sess.has(Shapes.THEME)) {
+                throw new IllegalStateException("attribute missing");
+            }
+            try (PreparedStatement ps = c.prepareStatement(TOUCH)) {
+                ps.setObject(1, expiry());
+                ps.setString(2, sids[i]);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The raw store has one way to change an attribute: the same as {@link #modify}. */
+    @Override
+    public void modifySet(int i) {
+        modify(i);
     }
 
     @Override
@@ -126,7 +152,7 @@ final class RawJdbcContender implements DbContender {
             try (PreparedStatement ps = c.prepareStatement(ROTATE)) {
                 ps.setString(1, newSid());
                 ps.setString(2, write(sess));
-                ps.setTimestamp(3, expiry());
+                ps.setObject(3, expiry());
                 ps.setString(4, sid);
                 if (ps.executeUpdate() != 1) {
                     throw new IllegalStateException("session to sign in missing");
@@ -159,7 +185,7 @@ final class RawJdbcContender implements DbContender {
     public int listByPrincipal(int principal) {
         try (Connection c = counting.getConnection(); PreparedStatement ps = c.prepareStatement(BY_PRINCIPAL)) {
             ps.setString(1, Shapes.principal(principal));
-            ps.setTimestamp(2, Timestamp.from(CLOCK.instant()));
+            ps.setObject(2, now());
             int n = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -187,7 +213,7 @@ final class RawJdbcContender implements DbContender {
         // connect-pg-simple's pruneSessions: one DELETE
         try (Connection c = counting.getConnection();
                 PreparedStatement ps = c.prepareStatement("delete from session where expire < ?")) {
-            ps.setTimestamp(1, Timestamp.from(CLOCK.instant()));
+            ps.setObject(1, now());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -202,7 +228,7 @@ final class RawJdbcContender implements DbContender {
     private static ObjectNode select(Connection c, String sid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT)) {
             ps.setString(1, sid);
-            ps.setTimestamp(2, Timestamp.from(CLOCK.instant()));
+            ps.setObject(2, now());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("session missing");
@@ -217,7 +243,7 @@ final class RawJdbcContender implements DbContender {
         try (Connection c = counting.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, sid);
             ps.setString(2, write(sess));
-            ps.setTimestamp(3, expiry());
+            ps.setObject(3, expiry());
             ps.executeUpdate();
             return sid;
         } catch (SQLException e) {
@@ -243,8 +269,14 @@ final class RawJdbcContender implements DbContender {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static Timestamp expiry() {
-        return new Timestamp(CLOCK.millis() + TTL_MILLIS);
+    // bound as OffsetDateTime, which pgjdbc sends typed (timestamptz); a java.sql.Timestamp goes
+    // untyped, and pgjdbc then describes each statement returning jsonb first: a second round trip
+    private static OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(CLOCK.instant(), ZoneOffset.UTC);
+    }
+
+    private static OffsetDateTime expiry() {
+        return now().plusNanos(TTL_MILLIS * 1_000_000L);
     }
 
     private static ObjectNode parse(String json) {

@@ -45,6 +45,14 @@ final class Results {
     record Share(String name, long samples, double percent) {
     }
 
+    /**
+     * Two contenders in alternating rounds ({@link Interleaved}): operations per second of each per
+     * round, the ratio a / b per round, and the median and range of those ratios.
+     */
+    record Paired(String suite, String shape, String a, String b, int threads, long sliceMillis, List<Double> aRates,
+            List<Double> bRates, List<Double> ratios, double medianRatio, double minRatio, double maxRatio) {
+    }
+
     /** A target of issue 7 and whether it was met. */
     record Target(String target, String required, String measured, String verdict) {
     }
@@ -57,6 +65,7 @@ final class Results {
     final List<Http> http = new ArrayList<>();
     final List<HttpRound> httpRounds = new ArrayList<>();
     final List<Profile> profiles = new ArrayList<>();
+    final List<Paired> paired = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
 
     Results(Map<String, String> machine, BenchConfig config) {
@@ -71,6 +80,11 @@ final class Results {
 
     Optional<Statements> statements(String contender, String shape) {
         return statements.stream().filter(s -> s.contender().equals(contender) && s.shape().equals(shape))
+                .findFirst();
+    }
+
+    Optional<Paired> paired(String suite, String shape, int threads) {
+        return paired.stream().filter(p -> p.suite().equals(suite) && p.shape().equals(shape) && p.threads() == threads)
                 .findFirst();
     }
 

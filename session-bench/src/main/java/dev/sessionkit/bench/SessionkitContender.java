@@ -32,6 +32,14 @@ final class SessionkitContender implements DbContender {
     private final SessionSettings settings;
     private final PostgresSessionStore store;
     private final SessionManager manager;
+    /** The same store with touch interval zero: the access time written on every request. */
+    private final SessionManager touchingManager;
+    /**
+     * The same store with a touch interval of 30 minutes: no seeded session (last access at most
+     * 5 minutes back) falls due in a run, so a read-only request is its one SELECT, the statement
+     * raw JDBC runs.
+     */
+    private final SessionManager quietManager;
     private String[] cookies = new String[0];
 
     SessionkitContender(String jdbcUrl, boolean countStatements) {
@@ -44,12 +52,18 @@ final class SessionkitContender implements DbContender {
      * observation registry whose meter handler makes the timers, as in Spring Boot).
      */
     SessionkitContender(String jdbcUrl, boolean countStatements, String metrics) {
-        this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
+        this.pool = BenchDatabase.pool(jdbcUrl, NAME, countStatements);
+        this.counting = BenchDatabase.counting(pool, countStatements);
         this.settings = SessionSettings.builder().secrets(Shapes.SECRET).build();
         this.store = PostgresSessionStore.builder().dataSource(counting).build();
         SessionManager.Builder builder = SessionManager.builder().settings(settings).store(store).sweeper(false);
         this.manager = MetricsOverhead.build(builder, metrics);
+        this.touchingManager = SessionManager.builder()
+                .settings(SessionSettings.builder().secrets(Shapes.SECRET).touchInterval(Duration.ZERO).build())
+                .store(store).sweeper(false).build();
+        this.quietManager = SessionManager.builder()
+                .settings(SessionSettings.builder().secrets(Shapes.SECRET).touchInterval(Duration.ofMinutes(30)).build())
+                .store(store).sweeper(false).build();
     }
 
     @Override
@@ -101,6 +115,35 @@ final class SessionkitContender implements DbContender {
         if (session.get(Shapes.THEME, String.class).isEmpty()) {
             throw new IllegalStateException("attribute missing");
         }
+        manager.commit(context);
+    }
+
+    /** {@link #readOnly} where no touch falls due: the SELECT alone, as raw JDBC's read-only request. */
+    void readOnlyUntouched(int i) {
+        SessionContext context = quietManager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        if (session.get(Shapes.THEME, String.class).isEmpty()) {
+            throw new IllegalStateException("attribute missing");
+        }
+        quietManager.commit(context);
+    }
+
+    @Override
+    public void readTouch(int i) {
+        SessionContext context = touchingManager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        if (session.get(Shapes.THEME, String.class).isEmpty()) {
+            throw new IllegalStateException("attribute missing");
+        }
+        touchingManager.commit(context);
+    }
+
+    @Override
+    public void modifySet(int i) {
+        SessionContext context = manager.resolve(RequestInfo.ofCookie(cookies[i]));
+        Session session = context.session().orElseThrow(() -> new IllegalStateException("seeded session missing"));
+        long counter = session.get(Shapes.COUNTER, Long.class).orElse(0L);
+        session.set(Shapes.COUNTER, counter + 1);
         manager.commit(context);
     }
 
@@ -193,6 +236,8 @@ final class SessionkitContender implements DbContender {
 
     @Override
     public void close() {
+        touchingManager.close();
+        quietManager.close();
         manager.close();
         store.close();
         pool.close();

@@ -49,8 +49,8 @@ final class SpringSessionContender implements DbContender {
     private String[] ids = new String[0];
 
     SpringSessionContender(String jdbcUrl, boolean countStatements) {
-        this.pool = BenchDatabase.pool(jdbcUrl, NAME);
-        this.counting = countStatements ? CountingDataSource.of(pool) : CountingDataSource.passThrough(pool);
+        this.pool = BenchDatabase.pool(jdbcUrl, NAME, countStatements);
+        this.counting = BenchDatabase.counting(pool, countStatements);
         if (Sql.count(pool, "select count(*) from information_schema.tables where table_schema = current_schema()"
                 + " and table_name = 'spring_session'") == 0) {
             Sql.execute(pool, schemaStatements());
@@ -124,6 +124,18 @@ final class SpringSessionContender implements DbContender {
         Integer counter = session.getAttribute(Shapes.COUNTER);
         session.setAttribute(Shapes.COUNTER, counter == null ? 1 : counter + 1);
         repository.save(session);
+    }
+
+    /** Spring Session writes the access time on every save: the same as {@link #readOnly}. */
+    @Override
+    public void readTouch(int i) {
+        readOnly(i);
+    }
+
+    /** Spring Session has no atomic increment: the same as {@link #modify}. */
+    @Override
+    public void modifySet(int i) {
+        modify(i);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Random;
  */
 final class StatementProbe {
 
-    static final List<String> SHAPES = List.of("readOnly", "modify", "create", "login", "logout", "listByPrincipal");
+    static final List<String> SHAPES = List.of("readOnly", "readTouch", "modify", "modifySet", "create", "login", "logout",
+            "listByPrincipal");
     private static final int WARM_UP = 10;
 
     private StatementProbe() {
@@ -47,7 +48,9 @@ final class StatementProbe {
     private static void once(DbContender db, String shape, Random random, int principals) {
         switch (shape) {
             case "readOnly" -> db.readOnly(random.nextInt(db.sessions()));
+            case "readTouch" -> db.readTouch(random.nextInt(db.sessions()));
             case "modify" -> db.modify(random.nextInt(db.sessions()));
+            case "modifySet" -> db.modifySet(random.nextInt(db.sessions()));
             case "create" -> db.create();
             case "login" -> db.login();
             case "logout" -> db.logout(db.prepareLogout());

@@ -25,18 +25,25 @@ final class SmokeTest {
 
         assertThat(report).isRegularFile();
         String markdown = Files.readString(report);
-        assertThat(markdown).contains("## Targets of issue 7", "## PostgreSQL", "## In memory", "## Purge",
+        assertThat(markdown).contains("## Targets of issues 7 and 15", "## PostgreSQL", "## In memory", "## Purge",
                 "## Micrometer binding off and on");
 
         JsonNode json = new ObjectMapper().readTree(out.resolve(ReportWriter.JSON).toFile());
-        // 6 shapes × 3 contenders at 1 thread, 2 shapes × 2 contenders in memory, 3 shapes × 3 metrics variants
-        assertThat(json.get("throughput")).hasSize(6 * 3 + 2 * 2 + 3 * 3);
+        // 8 shapes × 3 contenders at 1 thread, 2 shapes × 2 contenders in memory, 3 shapes × 3 metrics variants
+        assertThat(json.get("throughput")).hasSize(8 * 3 + 2 * 2 + 3 * 3);
         for (JsonNode t : json.get("throughput")) {
             assertThat(t.get("median").asDouble()).as(t.toString()).isPositive();
         }
         // one SELECT; a touch now and then, for seeded sessions whose 5-minute touch interval just ran out
         assertThat(statements(json, "sessionkit", "readOnly")).isBetween(1.0, 1.25);
+        assertThat(statements(json, "sessionkit", "readTouch")).isEqualTo(2.0);
         assertThat(statements(json, "sessionkit", "modify")).isEqualTo(2.0);
+        assertThat(statements(json, "sessionkit", "modifySet")).isEqualTo(2.0);
+        // one round trip per statement, at the socket (no Describe before a Bind)
+        for (String shape : StatementProbe.SHAPES) {
+            assertThat(value(json, "sessionkit", shape, "roundTrips")).as(shape)
+                    .isEqualTo(value(json, "sessionkit", shape, "statements"));
+        }
         assertThat(statements(json, "sessionkit", "create")).isEqualTo(1.0);
         assertThat(statements(json, "sessionkit", "listByPrincipal")).isEqualTo(1.0);
         assertThat(statements(json, "raw", "readOnly")).isEqualTo(1.0);
@@ -50,9 +57,13 @@ final class SmokeTest {
     }
 
     private static double statements(JsonNode json, String contender, String shape) {
+        return value(json, contender, shape, "statements");
+    }
+
+    private static double value(JsonNode json, String contender, String shape, String field) {
         for (JsonNode s : json.get("statements")) {
             if (s.get("contender").asText().equals(contender) && s.get("shape").asText().equals(shape)) {
-                return s.get("statements").asDouble();
+                return s.get(field).asDouble();
             }
         }
         throw new AssertionError("no statement count for " + contender + " " + shape);

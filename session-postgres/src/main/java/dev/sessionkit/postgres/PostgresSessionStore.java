@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.postgresql.util.PGobject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       and idle expiry only move forward ({@code GREATEST}); ended sessions keep their row, with
  *       status and {@code logged_out_at}, as an audit trail;</li>
  *   <li>{@code purgeExpired}: one statement deleting a bounded batch of expired sessions
- *       ({@code FOR UPDATE SKIP LOCKED}, so several instances can sweep at once) and a batch of
+ *       (several instances can sweep at once: one that reaches rows another is deleting waits for
+ *       that batch and leaves those rows to it) and a batch of
  *       audit rows older than {@link PostgresStoreSettings#auditRetention()}.</li>
  * </ul>
  *
@@ -530,6 +532,7 @@ public final class PostgresSessionStore implements SessionStore {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
             setInstant(ps, sql.at("now"), now);
+            setInstant(ps, sql.at("nowAgain"), now);
             ps.setInt(sql.at("limit"), limit);
             setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
             // audit rows are not returned, so the caller's loop does not see them: take a larger
@@ -692,15 +695,29 @@ public final class PostgresSessionStore implements SessionStore {
         return failure;
     }
 
+    /**
+     * Binds an instant as {@code timestamptz}; null as a NULL of that type. Not
+     * {@code setNull(position, Types.TIMESTAMP_WITH_TIMEZONE)}: pgjdbc sends that NULL untyped, and
+     * for an untyped parameter of a named statement returning text, jsonb or bytea it describes the
+     * statement and waits for the answer before every execution, a second network round trip for
+     * one statement (docs/benchmarks.md; {@code StatementCountTest} counts them at the socket).
+     */
     static void setInstant(PreparedStatement ps, int position, Instant instant) throws SQLException {
         if (instant == null) {
-            ps.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setObject(position, typedNull("timestamptz"));
         } else {
             ps.setObject(position, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
         }
     }
 
 
+
+    /** A NULL that pgjdbc binds with the type's OID (its value is null: never set). */
+    private static PGobject typedNull(String type) {
+        PGobject value = new PGobject();
+        value.setType(type);
+        return value;
+    }
 
     private void checkOpen() {
         if (closed.get()) {

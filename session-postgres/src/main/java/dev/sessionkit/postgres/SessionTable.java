@@ -410,16 +410,28 @@ final class SessionTable {
 
     /**
      * One statement for a sweep: expired active sessions (returned), and ended audit rows past the
-     * retention (not returned), each in a bounded batch that skips rows other transactions hold.
+     * retention (not returned), each in a bounded batch.
      */
     private Query purgeQuery() {
-        // "ctid = any(array(select ctid … for update skip locked))": the locked rows are found through
-        // the partial expiry index and deleted by their physical address. The obvious
-        // "key in (select key …)" is planned as a semi-join over the whole table, once per batch
-        // (measured: 2.9 s against 0.7 s for 100,000 expired rows among 110,000), and
-        // "key = any(array(select key …))" costs a primary-key probe per row (a batch took 1.8–1.9
-        // times as long at 1 million rows, 2.5–2.8 times at 10 million: docs/benchmarks.md). The rows are
-        // locked by the sub-select, so their ctid cannot change before the delete.
+        // "ctid = any(array(select ctid …))": the rows are found through the partial expiry index and
+        // deleted by their physical address. The obvious "key in (select key …)" is planned as a
+        // semi-join over the whole table, once per batch (measured: 2.9 s against 0.7 s for 100,000
+        // expired rows among 110,000), and "key = any(array(select key …))" costs a primary-key probe
+        // per row (a batch took 1.8–1.9 times as long at 1 million rows, 2.5–2.8 times at 10 million:
+        // docs/benchmarks.md).
+        //
+        // No "for update skip locked" in the sub-select (issue 15): locking the batch first wrote
+        // every row twice, a lock and then the delete, each WAL-logged. Without it nothing is lost:
+        // the statement's snapshot keeps a row it found from being vacuumed, so its ctid names that
+        // row until the delete reaches it; a row deleted meanwhile by another sweeper is skipped
+        // after waiting for that sweeper's commit (so every key is returned by exactly one sweeper).
+        // A request whose clock is a little behind the sweeper's may still touch a row the sweeper
+        // found expired; the delete then waits and reaches the new version, whose ctid not every
+        // PostgreSQL release checks again for a tuple-id scan, so the delete repeats the expiry
+        // condition itself (the "nowAgain" filter): a session the touch made live again stays
+        // (PostgresSessionStoreTest holds it). The tuple-id scan takes
+        // the row locks in ctid order, so two sweepers cannot deadlock: an overlapping one waits for
+        // the other's batch and moves on. Ended audit rows take no write at all.
         //
         // Oldest first ("order by" the indexed column): without it, on a big table where a good part
         // of the rows match, the planner finds a batch by a sequential scan from the start of the
@@ -431,16 +443,17 @@ final class SessionTable {
                         .where(STATUS.eq(inline(ACTIVE)))
                         .and(EXPIRES_AT.le(param("now", TIMESTAMPTZ)))
                         .orderBy(EXPIRES_AT)
-                        .limit(param("limit", SQLDataType.INTEGER))
-                        .forUpdate().skipLocked()))
+                        .limit(param("limit", SQLDataType.INTEGER))))
+                // checked again on the row the delete reaches: see above
+                .and(STATUS.eq(inline(ACTIVE)))
+                .and(EXPIRES_AT.le(param("nowAgain", TIMESTAMPTZ)))
                 .returning(KEY));
         CommonTableExpression<?> ended = name("ended").as(dsl.deleteFrom(table)
                 .where(byCtid(dsl.select(CTID).from(table)
                         .where(STATUS.ne(inline(ACTIVE)))
                         .and(LOGGED_OUT_AT.lt(param("auditCutoff", TIMESTAMPTZ)))
                         .orderBy(LOGGED_OUT_AT)
-                        .limit(param("auditLimit", SQLDataType.INTEGER))
-                        .forUpdate().skipLocked()))
+                        .limit(param("auditLimit", SQLDataType.INTEGER))))
                 .returning(KEY));
         Field<byte[]> expiredKey = field(name("expired", "key"), SQLDataType.BLOB);
         if (!notifying) {

@@ -36,13 +36,15 @@ final class PerUserLimitTest {
     private static final int MAX = 2;
 
     private static PostgresFixture.Database database;
+    private static com.zaxxer.hikari.HikariDataSource pool;
     private static CountingDataSource counting;
     private static PostgresSessionStore store;
 
     @BeforeAll
     static void start() {
         database = PostgresFixture.freshDatabase();
-        counting = CountingDataSource.of(database.dataSource());
+        pool = StatementCountTest.socketCountedPool(database.jdbcUrl(), 8);
+        counting = CountingDataSource.atSocket(pool);
         store = PostgresSessionStore.builder().settings(PostgresStoreSettings.builder().table("limited").build())
                 .dataSource(counting).build();
     }
@@ -50,6 +52,7 @@ final class PerUserLimitTest {
     @AfterAll
     static void stop() {
         store.close();
+        pool.close();
         database.close();
     }
 
@@ -117,7 +120,7 @@ final class PerUserLimitTest {
         CountingDataSource.Counts counts = counting.counts();
         assertThat(counts.statements()).as(counting.executed().toString()).isEqualTo(3);
         assertThat(counts.commits()).isEqualTo(1);
-        assertThat(counts.roundTrips()).as("three executes and the commit").isEqualTo(4);
+        assertThat(counts.roundTrips()).as("three executes and the commit, at the socket").isEqualTo(4);
         assertThat(counts.connections()).isEqualTo(2);
     }
 }

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.testkit.CountingDataSource;
+import dev.sessionkit.testkit.SocketRoundTrips;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
@@ -139,8 +140,8 @@ final class PgbouncerTest {
 
     @Test
     void everyOperationIsStillOneStatementOnOneConnectionThroughPgbouncer() {
-        try (HikariDataSource app = applicationPool("")) {
-            CountingDataSource counting = CountingDataSource.of(app);
+        try (HikariDataSource app = applicationPool(SocketRoundTrips.PGJDBC_PARAMETERS)) {
+            CountingDataSource counting = CountingDataSource.atSocket(app);
             PostgresStoreSettings settings = PostgresStoreSettings.builder().table("counted").preparedStatements(false)
                     .build();
             try (PostgresSessionStore store = PostgresSessionStore.builder().settings(settings).dataSource(counting)

@@ -138,6 +138,61 @@ final class PostgresSessionStoreTest {
         return List.of(after.get(0) - before.get(0), after.get(1) - before.get(1));
     }
 
+    /**
+     * A request whose clock is behind the sweeper's touches a session the sweeper already counts as
+     * expired, and commits while the sweep waits for its row lock: the touched session stays, and
+     * the sweep does not report it as expired.
+     */
+    @Test
+    void aSweepWaitingForATouchThatMadeTheSessionLiveAgainLeavesIt() throws Exception {
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("swept").build();
+        SessionData touched = Fixtures.session(T0).build();
+        SessionData expired = Fixtures.session(T0).build();
+        Instant requestNow = T0.plus(Fixtures.IDLE_TIMEOUT).minusSeconds(1);
+        Instant sweepNow = T0.plus(Fixtures.IDLE_TIMEOUT).plusSeconds(1);
+        try (PostgresSessionStore sweeper = PostgresSessionStore.builder().settings(settings)
+                .dataSource(database.dataSource()).build();
+                Connection request = database.dataSource().getConnection()) {
+            sweeper.create(touched);
+            sweeper.create(expired);
+            request.setAutoCommit(false);
+            try (PostgresSessionStore requestStore = PostgresSessionStore.builder().settings(settings)
+                    .dataSource(sharing(request)).build()) {
+                // the request's touch, held uncommitted: live by the request's clock, live for an hour after it
+                assertThat(requestStore.touch(touched.key(),
+                        new Touch(requestNow, requestNow.plus(Duration.ofHours(1))), requestNow)).isTrue();
+                java.util.concurrent.CompletableFuture<List<dev.sessionkit.LookupKey>> sweep =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> sweeper.purgeExpired(sweepNow, 10));
+                awaitLockWaitOrEnd(sweep);
+                request.commit();
+
+                assertThat(sweep.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(expired.key());
+            }
+            assertThat(sweeper.load(touched.key(), sweepNow)).as("the touched session").isPresent();
+            assertThat(sweeper.load(expired.key(), sweepNow)).isEmpty();
+        }
+    }
+
+    /**
+     * Waits until the sweep ends (it skipped the locked row) or some statement of this database
+     * waits for a row lock (the sweep, blocked by the request).
+     */
+    private static void awaitLockWaitOrEnd(java.util.concurrent.Future<?> sweep) throws SQLException,
+            InterruptedException {
+        for (int i = 0; i < 3_000 && !sweep.isDone(); i++) {
+            try (Connection connection = database.dataSource().getConnection();
+                    PreparedStatement ps = connection.prepareStatement("select count(*) from pg_stat_activity"
+                            + " where datname = current_database() and wait_event_type = 'Lock'");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** A DataSource that hands out one connection and leaves it open, so a test can hold a transaction. */
     private static DataSource sharing(Connection connection) {
         Connection unclosable = (Connection) Proxy.newProxyInstance(PostgresSessionStoreTest.class.getClassLoader(),

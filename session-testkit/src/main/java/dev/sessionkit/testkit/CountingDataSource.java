@@ -23,8 +23,11 @@ import javax.sql.DataSource;
  * <ul>
  *   <li><b>statements</b>: SQL statements the server runs; every {@code execute…} call is one,
  *       except {@code executeBatch}, which is one per {@code addBatch} before it;</li>
- *   <li><b>round trips</b>: every {@code execute…} call (a batch is one) and every
- *       {@code commit}/{@code rollback} on a connection that is not in auto-commit;</li>
+ *   <li><b>round trips</b>: with {@link #of(DataSource)}, every {@code execute…} call (a batch is
+ *       one) and every {@code commit}/{@code rollback} on a connection that is not in auto-commit;
+ *       with {@link #atSocket(DataSource)}, the network round trips those calls really made, as
+ *       {@link SocketRoundTrips} counts them at the socket (a driver that describes a statement
+ *       before executing it makes two for one statement);</li>
  *   <li><b>commits</b>: explicit {@code commit()} calls;</li>
  *   <li><b>connections</b>: connections taken.</li>
  * </ul>
@@ -39,25 +42,38 @@ public final class CountingDataSource implements DataSource {
 
     private final DataSource delegate;
     private final boolean enabled;
+    private final boolean atSocket;
     private final LongAdder statements = new LongAdder();
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder commits = new LongAdder();
     private final LongAdder connections = new LongAdder();
     private final Deque<String> recent = new ArrayDeque<>();
 
-    private CountingDataSource(DataSource delegate, boolean enabled) {
+    private CountingDataSource(DataSource delegate, boolean enabled, boolean atSocket) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.enabled = enabled;
+        this.atSocket = atSocket;
     }
 
-    /** A wrapper that counts. */
+    /** A wrapper that counts, round trips as JDBC calls. */
     public static CountingDataSource of(DataSource delegate) {
-        return new CountingDataSource(delegate, true);
+        return new CountingDataSource(delegate, true, false);
+    }
+
+    /**
+     * A wrapper that counts, round trips at the socket: the delegate's connections must be made
+     * through {@link SocketRoundTrips.Factory} (for pgjdbc, a URL from
+     * {@link SocketRoundTrips#pgjdbcUrl(String)}). A statement or commit that made no round trip
+     * at all fails with {@link IllegalStateException}, since its connection cannot have been made
+     * so. Round trips a pool makes inside {@code getConnection} (validation) do not count.
+     */
+    public static CountingDataSource atSocket(DataSource delegate) {
+        return new CountingDataSource(delegate, true, true);
     }
 
     /** A wrapper that counts nothing: connections pass through untouched. */
     public static CountingDataSource passThrough(DataSource delegate) {
-        return new CountingDataSource(delegate, false);
+        return new CountingDataSource(delegate, false, false);
     }
 
     /** A snapshot of the counters. */
@@ -87,7 +103,8 @@ public final class CountingDataSource implements DataSource {
      * Counter values; subtract two snapshots to count an interval.
      *
      * @param statements  statements the server ran
-     * @param roundTrips  executes, batches as one, plus commits and rollbacks
+     * @param roundTrips  executes (a batch as one) plus commits and rollbacks, or, from
+     *                    {@link CountingDataSource#atSocket(DataSource)}, the network round trips they made
      * @param commits     explicit commits
      * @param connections connections taken
      */
@@ -130,10 +147,10 @@ public final class CountingDataSource implements DataSource {
                     String name = method.getName();
                     if ((name.equals("commit") || name.equals("rollback")) && (args == null || args.length == 0)
                             && !connection.getAutoCommit()) {
-                        roundTrips.increment();
                         if (name.equals("commit")) {
                             commits.increment();
                         }
+                        return counted(connection, method, args);
                     }
                     Object result = invoke(connection, method, args);
                     if (result instanceof Statement statement) {
@@ -156,16 +173,37 @@ public final class CountingDataSource implements DataSource {
                     } else if (name.equals("executeBatch") || name.equals("executeLargeBatch")) {
                         statements.add(batched[0]);
                         batched[0] = 0;
-                        roundTrips.increment();
                         record(preparedSql);
+                        return counted(statement, method, args);
                     } else if (name.startsWith("execute")) {
                         statements.increment();
-                        roundTrips.increment();
                         record(preparedSql != null ? preparedSql
                                 : args != null && args.length > 0 ? String.valueOf(args[0]) : null);
+                        return counted(statement, method, args);
                     }
                     return invoke(statement, method, args);
                 });
+    }
+
+    /** Runs a call that talks to the server and counts its round trips. */
+    private Object counted(Object target, Method method, Object[] args) throws Throwable {
+        if (!atSocket) {
+            roundTrips.increment();
+            return invoke(target, method, args);
+        }
+        long before = SocketRoundTrips.ofThisThread();
+        Object result;
+        try {
+            result = invoke(target, method, args);
+        } finally {
+            roundTrips.add(SocketRoundTrips.ofThisThread() - before);
+        }
+        // a commit or rollback outside a transaction may rightly send nothing; a statement cannot
+        if (SocketRoundTrips.ofThisThread() == before && method.getName().startsWith("execute")) {
+            throw new IllegalStateException("a " + method.getName() + " call made no round trip at the socket;"
+                    + " the connection was not made through " + SocketRoundTrips.Factory.class.getName());
+        }
+        return result;
     }
 
     private void record(String sql) {
