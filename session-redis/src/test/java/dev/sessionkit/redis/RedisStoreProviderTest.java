@@ -66,6 +66,15 @@ final class RedisStoreProviderTest {
     }
 
     @Test
+    void withOnlyTheRedisStoreOnTheClassPathAutoPicksItWhateverDatabaseUrlSays() {
+        EnvironmentVariables env = env(Map.of("REDIS_URL", "redis://127.0.0.1:6379",
+                "DATABASE_URL", "postgres://app:secret@db:5432/app"));
+
+        assertThat(SessionStores.select(SessionSettings.builder().build(), env).provider())
+                .isInstanceOf(RedisStoreProvider.class);
+    }
+
+    @Test
     void withoutRedisUrlAutoFallsBackAndTheNamedStoreFailsNamingRedisUrl() {
         assertThatThrownBy(() -> open(Map.of()))
                 .isInstanceOfSatisfying(SessionConfigurationException.class,
