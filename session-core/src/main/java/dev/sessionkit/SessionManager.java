@@ -218,9 +218,18 @@ public final class SessionManager implements AutoCloseable {
         Instrumented.quietly(instrumentation, () -> instrumentation.cookieRejected(reason));
     }
 
-    private void written(Session session) {
-        if (instrumentation != SessionInstrumentation.NONE) {
-            Instrumented.quietly(instrumentation, () -> instrumentation.sessionWritten(session.encodedSize()));
+    /**
+     * The session's encoded size as this request leaves it, read before the commit replaces its
+     * view (a set has already measured every attribute then, so this costs no serialisation);
+     * -1 without instrumentation.
+     */
+    private int sizeOf(Session session) {
+        return instrumentation == SessionInstrumentation.NONE ? -1 : session.encodedSize();
+    }
+
+    private void written(int size) {
+        if (size >= 0) {
+            Instrumented.quietly(instrumentation, () -> instrumentation.sessionWritten(size));
         }
     }
 
@@ -286,8 +295,9 @@ public final class SessionManager implements AutoCloseable {
             data = session.toNewData(now).withKey(session.id().lookupKey());
         }
         SessionData created = data;
+        int size = sizeOf(session);
         session.committed(created);
-        written(session);
+        written(size);
         fire(l -> l.sessionCreated(created));
         if (created.principal() != null) {
             fire(l -> l.principalChanged(created, null));
@@ -319,8 +329,9 @@ public final class SessionManager implements AutoCloseable {
             }
             String previousPrincipal = before.principal();
             boolean principalChanged = delta.principalChanged();
+            int size = sizeOf(session);
             session.committed(moved.get());
-            written(session);
+            written(size);
             fire(l -> l.sessionIdChanged(oldId.lookupKey(), moved.get()));
             if (principalChanged) {
                 fire(l -> l.principalChanged(moved.get(), previousPrincipal));
@@ -337,8 +348,9 @@ public final class SessionManager implements AutoCloseable {
                 return gone(context, session, cookie);
             }
             String previousPrincipal = before.principal();
+            int size = sizeOf(session);
             session.committed(after.get());
-            written(session);
+            written(size);
             if (delta.principalChanged()) {
                 fire(l -> l.principalChanged(after.get(), previousPrincipal));
             }
@@ -388,8 +400,9 @@ public final class SessionManager implements AutoCloseable {
         }
         SessionData after = renewed.get();
         String previousPrincipal = before.principal();
+        int size = sizeOf(session);
         session.renewed(newId, after);
-        written(session);
+        written(size);
         fire(l -> l.sessionIdChanged(before.key(), after));
         if (delta.principalChanged()) {
             fire(l -> l.principalChanged(after, previousPrincipal));
