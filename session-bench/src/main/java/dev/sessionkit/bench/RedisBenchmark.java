@@ -51,6 +51,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class RedisBenchmark {
 
+    /** Where the floors' timestamps come from, as the store's come from its clock. */
+    private static final Clock CLOCK = Clock.systemUTC();
+
     static final String URL = "bench.redisUrl";
     static final String SESSIONS_PROPERTY = "bench.redisSessions";
     static final int SESSIONS = Integer.getInteger(SESSIONS_PROPERTY, 10_000);
@@ -205,7 +208,7 @@ public class RedisBenchmark {
             Map<String, String> hash = redis.hgetall(key);
             long version = Long.parseLong(hash.get("v"));
             long counter = Long.parseLong(hash.get("a:counter")) + 1;
-            long now = System.currentTimeMillis() * 1000;
+            long now = CLOCK.millis() * 1000;
             Long ok = redis.evalsha(writeSha, ScriptOutputType.INTEGER,
                     new String[] {key, bucket(keys[i]) + ":exp"}, Long.toString(version), Long.toString(version + 1),
                     Long.toString(now), Long.toString(counter), keys[i]);
@@ -298,7 +301,7 @@ public class RedisBenchmark {
     }
 
     private long rawCreate(String key, String principal) {
-        List<String> args = new ArrayList<>(List.of(Long.toString(System.currentTimeMillis() * 1000), key));
+        List<String> args = new ArrayList<>(List.of(Long.toString(CLOCK.millis() * 1000), key));
         fields(principal).forEach((field, value) -> {
             args.add(field);
             args.add(value);
@@ -309,7 +312,7 @@ public class RedisBenchmark {
     }
 
     private static Map<String, String> fields(String principal) {
-        long now = System.currentTimeMillis() * 1000;
+        long now = CLOCK.millis() * 1000;
         Map<String, String> fields = new java.util.LinkedHashMap<>();
         fields.put("v", "0");
         fields.put("st", "active");

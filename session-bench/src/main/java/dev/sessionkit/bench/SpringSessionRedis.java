@@ -1,8 +1,8 @@
 package dev.sessionkit.bench;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -18,6 +18,8 @@ import org.springframework.session.data.redis.RedisSessionRepository;
  * the work, {@code save}. It keeps no principal index, so it has no list shape.
  */
 final class SpringSessionRedis implements AutoCloseable {
+
+    private static final Clock CLOCK = Clock.systemUTC();
 
     private final LettuceConnectionFactory factory;
     private final SessionRepository<Session> repository;
@@ -53,7 +55,7 @@ final class SpringSessionRedis implements AutoCloseable {
 
     Object readOnly(String id) {
         Session session = found(id);
-        session.setLastAccessedTime(Instant.now());
+        session.setLastAccessedTime(CLOCK.instant());
         Object theme = session.getAttribute(Shapes.THEME);
         if (theme == null) {
             throw new IllegalStateException("attribute missing");
@@ -64,7 +66,7 @@ final class SpringSessionRedis implements AutoCloseable {
 
     Object modify(String id) {
         Session session = found(id);
-        session.setLastAccessedTime(Instant.now());
+        session.setLastAccessedTime(CLOCK.instant());
         Integer counter = session.getAttribute(Shapes.COUNTER);
         session.setAttribute(Shapes.COUNTER, counter + 1);
         repository.save(session);
@@ -74,7 +76,7 @@ final class SpringSessionRedis implements AutoCloseable {
     Object login() {
         String id = create(null);
         Session session = found(id);
-        session.setLastAccessedTime(Instant.now());
+        session.setLastAccessedTime(CLOCK.instant());
         session.changeSessionId();
         session.setAttribute(Shapes.PRINCIPAL_ATTRIBUTE, "login-" + java.util.concurrent.ThreadLocalRandom.current()
                 .nextInt(1_000_000));
