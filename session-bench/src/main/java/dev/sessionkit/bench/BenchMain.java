@@ -35,7 +35,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code --no-jfr}, {@code --out DIR} (default {@code session-bench/target}), {@code --repo DIR}
  * (the repository root, to find the servlet demo jar; default the working directory).
  * {@code --big-table [--big-rows N]} runs only {@link BigTable} (default 10 million rows, a few
- * minutes) and writes {@code big-table-report.md}.
+ * minutes) and writes {@code big-table-report.md}. {@code --sessions=N [--scale-rounds R]} runs only
+ * the scale mode, {@link ScaleRun}, with N live sessions per contender (with {@code --durable} on the
+ * durable server), and writes {@code scale-report.md}.
  */
 public final class BenchMain {
 
@@ -61,8 +63,16 @@ public final class BenchMain {
         boolean bigTable = false;
         boolean durable = false;
         long bigRows = 10_000_000L;
+        int scaleSessions = 0;
+        int scaleRounds = 0;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--sessions=")) {
+                scaleSessions = Integer.parseInt(args[i].substring("--sessions=".length()).replace("_", ""));
+                continue;
+            }
             switch (args[i]) {
+                case "--sessions" -> scaleSessions = Integer.parseInt(args[++i].replace("_", ""));
+                case "--scale-rounds" -> scaleRounds = Integer.parseInt(args[++i]);
                 case "--smoke" -> smoke = true;
                 case "--quick" -> quick = true;
                 case "--no-http" -> http = false;
@@ -85,13 +95,30 @@ public final class BenchMain {
                 default -> {
                     System.err.println("unknown option " + args[i]
                             + "; accepted: --smoke --quick --durable --no-http --no-jfr --only PART,… --out DIR --repo DIR"
-                            + " --big-table [--big-rows N]");
+                            + " --big-table [--big-rows N] --sessions=N [--scale-rounds R]");
                     System.exit(2);
                 }
             }
         }
         if (out == null) {
             out = repo.resolve("session-bench").resolve("target");
+        }
+        if (scaleSessions > 0) {
+            BenchDatabase database = BenchDatabase.start(durable);
+            Map<String, String> machine = Machine.describe();
+            machine.put("sessionkit commit", Machine.commit(repo));
+            machine.put("database", database.describe());
+            machine.put("database server", database.mode());
+            log("scale: " + machine);
+            ScaleRun.Options options = ScaleRun.Options.full(scaleSessions);
+            if (scaleRounds > 0) {
+                options = new ScaleRun.Options(options.sessions(), options.threads(), options.warmups(), scaleRounds,
+                        options.sliceMillis(), options.expired(), options.sweepRounds(), options.smallSessions());
+            }
+            Path report = ScaleRun.run(database, options, out, machine);
+            System.out.println(Files.readString(report));
+            System.out.println("report: " + report);
+            System.exit(0);
         }
         if (bigTable) {
             BenchDatabase database = BenchDatabase.start(durable);
