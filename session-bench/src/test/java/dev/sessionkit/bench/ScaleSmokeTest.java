@@ -85,6 +85,19 @@ final class ScaleSmokeTest {
         }
     }
 
+    @Test
+    void memoryExpiryCostMeasuresEverySide() throws Exception {
+        java.util.List<MemoryExpiryCost.Measured> measured = MemoryExpiryCost.run(200, java.util.List.of(1), 0, 1, 50);
+
+        assertThat(measured).hasSize(1);
+        assertThat(measured.get(0).nanosPerOp()).hasSize(1);
+        double[] nanos = measured.get(0).nanosPerOp().get(0);
+        assertThat(nanos).hasSize(MemoryExpiryCost.SIDES.size());
+        assertThat(java.util.Arrays.stream(nanos).allMatch(ns -> ns > 0)).as(java.util.Arrays.toString(nanos)).isTrue();
+        assertThat(Files.readString(MemoryExpiryCost.write(measured, out, new LinkedHashMap<>())))
+                .contains("variable expiry − no expiry");
+    }
+
     private static JsonNode table(JsonNode phase, String name) {
         for (JsonNode t : phase.get("tables")) {
             if (t.get("table").asText().equals(name)) {
