@@ -8,6 +8,8 @@ import dev.sessionkit.Session;
 import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionInstrumentation;
 import dev.sessionkit.SessionManager;
+import dev.sessionkit.SessionStore;
+import dev.sessionkit.postgres.PostgresSessionStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,10 +179,13 @@ final class ScaleRun {
 
             List<HikariDataSource> pools = List.of(sk.pool(), raw.pool(), spring.pool());
             StoreCalls calls = new StoreCalls();
-            try (SessionManager steady = manager(sk, Clock.systemUTC(), calls);
-                    SessionManager backlogRead = manager(sk, Clock.offset(Clock.systemUTC(), interval), calls);
-                    SessionManager backlogModify = manager(sk, Clock.offset(Clock.systemUTC(), interval.multipliedBy(2)),
-                            calls)) {
+            // the store as an application gets it: the store's own defaults on the contender's pool
+            // (the contender's store may pin settings to keep older runs comparable)
+            try (PostgresSessionStore store = PostgresSessionStore.builder().dataSource(sk.pool()).build();
+                    SessionManager steady = manager(sk, store, Clock.systemUTC(), calls);
+                    SessionManager backlogRead = manager(sk, store, Clock.offset(Clock.systemUTC(), interval), calls);
+                    SessionManager backlogModify = manager(sk, store,
+                            Clock.offset(Clock.systemUTC(), interval.multipliedBy(2)), calls)) {
                 Requests readSteady = new Requests(steady, sk, calls);
                 Requests readBacklog = new Requests(backlogRead, sk, calls);
                 Requests modifyBacklog = new Requests(backlogModify, sk, calls);
@@ -210,8 +215,8 @@ final class ScaleRun {
         return seeded;
     }
 
-    private static SessionManager manager(SessionkitContender sk, Clock clock, StoreCalls calls) {
-        return SessionManager.builder().settings(sk.settings()).store(sk.store()).clock(clock).sweeper(false)
+    private static SessionManager manager(SessionkitContender sk, SessionStore store, Clock clock, StoreCalls calls) {
+        return SessionManager.builder().settings(sk.settings()).store(store).clock(clock).sweeper(false)
                 .instrumentation(calls).build();
     }
 
