@@ -6,19 +6,17 @@ import dev.sessionkit.LookupKey;
 import dev.sessionkit.RequestInfo;
 import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionData;
-import dev.sessionkit.SessionListener;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.RecordingListener;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,61 +36,7 @@ final class ClusterEventsTest {
     private final MutableClock clock = MutableClock.create();
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    /** Everything a listener heard, as text: {@code destroyed:<reason>:<key>}, {@code elsewhere:<reason>:<key>}, … */
-    static final class Heard implements SessionListener {
-        final List<String> events = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void sessionDestroyed(LookupKey key, SessionStatus reason) {
-            events.add("destroyed:" + reason.code() + ":" + key.value());
-        }
-
-        @Override
-        public void sessionExpired(LookupKey key) {
-            events.add("expired:" + key.value());
-        }
-
-        @Override
-        public void sessionIdChanged(LookupKey oldKey, SessionData session) {
-            events.add("moved:" + oldKey.value() + ":" + session.key().value());
-        }
-
-        @Override
-        public void sessionEndedElsewhere(LookupKey key, SessionStatus reason) {
-            events.add("elsewhere:" + reason.code() + ":" + key.value());
-        }
-
-        @Override
-        public void sessionIdChangedElsewhere(LookupKey oldKey, LookupKey newKey) {
-            events.add("elsewhere-moved:" + oldKey.value() + ":" + newKey.value());
-        }
-
-        @Override
-        public void eventsMissed(Instant from, Instant to) {
-            events.add("missed");
-        }
-
-        List<String> snapshot() {
-            synchronized (events) {
-                return List.copyOf(events);
-            }
-        }
-
-        /** Waits until an event matching {@code wanted} arrived; returns how long it took. */
-        Duration await(Predicate<String> wanted, Duration atMost) throws InterruptedException {
-            long start = System.nanoTime();
-            long deadline = start + atMost.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (snapshot().stream().anyMatch(wanted)) {
-                    return Duration.ofNanos(System.nanoTime() - start);
-                }
-                Thread.sleep(5);
-            }
-            throw new AssertionError("not heard within " + atMost + "; heard " + snapshot());
-        }
-    }
-
-    private record Instance(PostgresSessionStore store, SessionManager manager, Heard heard) {
+    private record Instance(PostgresSessionStore store, SessionManager manager, RecordingListener heard) {
     }
 
     private PostgresFixture.Database database;
@@ -114,7 +58,7 @@ final class ClusterEventsTest {
     private Instance instance(String url, PostgresStoreSettings.Builder settings) throws InterruptedException {
         PostgresSessionStore store = PostgresSessionStore.builder()
                 .settings(settings.databaseUrl(url).connectTimeout(Duration.ofSeconds(1)).build()).build();
-        Heard heard = new Heard();
+        RecordingListener heard = new RecordingListener();
         SessionManager manager = SessionManager.builder()
                 .settings(SessionSettings.builder().secrets(SECRET).ttl(Duration.ofMinutes(30)).maxSessionsPerUser(1)
                         .build())
@@ -276,7 +220,7 @@ final class ClusterEventsTest {
                 .settings(PostgresStoreSettings.builder().databaseUrl(database.databaseUrl()).events(false).build())
                 .build();
         open.add(quiet);
-        Heard heard = new Heard();
+        RecordingListener heard = new RecordingListener();
         SessionManager manager = SessionManager.builder().settings(SessionSettings.builder().secrets(SECRET).build())
                 .store(quiet).clock(clock).sweeper(false).listener(heard).build();
         open.add(manager);

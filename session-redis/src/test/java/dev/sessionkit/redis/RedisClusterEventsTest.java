@@ -6,15 +6,14 @@ import dev.sessionkit.LookupKey;
 import dev.sessionkit.RequestInfo;
 import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionData;
-import dev.sessionkit.SessionListener;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.RecordingListener;
 import dev.sessionkit.testkit.redis.RedisFixture;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,49 +41,7 @@ final class RedisClusterEventsTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private final String prefix = "events-" + UUID.randomUUID() + ":";
 
-    /** What a listener heard, as text: {@code elsewhere:<reason>:<key>}, {@code destroyed:…}, {@code missed}. */
-    static final class Heard implements SessionListener {
-        final List<String> events = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void sessionDestroyed(LookupKey key, SessionStatus reason) {
-            events.add("destroyed:" + reason.code() + ":" + key.value());
-        }
-
-        @Override
-        public void sessionEndedElsewhere(LookupKey key, SessionStatus reason) {
-            events.add("elsewhere:" + reason.code() + ":" + key.value());
-        }
-
-        @Override
-        public void sessionIdChangedElsewhere(LookupKey oldKey, LookupKey newKey) {
-            events.add("elsewhere-moved:" + oldKey.value() + ":" + newKey.value());
-        }
-
-        @Override
-        public void eventsMissed(Instant from, Instant to) {
-            events.add("missed");
-        }
-
-        List<String> snapshot() {
-            synchronized (events) {
-                return List.copyOf(events);
-            }
-        }
-
-        void await(Predicate<String> wanted, Duration atMost) throws InterruptedException {
-            long deadline = System.nanoTime() + atMost.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (snapshot().stream().anyMatch(wanted)) {
-                    return;
-                }
-                Thread.sleep(5);
-            }
-            throw new AssertionError("not heard within " + atMost + "; heard " + snapshot());
-        }
-    }
-
-    private record Instance(RedisSessionStore store, SessionManager manager, Heard heard) {
+    private record Instance(RedisSessionStore store, SessionManager manager, RecordingListener heard) {
     }
 
     @AfterEach
@@ -98,7 +54,7 @@ final class RedisClusterEventsTest {
 
     private Instance instance(RedisStoreSettings settings) throws InterruptedException {
         RedisSessionStore store = RedisSessionStore.builder().settings(settings).clock(clock).build();
-        Heard heard = new Heard();
+        RecordingListener heard = new RecordingListener();
         SessionManager manager = SessionManager.builder()
                 .settings(SessionSettings.builder().secrets(SECRET).ttl(Duration.ofMinutes(30)).maxSessionsPerUser(1)
                         .build())
