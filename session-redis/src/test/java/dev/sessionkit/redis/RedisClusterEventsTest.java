@@ -3,8 +3,6 @@ package dev.sessionkit.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionkit.LookupKey;
-import dev.sessionkit.RequestInfo;
-import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
@@ -12,6 +10,7 @@ import dev.sessionkit.SessionStatus;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.RecordingListener;
+import dev.sessionkit.testkit.Requests;
 import dev.sessionkit.testkit.redis.RedisFixture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,15 +71,7 @@ final class RedisClusterEventsTest {
         return instance(RedisStoreSettings.builder().url(url).keyPrefix(keyPrefix).timeout(Duration.ofSeconds(1)).build());
     }
 
-    private static String request(SessionManager manager, String cookie, Consumer<SessionContext> work) {
-        SessionContext context = manager.resolve(RequestInfo.ofCookie(cookie));
-        work.accept(context);
-        return manager.commit(context).setCookie().map(c -> c.substring(0, c.indexOf(';'))).orElse(cookie);
-    }
 
-    private static LookupKey keyOf(SessionManager manager, String cookie) {
-        return new LookupKey(manager.resolve(RequestInfo.ofCookie(cookie)).session().orElseThrow().handle());
-    }
 
     @Test
     void aLogoutIsHeardOnTheOtherInstanceWithinASecondNotTwiceWhereItHappenedNorOnAnotherPrefix() throws Exception {
@@ -89,10 +79,10 @@ final class RedisClusterEventsTest {
         Instance a = onServer(url, prefix);
         Instance b = onServer(url, prefix);
         Instance other = onServer(url, "other-" + prefix);
-        String cookie = request(a.manager(), null, c -> c.getOrCreate().login("alice"));
-        LookupKey key = keyOf(a.manager(), cookie);
+        String cookie = Requests.request(a.manager(), null, c -> c.getOrCreate().login("alice"));
+        LookupKey key = Requests.keyOf(a.manager(), cookie);
 
-        request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
+        Requests.request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
 
         b.heard().await(e -> e.equals("elsewhere:logged_out:" + key.value()), HEARD_WITHIN);
         Thread.sleep(300); // a wrong echo has had time to come
@@ -108,13 +98,13 @@ final class RedisClusterEventsTest {
         Instance a = onServer(url, prefix);
         Instance b = onServer(url, prefix);
 
-        String anonymous = request(a.manager(), null, c -> c.getOrCreate().set("cart", 1));
-        LookupKey before = keyOf(a.manager(), anonymous);
-        request(a.manager(), anonymous, c -> c.session().orElseThrow().login("alice"));
+        String anonymous = Requests.request(a.manager(), null, c -> c.getOrCreate().set("cart", 1));
+        LookupKey before = Requests.keyOf(a.manager(), anonymous);
+        Requests.request(a.manager(), anonymous, c -> c.session().orElseThrow().login("alice"));
         LookupKey firstKey = a.manager().sessionsOf("alice").get(0).key();
         b.heard().await(e -> e.equals("elsewhere-moved:" + before.value() + ":" + firstKey.value()), HEARD_WITHIN);
 
-        request(a.manager(), null, c -> c.getOrCreate().login("alice")); // limit 1: the first is replaced
+        Requests.request(a.manager(), null, c -> c.getOrCreate().login("alice")); // limit 1: the first is replaced
         b.heard().await(e -> e.equals("elsewhere:replaced:" + firstKey.value()), HEARD_WITHIN);
 
         LookupKey secondKey = a.manager().sessionsOf("alice").get(0).key();
@@ -155,14 +145,14 @@ final class RedisClusterEventsTest {
             String cookie = null;
             while (cookie == null) {
                 try {
-                    cookie = request(a.manager(), null, c -> c.getOrCreate().login("alice"));
+                    cookie = Requests.request(a.manager(), null, c -> c.getOrCreate().login("alice"));
                 } catch (dev.sessionkit.StoreUnavailableException e) {
                     assertThat(System.nanoTime()).as("requests recover after the restart").isLessThan(deadline);
                     Thread.sleep(100);
                 }
             }
-            LookupKey key = keyOf(a.manager(), cookie);
-            request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
+            LookupKey key = Requests.keyOf(a.manager(), cookie);
+            Requests.request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
             b.heard().await(e -> e.equals("elsewhere:logged_out:" + key.value()), Duration.ofSeconds(5));
             a.manager().close();
             b.manager().close();
@@ -180,9 +170,9 @@ final class RedisClusterEventsTest {
         Instance b = instance(settings);
         List<LookupKey> keys = new ArrayList<>();
         for (int i = 0; i < 8; i++) { // keys on different slots, so on different masters
-            String cookie = request(a.manager(), null, c -> c.getOrCreate().set("n", 1));
-            keys.add(keyOf(a.manager(), cookie));
-            request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
+            String cookie = Requests.request(a.manager(), null, c -> c.getOrCreate().set("n", 1));
+            keys.add(Requests.keyOf(a.manager(), cookie));
+            Requests.request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
         }
         for (LookupKey key : keys) {
             b.heard().await(e -> e.equals("elsewhere:logged_out:" + key.value()), Duration.ofSeconds(2));
