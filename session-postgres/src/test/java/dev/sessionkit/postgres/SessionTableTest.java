@@ -61,6 +61,6 @@ final class SessionTableTest {
                 .contains("with (fillfactor = 85)")
                 .contains("generated always as (least(\"idle_expires_at\", \"absolute_expires_at\")) stored")
                 .contains("'replaced'")
-                .contains("comment on table \"sessions\" is 'sessionkit schema 2'");
+                .contains("comment on table \"sessions\" is 'sessionkit schema 3'");
     }
 }
