@@ -554,7 +554,9 @@ public final class PostgresSessionStore implements SessionStore {
             while (true) {
                 int want = limit - keys.size();
                 setInstant(ps, sql.at("now"), now);
+                setInstant(ps, sql.at("nowDue"), now);
                 setInstant(ps, sql.at("nowAgain"), now);
+                setInstant(ps, sql.at("nowDueLive"), now);
                 setInstant(ps, sql.at("nowLive"), now);
                 setInstant(ps, sql.at("nowLiveAgain"), now);
                 ps.setInt(sql.at("limit"), want);

@@ -463,13 +463,16 @@ final class SessionTable {
         Name dueName = name("due");
         Table<?> dueTable = DSL.table(dueName);
         Field<Object> dueCtid = field(name("due", CTID.getName()), SQLDataType.OTHER);
-        CommonTableExpression<?> due = dueName.as(dsl.select(CTID).from(table)
+        Field<OffsetDateTime> dueExpiry = field(name("due", EXPIRES_AT.getName()), TIMESTAMPTZ);
+        // the expiry as the batch found it splits the batch, so the delete and the move each visit
+        // only their own rows; both check it again on the row they reach
+        CommonTableExpression<?> due = dueName.as(dsl.select(CTID, EXPIRES_AT).from(table)
                 .where(STATUS.eq(inline(ACTIVE)))
                 .and(SWEEP_AT.le(param("now", TIMESTAMPTZ)))
                 .orderBy(SWEEP_AT)
                 .limit(param("limit", SQLDataType.INTEGER)));
         CommonTableExpression<?> expired = name("expired").as(dsl.deleteFrom(table)
-                .where(byCtid(dsl.select(dueCtid).from(dueTable)))
+                .where(byCtid(dsl.select(dueCtid).from(dueTable).where(dueExpiry.le(param("nowDue", TIMESTAMPTZ)))))
                 // checked again on the row the delete reaches: see above
                 .and(STATUS.eq(inline(ACTIVE)))
                 .and(EXPIRES_AT.le(param("nowAgain", TIMESTAMPTZ)))
@@ -478,7 +481,8 @@ final class SessionTable {
         CommonTableExpression<?> moved = movedName.as(dsl.update(table)
                 .set(SWEEP_AT, EXPIRES_AT)
                 .where(byCtid(dsl.select(CTID).from(table)
-                        .where(byCtid(dsl.select(dueCtid).from(dueTable)))
+                        .where(byCtid(dsl.select(dueCtid).from(dueTable).where(dueExpiry.gt(param("nowDueLive",
+                                TIMESTAMPTZ)))))
                         .and(STATUS.eq(inline(ACTIVE)))
                         .and(EXPIRES_AT.gt(param("nowLive", TIMESTAMPTZ)))
                         .forUpdate().skipLocked()))

@@ -73,10 +73,20 @@ final class HotExpiryMeasurement {
             HotExpiryMeasurement m = new HotExpiryMeasurement(postgres.getJdbcUrl("postgres", "postgres"));
             m.log("server: " + m.scalar("select version()") + "; fsync " + m.scalar("show fsync")
                     + ", synchronous_commit " + m.scalar("show synchronous_commit"));
-            for (long size : new long[] {10_000, rows}) {
-                m.bigTable("hot_" + size, size, ops);
+            if ("migrate".equals(System.getProperty("hot.mode"))) {
+                m.migration(rows);
+            } else {
+                List<String> tables = new ArrayList<>();
+                for (long size : new long[] {10_000, rows}) {
+                    m.bigTable("hot_" + size, size, ops);
+                    tables.add("hot_" + size);
+                }
+                m.sweepRounds(tables, rounds);
+                if (m.hasSweepAt(tables.get(1))) {
+                    m.formsCompared(tables.get(1), rounds);
+                }
+                m.sweepAgainstDelete(rounds);
             }
-            m.sweepAgainstDelete(rounds);
             System.out.println("\n==== report\n" + String.join("\n", m.report));
         }
     }
@@ -87,16 +97,9 @@ final class HotExpiryMeasurement {
         try (HikariDataSource pool = pool(4); PostgresSessionStore store = store(pool, table)) {
             long t0 = System.nanoTime();
             fill(pool, table, 1, live, "n - (i % 43200) * interval '1 second'", "created + interval '1 day'", null);
-            // expired sessions, due
-            fill(pool, table, live + 1, live + EXPIRED, "n - interval '2 days' - (i % 3600) * interval '1 second'",
-                    "created + interval '1 day'", null);
-            // live sessions touched since their creation: past their first expiry, not past the current one
-            fill(pool, table, live + EXPIRED + 1, live + EXPIRED + DUE_LIVE,
-                    "n - interval '36 hours' - (i % 3600) * interval '1 second'", "n + interval '12 hours'",
-                    "created + interval '1 day'");
             execute(pool, "vacuum analyze " + table);
-            log(String.format(Locale.ROOT, "%s: filled %,d live + %,d expired + %,d touched in %.1f s; table %s,"
-                            + " indexes %s (%s)", table, live, EXPIRED, DUE_LIVE, (System.nanoTime() - t0) / 1e9,
+            log(String.format(Locale.ROOT, "%s: filled %,d live in %.1f s; table %s,"
+                            + " indexes %s (%s)", table, live, (System.nanoTime() - t0) / 1e9,
                     scalar("select pg_size_pretty(pg_table_size('" + table + "'))"),
                     scalar("select pg_size_pretty(pg_indexes_size('" + table + "'))"),
                     scalar("select string_agg(indexname, ', ' order by indexname) from pg_indexes where tablename = '"
@@ -116,7 +119,6 @@ final class HotExpiryMeasurement {
                 .set("theme", json.textNode("dark")).touch(new Touch(later2, later2.plus(Duration.ofDays(1)))).build(),
                 later2).isPresent());
         explainFindLive(table);
-        sweepBatches(table, later2);
     }
 
     private interface Op {
@@ -160,24 +162,157 @@ final class HotExpiryMeasurement {
         log(table + ": findLive(now, 100):" + plan);
     }
 
-    private void sweepBatches(String table, Instant now) throws Exception {
-        List<String> calls = new ArrayList<>();
-        long total = 0;
-        try (HikariDataSource pool = pool(2); PostgresSessionStore store = store(pool, table)) {
-            for (int i = 0; i < 100; i++) {
-                long t0 = System.nanoTime();
-                int n = store.purgeExpired(now, BATCH).size();
-                calls.add(String.format(Locale.ROOT, "%.0f ms (%d)", (System.nanoTime() - t0) / 1e6, n));
-                total += n;
-                if (n < BATCH) {
-                    break;
+    /**
+     * Rounds, the tables in alternating order: each gets {@value #EXPIRED} expired sessions and
+     * {@value #DUE_LIVE} live ones past their first expiry (touched since), then is swept with
+     * {@code purgeExpired(now, 5000)} calls as the sweeper makes them. The expired are due first
+     * (older), so the first calls delete 5,000 each and the last one moves the touched ones.
+     */
+    private void sweepRounds(List<String> tables, int rounds) throws Exception {
+        java.util.Map<String, List<Double>> deleting = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<Double>> last = new java.util.LinkedHashMap<>();
+        Instant now = NOW.plus(Duration.ofMinutes(10));
+        for (int round = 0; round < rounds; round++) {
+            List<String> order = new ArrayList<>(tables);
+            if (round % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (String table : order) {
+                long from = 100_000_000L * (round + 1);
+                try (HikariDataSource pool = pool(2); PostgresSessionStore store = store(pool, table)) {
+                    fill(pool, table, from, from + EXPIRED - 1, "n - interval '2 days' - (i % 3600) * interval '1 second'",
+                            "created + interval '1 day'", null);
+                    fill(pool, table, from + EXPIRED, from + EXPIRED + DUE_LIVE - 1,
+                            "n - interval '36 hours' - (i % 3600) * interval '1 second'", "n + interval '12 hours'",
+                            "created + interval '1 day'");
+                    execute(pool, "vacuum analyze " + table);
+                    List<String> calls = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        long t0 = System.nanoTime();
+                        int n = store.purgeExpired(now, BATCH).size();
+                        double ms = (System.nanoTime() - t0) / 1e6;
+                        calls.add(String.format(Locale.ROOT, "%.0f ms (%d)", ms, n));
+                        (n == BATCH ? deleting : last).computeIfAbsent(table, t -> new ArrayList<>()).add(ms);
+                        if (n < BATCH) {
+                            break;
+                        }
+                    }
+                    log(String.format(Locale.ROOT, "%s round %d: purgeExpired(now, %d) calls: %s; %s active rows"
+                                    + " left due by expiry", table, round + 1, BATCH, String.join(", ", calls),
+                            scalar("select count(*) from " + table + " where status = 'active' and expires_at <= '"
+                                    + OffsetDateTime.ofInstant(now, ZoneOffset.UTC) + "'")));
                 }
             }
         }
-        log(String.format(Locale.ROOT, "%s: sweep, purgeExpired(now, %d) calls: %s; %,d purged; %s active rows"
-                        + " left due by expiry", table, BATCH, String.join(", ", calls), total,
-                scalar("select count(*) from " + table + " where status = 'active' and expires_at <= '"
-                        + OffsetDateTime.ofInstant(now, ZoneOffset.UTC) + "'")));
+        for (String table : tables) {
+            log(String.format(Locale.ROOT, "%s: calls that deleted %d: median %.0f ms of %d %s; the last call (moves"
+                            + " the %,d touched): median %.0f ms %s", table, BATCH, median(deleting.get(table)),
+                    deleting.get(table).size(), rounded(deleting.get(table)), DUE_LIVE, median(last.get(table)),
+                    rounded(last.get(table))));
+        }
+    }
+
+    /**
+     * The purge statement of schema 2 (due rows by the expires_at index) against this one, on the
+     * same rows of one table, each batch in a transaction that is rolled back, alternating: 5,000
+     * expired rows, then, for this one, a batch of 5,000 live rows whose sweep_at has passed. The
+     * old index is made for the comparison and dropped after it. No notifications in either.
+     */
+    private void formsCompared(String table, int rounds) throws Exception {
+        String old = "with \"expired\" as (delete from " + table + " where ctid = any(array(select ctid from " + table
+                + " where status = 'active' and expires_at <= ? order by expires_at limit ?)) and status = 'active'"
+                + " and expires_at <= ? returning key), \"ended\" as (delete from " + table + " where ctid = any(array("
+                + "select ctid from " + table + " where status <> 'active' and logged_out_at < ? order by logged_out_at"
+                + " limit ?)) returning key) select key from \"expired\"";
+        Sql current = new SessionTable(null, table, false).purge;
+        Instant now = NOW.plus(Duration.ofMinutes(10));
+        List<Double> oldMs = new ArrayList<>();
+        List<Double> newMs = new ArrayList<>();
+        List<Double> moveMs = new ArrayList<>();
+        try (HikariDataSource pool = pool(1)) {
+            long from = 900_000_000L;
+            fill(pool, table, from, from + EXPIRED - 1, "n - interval '2 days' - (i % 3600) * interval '1 second'",
+                    "created + interval '1 day'", null);
+            fill(pool, table, from + EXPIRED, from + EXPIRED + DUE_LIVE - 1,
+                    "n - interval '36 hours' - (i % 3600) * interval '1 second'", "n + interval '12 hours'",
+                    "created + interval '1 day'");
+            execute(pool, "create index hot_old_expires_idx on " + table + " (expires_at) where status = 'active'");
+            execute(pool, "vacuum analyze " + table);
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                for (int round = 0; round < rounds; round++) {
+                    for (boolean oldFirst : new boolean[] {round % 2 == 0, round % 2 == 1}) {
+                        long t0 = System.nanoTime();
+                        int n = 0;
+                        if (oldFirst) {
+                            try (PreparedStatement ps = c.prepareStatement(old)) {
+                                PostgresSessionStore.setInstant(ps, 1, now);
+                                ps.setInt(2, BATCH);
+                                PostgresSessionStore.setInstant(ps, 3, now);
+                                PostgresSessionStore.setInstant(ps, 4, now.minus(Duration.ofDays(30)));
+                                ps.setInt(5, BATCH * 10);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    while (rs.next()) {
+                                        n++;
+                                    }
+                                }
+                            }
+                            oldMs.add((System.nanoTime() - t0) / 1e6);
+                        } else {
+                            n = runCurrent(c, current, now, BATCH);
+                            newMs.add((System.nanoTime() - t0) / 1e6);
+                        }
+                        c.rollback();
+                        if (n != BATCH) {
+                            throw new IllegalStateException("a batch of " + n);
+                        }
+                    }
+                    // this form's batch of live due rows: the expired ones deleted first, in the same transaction
+                    runCurrent(c, current, now, EXPIRED);
+                    long t0 = System.nanoTime();
+                    runCurrent(c, current, now, BATCH);
+                    moveMs.add((System.nanoTime() - t0) / 1e6);
+                    c.rollback();
+                }
+            }
+            execute(pool, "drop index hot_old_expires_idx");
+            execute(pool, "delete from " + table + " where key in (select key from " + table + " where status = 'active'"
+                    + " and expires_at <= '" + OffsetDateTime.ofInstant(now, ZoneOffset.UTC) + "')");
+        }
+        log(String.format(Locale.ROOT, "%s: one batch of %d expired, same rows, rolled back: schema 2's statement"
+                        + " median %.0f ms %s, schema 3's median %.0f ms %s (%.2fx); schema 3, a batch of %d touched"
+                        + " rows moved: median %.0f ms %s", table, BATCH, median(oldMs), rounded(oldMs), median(newMs),
+                rounded(newMs), median(newMs) / median(oldMs), BATCH, median(moveMs), rounded(moveMs)));
+    }
+
+    /** Runs this code's purge statement once; returns the expired keys it returned. */
+    private static int runCurrent(Connection c, Sql sql, Instant now, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.text())) {
+            for (String name : new String[] {"now", "nowDue", "nowAgain", "nowDueLive", "nowLive", "nowLiveAgain"}) {
+                PostgresSessionStore.setInstant(ps, sql.at(name), now);
+            }
+            ps.setInt(sql.at("limit"), limit);
+            PostgresSessionStore.setInstant(ps, sql.at("auditCutoff"), now.minus(Duration.ofDays(30)));
+            ps.setInt(sql.at("auditLimit"), BATCH * 10);
+            int n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBytes(1) != null) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        }
+    }
+
+    private boolean hasSweepAt(String table) throws SQLException {
+        return !"0".equals(scalar("select count(*) from information_schema.columns where table_name = '" + table
+                + "' and column_name = 'sweep_at'"));
+    }
+
+    private static String rounded(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList().toString();
     }
 
     // ---------------------------------------------------------------- sweep against one DELETE
@@ -247,6 +382,59 @@ final class HotExpiryMeasurement {
         double delete = median(deletes);
         log(String.format(Locale.ROOT, "hot_sweep: %,d expired among %,d live: sweep median %.0f ms %s, raw DELETE"
                 + " median %.0f ms %s: %.2fx", SWEPT, live, sweep, sweeps, delete, deletes, sweep / delete));
+    }
+
+    // ---------------------------------------------------------------- schema 2 to 3
+
+    /**
+     * {@code -Dhot.mode=migrate}: a schema-2 table (the shipped V1 and V2 scripts) of {@code rows}
+     * sessions, a tenth of them expired, migrated by the store at start-up; then the first sweep,
+     * which visits every active row once (they read '-infinity').
+     */
+    private void migration(long rows) throws Exception {
+        StringBuilder scripts = new StringBuilder();
+        for (String script : new String[] {"V1__create_sessions.sql", "V2__renewal_and_replaced.sql"}) {
+            try (java.io.InputStream in = HotExpiryMeasurement.class.getResourceAsStream("/db/sessionkit/" + script)) {
+                scripts.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+            }
+        }
+        try (HikariDataSource pool = pool(4)) {
+            execute(pool, scripts.toString());
+            long t0 = System.nanoTime();
+            long expired = rows / 10;
+            fill(pool, "sessions", 1, rows - expired, "n - (i % 43200) * interval '1 second'", "created + interval '1 day'",
+                    null);
+            fill(pool, "sessions", rows - expired + 1, rows, "n - interval '2 days' - (i % 3600) * interval '1 second'",
+                    "created + interval '1 day'", null);
+            execute(pool, "vacuum analyze sessions");
+            log(String.format(Locale.ROOT, "schema 2 table: %,d sessions (%,d expired) in %.1f s; table %s, indexes %s",
+                    rows, expired, (System.nanoTime() - t0) / 1e9, scalar("select pg_size_pretty(pg_table_size('sessions'))"),
+                    scalar("select pg_size_pretty(pg_indexes_size('sessions'))")));
+            String relfilenode = scalar("select relfilenode from pg_class where relname = 'sessions'");
+            long t1 = System.nanoTime();
+            try (PostgresSessionStore store = PostgresSessionStore.builder().dataSource(pool)
+                    .settings(PostgresStoreSettings.builder().build()).build()) {
+                long t2 = System.nanoTime();
+                log(String.format(Locale.ROOT, "migration to schema 3 at start-up: %.1f s (%s; table rewritten: %s)",
+                        (t2 - t1) / 1e9, scalar("select obj_description('sessions'::regclass, 'pg_class')"),
+                        !relfilenode.equals(scalar("select relfilenode from pg_class where relname = 'sessions'"))));
+                long purged = 0;
+                int calls = 0;
+                List<Double> slowest = new ArrayList<>();
+                for (int n = BATCH; n == BATCH; calls++) {
+                    long c0 = System.nanoTime();
+                    n = store.purgeExpired(NOW, BATCH).size();
+                    slowest.add((System.nanoTime() - c0) / 1e6);
+                    purged += n;
+                }
+                Collections.sort(slowest);
+                log(String.format(Locale.ROOT, "first sweep after the migration: %,d purged in %d calls, %.1f s;"
+                                + " call median %.0f ms, slowest %.0f ms; rows still at -infinity: %s; table %s",
+                        purged, calls, (System.nanoTime() - t2) / 1e9, median(slowest), slowest.get(slowest.size() - 1),
+                        scalar("select count(*) from sessions where sweep_at = '-infinity'"),
+                        scalar("select pg_size_pretty(pg_table_size('sessions'))")));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers
