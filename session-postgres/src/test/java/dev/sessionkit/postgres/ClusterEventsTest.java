@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.RequestInfo;
-import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionData;
-import dev.sessionkit.SessionListener;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.testkit.MutableClock;
+import dev.sessionkit.testkit.RecordingListener;
+import dev.sessionkit.testkit.Requests;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,61 +35,7 @@ final class ClusterEventsTest {
     private final MutableClock clock = MutableClock.create();
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    /** Everything a listener heard, as text: {@code destroyed:<reason>:<key>}, {@code elsewhere:<reason>:<key>}, … */
-    static final class Heard implements SessionListener {
-        final List<String> events = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void sessionDestroyed(LookupKey key, SessionStatus reason) {
-            events.add("destroyed:" + reason.code() + ":" + key.value());
-        }
-
-        @Override
-        public void sessionExpired(LookupKey key) {
-            events.add("expired:" + key.value());
-        }
-
-        @Override
-        public void sessionIdChanged(LookupKey oldKey, SessionData session) {
-            events.add("moved:" + oldKey.value() + ":" + session.key().value());
-        }
-
-        @Override
-        public void sessionEndedElsewhere(LookupKey key, SessionStatus reason) {
-            events.add("elsewhere:" + reason.code() + ":" + key.value());
-        }
-
-        @Override
-        public void sessionIdChangedElsewhere(LookupKey oldKey, LookupKey newKey) {
-            events.add("elsewhere-moved:" + oldKey.value() + ":" + newKey.value());
-        }
-
-        @Override
-        public void eventsMissed(Instant from, Instant to) {
-            events.add("missed");
-        }
-
-        List<String> snapshot() {
-            synchronized (events) {
-                return List.copyOf(events);
-            }
-        }
-
-        /** Waits until an event matching {@code wanted} arrived; returns how long it took. */
-        Duration await(Predicate<String> wanted, Duration atMost) throws InterruptedException {
-            long start = System.nanoTime();
-            long deadline = start + atMost.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (snapshot().stream().anyMatch(wanted)) {
-                    return Duration.ofNanos(System.nanoTime() - start);
-                }
-                Thread.sleep(5);
-            }
-            throw new AssertionError("not heard within " + atMost + "; heard " + snapshot());
-        }
-    }
-
-    private record Instance(PostgresSessionStore store, SessionManager manager, Heard heard) {
+    private record Instance(PostgresSessionStore store, SessionManager manager, RecordingListener heard) {
     }
 
     private PostgresFixture.Database database;
@@ -114,7 +57,7 @@ final class ClusterEventsTest {
     private Instance instance(String url, PostgresStoreSettings.Builder settings) throws InterruptedException {
         PostgresSessionStore store = PostgresSessionStore.builder()
                 .settings(settings.databaseUrl(url).connectTimeout(Duration.ofSeconds(1)).build()).build();
-        Heard heard = new Heard();
+        RecordingListener heard = new RecordingListener();
         SessionManager manager = SessionManager.builder()
                 .settings(SessionSettings.builder().secrets(SECRET).ttl(Duration.ofMinutes(30)).maxSessionsPerUser(1)
                         .build())
@@ -139,25 +82,16 @@ final class ClusterEventsTest {
         }
     }
 
-    /** One request: returns the cookie it ends with (or the one it came with). */
-    private static String request(SessionManager manager, String cookie, Consumer<SessionContext> work) {
-        SessionContext context = manager.resolve(RequestInfo.ofCookie(cookie));
-        work.accept(context);
-        return manager.commit(context).setCookie().map(c -> c.substring(0, c.indexOf(';'))).orElse(cookie);
-    }
 
-    private static LookupKey keyOf(SessionManager manager, String cookie) {
-        return new LookupKey(manager.resolve(RequestInfo.ofCookie(cookie)).session().orElseThrow().handle());
-    }
 
     @Test
     void aLogoutOnOneInstanceIsHeardOnTheOtherWithinASecondAndNotTwiceWhereItHappened() throws Exception {
         Instance a = instance();
         Instance b = instance();
-        String cookie = request(a.manager(), null, c -> c.getOrCreate().login("alice"));
-        LookupKey key = keyOf(a.manager(), cookie);
+        String cookie = Requests.request(a.manager(), null, c -> c.getOrCreate().login("alice"));
+        LookupKey key = Requests.keyOf(a.manager(), cookie);
 
-        request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
+        Requests.request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
 
         Duration took = b.heard().await(e -> e.equals("elsewhere:logged_out:" + key.value()), HEARD_WITHIN);
         assertThat(took).isLessThan(HEARD_WITHIN);
@@ -173,10 +107,10 @@ final class ClusterEventsTest {
         Instance b = instance();
 
         // a login rotates the id: heard as a move
-        String anonymous = request(a.manager(), null, c -> c.getOrCreate().set("cart", 1));
+        String anonymous = Requests.request(a.manager(), null, c -> c.getOrCreate().set("cart", 1));
         LookupKey before = new LookupKey(a.manager().resolve(RequestInfo.ofCookie(anonymous)).session().orElseThrow()
                 .handle());
-        String first = request(a.manager(), anonymous, c -> {
+        String first = Requests.request(a.manager(), anonymous, c -> {
             c.session().orElseThrow().regenerateId();
             c.session().orElseThrow().login("alice");
         });
@@ -184,7 +118,7 @@ final class ClusterEventsTest {
         b.heard().await(e -> e.equals("elsewhere-moved:" + before.value() + ":" + firstKey.value()), HEARD_WITHIN);
 
         // a second login of alice replaces the first (limit 1)
-        request(a.manager(), null, c -> c.getOrCreate().login("alice"));
+        Requests.request(a.manager(), null, c -> c.getOrCreate().login("alice"));
         b.heard().await(e -> e.equals("elsewhere:replaced:" + firstKey.value()), HEARD_WITHIN);
 
         // "sign out everywhere" ends the rest
@@ -193,7 +127,7 @@ final class ClusterEventsTest {
         b.heard().await(e -> e.equals("elsewhere:revoked:" + secondKey.value()), HEARD_WITHIN);
 
         // an expiry purged by A's sweeper
-        request(a.manager(), null, c -> c.getOrCreate().set("cart", 2));
+        Requests.request(a.manager(), null, c -> c.getOrCreate().set("cart", 2));
         LookupKey expiring = a.store().findLive(clock.instant(), 10).get(0).key();
         clock.advance(Duration.ofHours(1));
         assertThat(a.manager().sweepNow()).isGreaterThanOrEqualTo(1);
@@ -269,9 +203,9 @@ final class ClusterEventsTest {
         b.heard().await("missed"::equals, Duration.ofSeconds(10));
         awaitListening(a.store());
         awaitListening(b.store());
-        String cookie = request(a.manager(), null, c -> c.getOrCreate().login("alice"));
-        LookupKey key = keyOf(a.manager(), cookie);
-        request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
+        String cookie = Requests.request(a.manager(), null, c -> c.getOrCreate().login("alice"));
+        LookupKey key = Requests.keyOf(a.manager(), cookie);
+        Requests.request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
         b.heard().await(e -> e.equals("elsewhere:logged_out:" + key.value()), HEARD_WITHIN);
     }
 
@@ -290,14 +224,14 @@ final class ClusterEventsTest {
             String cookie = null;
             for (int attempt = 0; cookie == null; attempt++) {
                 try {
-                    cookie = request(a.manager(), null, c -> c.getOrCreate().login("alice"));
+                    cookie = Requests.request(a.manager(), null, c -> c.getOrCreate().login("alice"));
                 } catch (dev.sessionkit.StoreUnavailableException e) {
                     assertThat(attempt).as("requests recover after the restart").isLessThan(100);
                     Thread.sleep(100);
                 }
             }
-            LookupKey key = keyOf(a.manager(), cookie);
-            request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
+            LookupKey key = Requests.keyOf(a.manager(), cookie);
+            Requests.request(a.manager(), cookie, c -> c.session().orElseThrow().invalidate());
             b.heard().await(e -> e.equals("elsewhere:logged_out:" + key.value()), Duration.ofSeconds(5));
             a.manager().close();
             b.manager().close();
@@ -310,14 +244,14 @@ final class ClusterEventsTest {
                 .settings(PostgresStoreSettings.builder().databaseUrl(database.databaseUrl()).events(false).build())
                 .build();
         open.add(quiet);
-        Heard heard = new Heard();
+        RecordingListener heard = new RecordingListener();
         SessionManager manager = SessionManager.builder().settings(SessionSettings.builder().secrets(SECRET).build())
                 .store(quiet).clock(clock).sweeper(false).listener(heard).build();
         open.add(manager);
         Instance listening = instance();
 
-        String cookie = request(manager, null, c -> c.getOrCreate().login("alice"));
-        request(manager, cookie, c -> c.session().orElseThrow().invalidate());
+        String cookie = Requests.request(manager, null, c -> c.getOrCreate().login("alice"));
+        Requests.request(manager, cookie, c -> c.session().orElseThrow().invalidate());
 
         Thread.sleep(500);
         assertThat(quiet.feedListening()).isFalse();

@@ -9,11 +9,13 @@ import dev.sessionkit.SessionLimitMode;
 import dev.sessionkit.SessionStats;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.SessionStore;
+import dev.sessionkit.StoreEvents;
 import dev.sessionkit.StoreUnavailableException;
 import dev.sessionkit.Touch;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -100,6 +102,9 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Object[] principalLocks = newLocks(64);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AbstractRedisClient client;
+    private final RedisURI eventUri;
+    private final RedisEventFeed events;
 
     private RedisSessionStore(Builder b) {
         this.prefix = b.settings.keyPrefix();
@@ -115,6 +120,9 @@ public final class RedisSessionStore implements SessionStore {
         if (client == null) {
             client = ownClient;
         }
+        this.client = client;
+        this.eventUri = b.client == null && !(client instanceof RedisClusterClient) ? b.settings.uris().get(0) : null;
+        this.events = new RedisEventFeed(prefix, this.clock);
         try {
             if (client instanceof RedisClusterClient cluster) {
                 StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
@@ -388,6 +396,7 @@ public final class RedisSessionStore implements SessionStore {
             if (before.principal() != null) {
                 indexRemove(before.principal(), old);
             }
+            events.announceMoved(redis, old, to);
             return Optional.of(after);
         }
         throw new StoreUnavailableException(operation, "gave up after " + MAX_ATTEMPTS + " conflicting writes", null);
@@ -453,7 +462,11 @@ public final class RedisSessionStore implements SessionStore {
         if (current == null || !current.data.isLive(now)) {
             return false;
         }
-        return endKey("end", current.data.key().value(), current.data.principal(), null, reason, now);
+        boolean ended = endKey("end", current.data.key().value(), current.data.principal(), null, reason, now);
+        if (ended) {
+            events.announceEnded(redis, reason, List.of(current.data.key().value()));
+        }
+        return ended;
     }
 
     /** Ends the session under {@code k} if live (and, given {@code onlyOf}, that principal's); unindexes it. */
@@ -528,14 +541,15 @@ public final class RedisSessionStore implements SessionStore {
                 ends.put(k, endKeyAsync(operation, k, principal, reason, now));
             }
         }
-        int ended = 0;
+        List<String> ended = new ArrayList<>();
         for (Map.Entry<String, CompletableFuture<Long>> end : ends.entrySet()) {
             if (await(operation, end.getValue()) == 1L) {
-                ended++;
+                ended.add(end.getKey());
                 indexRemove(principal, end.getKey());
             }
         }
-        return ended;
+        events.announceEnded(redis, reason, ended);
+        return ended.size();
     }
 
     /**
@@ -637,6 +651,7 @@ public final class RedisSessionStore implements SessionStore {
                 purged.add(new LookupKey((String) k));
             }
         }
+        events.announceEnded(redis, SessionStatus.EXPIRED, purged.stream().map(LookupKey::value).toList());
         return purged;
     }
 
@@ -669,10 +684,32 @@ public final class RedisSessionStore implements SessionStore {
         await("ping", redis.ping());
     }
 
-    /** Closes the store's connection, and the client when the store made it. Idempotent. */
+    /**
+     * Delivers what other instances on the same key prefix end or move, through Redis pub/sub (see
+     * {@link RedisEventFeed}): the first subscriber opens one pub/sub connection, the last closes it.
+     */
+    @Override
+    public AutoCloseable subscribe(StoreEvents subscriber) {
+        Objects.requireNonNull(subscriber, "events");
+        checkOpen();
+        events.add(subscriber, client, eventUri);
+        return () -> {
+            if (events.remove(subscriber)) {
+                events.close();
+            }
+        };
+    }
+
+    /** Whether the event feed is subscribed and connected (tests). */
+    boolean feedListening() {
+        return events.listening();
+    }
+
+    /** Closes the store's connection, its event feed, and the client when the store made it. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            events.close();
             try {
                 connection.close();
             } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.sessionkit.spring;
 
 import dev.sessionkit.SessionManager;
+import dev.sessionkit.webflux.SessionCommitWebFilter;
 import dev.sessionkit.webflux.SessionWebExceptionHandler;
 import dev.sessionkit.webflux.SessionkitWebSessionManager;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +13,7 @@ import org.springframework.boot.autoconfigure.web.reactive.WebFluxAutoConfigurat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.jackson2.SecurityJackson2Modules;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import org.springframework.web.server.session.WebSessionManager;
 
@@ -27,7 +29,9 @@ import org.springframework.web.server.session.WebSessionManager;
  * <p>Store calls run on Reactor's {@code boundedElastic()} scheduler, or inline for the memory
  * store, which does not block (see {@link SessionkitWebSessionManager}). With Spring Security on
  * the class path, its Jackson modules are registered so a {@code SecurityContext} and its
- * principal keep their exact types. Every bean backs off when the application defines its own
+ * principal keep their exact types, and the session's principal follows the stored
+ * {@code SecurityContext} ({@link ReactiveSecurityPrincipal}), so "sessions of a user",
+ * "sign out everywhere" and {@code SESSION_MAX_PER_USER} see reactive logins. Every bean backs off when the application defines its own
  * ({@code WebSessionManager} of any kind).
  */
 @AutoConfiguration(after = SessionkitAutoConfiguration.class, before = WebFluxAutoConfiguration.class)
@@ -36,17 +40,31 @@ import org.springframework.web.server.session.WebSessionManager;
 @ConditionalOnBean(SessionManager.class)
 public final class SessionkitWebFluxAutoConfiguration {
 
+    private static final String SECURITY_CONTEXT_REPOSITORY =
+            "org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository";
+
     /** Named as WebFlux looks it up; WebFlux's own (in-memory) manager backs off. */
     @Bean(name = WebHttpHandlerBuilder.WEB_SESSION_MANAGER_BEAN_NAME)
     @ConditionalOnMissingBean(WebSessionManager.class)
     SessionkitWebSessionManager sessionkitWebSessionManager(SessionManager manager) {
-        return SessionkitWebSessionManager.of(manager);
+        SessionkitWebSessionManager.Builder builder = SessionkitWebSessionManager.builder(manager);
+        if (ClassUtils.isPresent(SECURITY_CONTEXT_REPOSITORY, SessionkitWebFluxAutoConfiguration.class.getClassLoader())) {
+            ReactiveSecurityPrincipal.follow(builder);
+        }
+        return builder.build();
     }
 
     @Bean
     @ConditionalOnMissingBean
     SessionWebExceptionHandler sessionkitWebExceptionHandler() {
         return new SessionWebExceptionHandler();
+    }
+
+    /** Commits the session before the body, so a refused login or a failing store decides the status. */
+    @Bean
+    @ConditionalOnMissingBean
+    SessionCommitWebFilter sessionkitCommitWebFilter() {
+        return new SessionCommitWebFilter();
     }
 
     /** Spring Security's types in sessions, as {@link SessionkitSecurityAutoConfiguration} registers them for servlets. */

@@ -68,7 +68,9 @@ class ReactiveFormLoginApp {
         return new MapReactiveUserDetailsService(
                 User.withUsername("alice").password("{noop}" + PASSWORD).roles("USER").build(),
                 User.withUsername("bob").password("{noop}" + PASSWORD).roles("USER").build(),
-                User.withUsername("carol").password("{noop}" + PASSWORD).roles("USER").build());
+                User.withUsername("carol").password("{noop}" + PASSWORD).roles("USER").build(),
+                User.withUsername("dave").password("{noop}" + PASSWORD).roles("USER").build(),
+                User.withUsername("erin").password("{noop}" + PASSWORD).roles("USER").build());
     }
 
     @RestController

@@ -38,8 +38,9 @@ abstract class ReactiveFormLoginContract {
     protected abstract List<String> storeArguments();
 
     /** Starts the application (again), on a new port. */
-    protected ConfigurableApplicationContext start() {
+    protected ConfigurableApplicationContext start(String... extraArguments) {
         List<String> args = new ArrayList<>(storeArguments());
+        args.addAll(List.of(extraArguments));
         args.add("--server.port=0");
         args.add("--SESSION_SECRET=" + SECRET);
         ConfigurableApplicationContext context = ReactiveFormLoginApp.application().run(args.toArray(String[]::new));
@@ -109,6 +110,71 @@ abstract class ReactiveFormLoginContract {
         Browser replay = browser();
         replay.cookie(cookieName, loggedIn);
         assertThat(replay.get("/me").statusCode()).as("the logged-out session is dead").isEqualTo(302);
+    }
+
+    @Test
+    void aReactiveLoginIsTheSessionsPrincipalSoSignOutEverywhereReachesIt() throws Exception {
+        SessionManager manager = start().getBean(SessionManager.class);
+        manager.revokeAll("carol", dev.sessionkit.SessionStatus.REVOKED); // a durable store keeps earlier tests' logins
+        String cookieName = manager.settings().cookieName();
+        Browser laptop = browser();
+        Browser phone = browser();
+        assertThat(login(laptop, "carol", csrfField(laptop.get("/login").body())).statusCode()).isEqualTo(302);
+        assertThat(login(phone, "carol", csrfField(phone.get("/login").body())).statusCode()).isEqualTo(302);
+        assertThat(manager.sessionsOf("carol")).as("both reactive logins are in the principal index").hasSize(2)
+                .allSatisfy(s -> assertThat(s.principal()).isEqualTo("carol"));
+
+        String csrf = phone.get("/csrf").body();
+        assertThat(phone.post("/logout", Browser.form("_csrf", csrf)).statusCode()).isEqualTo(302);
+        assertThat(manager.sessionsOf("carol")).as("the logout left the index").hasSize(1);
+
+        assertThat(manager.revokeAll("carol", dev.sessionkit.SessionStatus.REVOKED)).isEqualTo(1);
+        String revoked = laptop.cookie(cookieName).orElseThrow();
+        HttpResponse<String> after = laptop.get("/me");
+        assertThat(after.statusCode()).as("sign out everywhere ended the reactive login").isEqualTo(302);
+        assertThat(after.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+        Browser replay = browser();
+        replay.cookie(cookieName, revoked);
+        assertThat(replay.get("/me").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void thePerUserLimitHoldsForReactiveLogins() throws Exception {
+        SessionManager manager = start("--sessionkit.max-sessions-per-user=1").getBean(SessionManager.class);
+        manager.revokeAll("dave", dev.sessionkit.SessionStatus.REVOKED);
+        Browser first = browser();
+        Browser second = browser();
+        HttpResponse<String> firstLogin = login(first, "dave", csrfField(first.get("/login").body()));
+        assertThat(firstLogin.statusCode()).isEqualTo(302);
+        assertThat(firstLogin.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
+        assertThat(manager.sessionsOf("dave")).as("the first login").hasSize(1);
+        assertThat(login(second, "dave", csrfField(second.get("/login").body())).statusCode()).isEqualTo(302);
+
+        assertThat(manager.sessionsOf("dave")).as("the newer login replaced the older").hasSize(1);
+        assertThat(second.get("/me").body()).isEqualTo("dave");
+        assertThat(first.get("/me").statusCode()).as("the replaced session is dead").isEqualTo(302);
+    }
+
+    @Test
+    void aRefusedReactiveLoginAnswers403AndKeepsTheExistingSession() throws Exception {
+        SessionManager manager = start("--sessionkit.max-sessions-per-user=1",
+                "--sessionkit.max-sessions-per-user-mode=refuse_new").getBean(SessionManager.class);
+        manager.revokeAll("erin", dev.sessionkit.SessionStatus.REVOKED);
+        String cookieName = manager.settings().cookieName();
+        Browser first = browser();
+        Browser second = browser();
+        HttpResponse<String> firstLogin = login(first, "erin", csrfField(first.get("/login").body()));
+        assertThat(firstLogin.statusCode()).isEqualTo(302);
+        assertThat(firstLogin.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).doesNotContain("error"));
+
+        HttpResponse<String> refused = login(second, "erin", csrfField(second.get("/login").body()));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("session_limit_reached").doesNotContain("Exception");
+        assertThat(refused.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith(cookieName + "=")
+                .contains("Max-Age=0"));
+        assertThat(manager.sessionsOf("erin")).hasSize(1);
+        assertThat(first.get("/me").body()).as("the existing session stays").isEqualTo("erin");
+        assertThat(second.get("/me").statusCode()).as("the refused one is not signed in").isEqualTo(302);
     }
 
     @Test

@@ -23,9 +23,12 @@ import java.util.Set;
 final class AttributeMap extends AbstractMap<String, Object> {
 
     private final SessionContext context;
+    private final PrincipalAttribute principal;
 
-    AttributeMap(SessionContext context) {
+    /** A map over {@code context}'s session; {@code principal} (may be null) is the attribute the principal follows. */
+    AttributeMap(SessionContext context, PrincipalAttribute principal) {
         this.context = context;
+        this.principal = principal;
     }
 
     @Override
@@ -52,6 +55,9 @@ final class AttributeMap extends AbstractMap<String, Object> {
         Session session = context.getOrCreate();
         Object old = session.contains(key) ? session.value(key) : null;
         session.set(key, value);
+        if (principal != null && principal.name().equals(key)) {
+            session.setPrincipal(principal.principalOf(value));
+        }
         return old;
     }
 
@@ -66,12 +72,21 @@ final class AttributeMap extends AbstractMap<String, Object> {
         }
         Object old = session.contains(name) ? session.value(name) : null;
         session.remove(name); // also an attribute that is stored but cannot be read
+        if (principal != null && principal.name().equals(name)) {
+            session.setPrincipal(null);
+        }
         return old;
     }
 
     @Override
     public void clear() {
-        context.session().ifPresent(Session::clear);
+        context.session().ifPresent(session -> {
+            boolean signedInByAttribute = principal != null && session.contains(principal.name());
+            session.clear();
+            if (signedInByAttribute) {
+                session.setPrincipal(null);
+            }
+        });
     }
 
     @Override

@@ -53,6 +53,10 @@ final class ExchangeSession {
         return manager;
     }
 
+    PrincipalAttribute principalAttribute() {
+        return owner.principalAttribute();
+    }
+
     ReactiveSession webSession() {
         return webSession;
     }

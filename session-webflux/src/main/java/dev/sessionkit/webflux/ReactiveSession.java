@@ -24,7 +24,7 @@ final class ReactiveSession implements WebSession {
 
     ReactiveSession(ExchangeSession owner) {
         this.owner = owner;
-        this.attributes = new AttributeMap(owner.context());
+        this.attributes = new AttributeMap(owner.context(), owner.principalAttribute());
     }
 
     ExchangeSession exchangeSession() {

@@ -42,24 +42,38 @@ public final class SessionWebExceptionHandler implements WebExceptionHandler, Or
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
-        StoreUnavailableException down = storeFailure(failure);
-        boolean refused = failure instanceof LoginRefusedException;
-        if (down == null && !refused) {
+        if (!answers(failure)) {
             return Mono.error(failure);
         }
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             LOG.warn("sessionkit: {} after the response was committed; the session changes of this request are lost",
-                    down != null ? "the session store is unavailable (" + down.operation() + ")" : "a login was refused");
+                    storeFailure(failure) != null ? "the session store is unavailable (" + storeFailure(failure).operation() + ")"
+                            : "a login was refused");
             return Mono.error(failure);
         }
+        return answer(exchange, response, failure);
+    }
+
+    /** Whether {@code failure} is one this handler answers: a store outage or a refused login. */
+    static boolean answers(Throwable failure) {
+        return failure instanceof LoginRefusedException || storeFailure(failure) != null;
+    }
+
+    /**
+     * Writes the answer to {@code failure} (one that {@link #answers} accepts) on {@code response},
+     * which is not committed: the status, the JSON body, and only the session's own cookie or
+     * header among the headers (the clearing cookie of a refused login).
+     */
+    static Mono<Void> answer(ServerWebExchange exchange, ServerHttpResponse response, Throwable failure) {
+        StoreUnavailableException down = storeFailure(failure);
         HttpHeaders headers = response.getHeaders();
         headers.clear();
         if (down != null) {
             LOG.warn("sessionkit: the session store is unavailable during {}; answering 503", down.operation());
             LOG.debug("sessionkit: store failure detail", down);
         }
-        if (refused && exchange.getAttribute(SessionkitWebSessionManager.STATE_ATTRIBUTE) instanceof ExchangeSession state) {
+        if (down == null && exchange.getAttribute(SessionkitWebSessionManager.STATE_ATTRIBUTE) instanceof ExchangeSession state) {
             state.restoreHeaders(headers); // the clearing cookie of the session that ended
         }
         response.setStatusCode(down != null ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.FORBIDDEN);

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -61,10 +62,12 @@ public final class SessionkitWebSessionManager implements WebSessionManager {
 
     private final SessionManager manager;
     private final Scheduler scheduler;
+    private final PrincipalAttribute principalAttribute;
 
     private SessionkitWebSessionManager(Builder b) {
         this.manager = b.manager;
         this.scheduler = b.inline ? null : b.scheduler;
+        this.principalAttribute = b.principalAttribute;
         seedRandomness();
         LOG.info("sessionkit: WebFlux session manager on the {} store, store calls {}", manager.store().name(),
                 scheduler == null ? "inline" : "on " + scheduler);
@@ -128,6 +131,11 @@ public final class SessionkitWebSessionManager implements WebSessionManager {
         return manager;
     }
 
+    /** The attribute the session's principal follows, or null. */
+    PrincipalAttribute principalAttribute() {
+        return principalAttribute;
+    }
+
     @Override
     public Mono<WebSession> getSession(ServerWebExchange exchange) {
         return onStoreScheduler(() -> manager.resolve(requestInfo(exchange.getRequest())))
@@ -175,6 +183,7 @@ public final class SessionkitWebSessionManager implements WebSessionManager {
         private Scheduler scheduler = Schedulers.boundedElastic();
         private boolean inline;
         private boolean threadsSet;
+        private PrincipalAttribute principalAttribute;
 
         private Builder(SessionManager manager) {
             this.manager = Objects.requireNonNull(manager, "manager");
@@ -206,6 +215,26 @@ public final class SessionkitWebSessionManager implements WebSessionManager {
         public Builder storeCallsInline() {
             once();
             this.inline = true;
+            return this;
+        }
+
+        /**
+         * Makes the session's principal follow one attribute, for frameworks that sign a user in by
+         * storing an object in the session (Spring Security's {@code SecurityContext}, which the
+         * Spring Boot starter wires this way): when {@code attribute} is put, the principal becomes
+         * {@code principalOf} of the value (none when it returns null); when it is removed, or the
+         * session cleared, the principal is cleared. A principal that changes is a login for the
+         * store's principal index ({@code sessionsOf}, "sign out everywhere") and for
+         * {@code SESSION_MAX_PER_USER}. It does not rotate the id: the framework does that (Spring
+         * Security calls {@code changeSessionId()}), or {@code Session.login} does.
+         *
+         * @param attribute the attribute's name
+         * @param principalOf the user's name for a stored value, or null for a value that signs no
+         *     one in (an anonymous or unauthenticated one); called on the thread that puts the value
+         */
+        public Builder principalAttribute(String attribute, Function<Object, String> principalOf) {
+            this.principalAttribute = new PrincipalAttribute(Objects.requireNonNull(attribute, "attribute"),
+                    Objects.requireNonNull(principalOf, "principalOf"));
             return this;
         }
 

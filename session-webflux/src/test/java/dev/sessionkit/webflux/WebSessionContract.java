@@ -46,7 +46,7 @@ abstract class WebSessionContract {
                 .cookieName("sid").ttl(Duration.ofHours(1)).touchInterval(Duration.ofMinutes(5)).build();
         store = FailingStore.wrapping(openStore(clock));
         manager = SessionManager.builder().settings(settings).store(store, true).clock(clock).sweeper(false).build();
-        app = new TestApp(SessionkitWebSessionManager.of(manager));
+        app = new TestApp(SessionkitWebSessionManager.of(manager), this::storeDown);
     }
 
     @AfterEach
@@ -273,6 +273,50 @@ abstract class WebSessionContract {
         awaitStore(browser);
         assertThat(browser.get("/get?name=theme").body()).isEqualTo("String:dark");
         assertThat(browser.get("/get?name=a").body()).isEqualTo("(none)");
+    }
+
+    @Test
+    void aLoginRefusedByThePerUserLimitAnswers403WithTheClearingCookieWhateverTheHandlerAnswered() {
+        Browser first = browser();
+        Browser.Response signedIn = first.post("/login?user=frank");
+        assertThat(signedIn.status()).isEqualTo(302);
+        assertThat(first.get("/whoami").body()).isEqualTo("frank");
+
+        for (String path : List.of("/login?user=frank", "/login?user=frank&json=1")) {
+            Browser second = browser();
+            second.post("/put?name=cart&value=1");
+            String anonymous = second.cookie();
+            Browser.Response refused = second.post(path);
+            assertThat(refused.status()).as(path).isEqualTo(403);
+            assertThat(refused.body()).isEqualTo("{\"error\":\"session_limit_reached\"}");
+            assertThat(refused.cacheControl()).hasValue("no-store");
+            assertThat(refused.setCookies()).singleElement().satisfies(c -> assertThat(c).startsWith("sid=").contains("Max-Age=0"));
+            assertThat(second.cookie()).as("the clearing cookie removed it").isNull();
+            assertThat(anonymous).as("the visitor had a session before the login").isNotNull();
+        }
+        assertThat(first.get("/whoami").body()).as("the existing session stays").isEqualTo("frank");
+        assertThat(manager.sessionsOf("frank")).hasSize(1);
+    }
+
+    @Test
+    void aStoreThatFailsAtTheCommitAnswers503AndNothingIsSentAsSaved() {
+        for (String path : List.of("/put-then-outage", "/put-then-outage?redirect=1")) {
+            Browser browser = browser();
+            browser.post("/put?name=theme&value=dark");
+            String cookie = browser.cookie();
+            try {
+                Browser.Response failed = browser.post(path);
+                assertThat(failed.status()).as(path).isEqualTo(503);
+                assertThat(failed.body()).isEqualTo("{\"error\":\"session_store_unavailable\"}");
+                assertThat(failed.setCookies()).isEmpty();
+            } finally {
+                storeUp();
+            }
+            awaitStore(browser);
+            assertThat(browser.cookie()).isEqualTo(cookie);
+            assertThat(browser.get("/get?name=late").body()).isEqualTo("(none)");
+            assertThat(browser.get("/get?name=theme").body()).isEqualTo("String:dark");
+        }
     }
 
     /** A pool reconnects on its own after the backend returns; wait for it, up to a minute. */
