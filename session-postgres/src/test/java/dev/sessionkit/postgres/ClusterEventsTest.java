@@ -13,6 +13,7 @@ import dev.sessionkit.testkit.RecordingListener;
 import dev.sessionkit.testkit.Requests;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
