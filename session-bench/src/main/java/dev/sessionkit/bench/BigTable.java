@@ -69,7 +69,7 @@ final class BigTable {
                 + " returning key), \"ended\" as (delete from %1$s where ctid = any(array(select ctid from %1$s"
                 + " where status <> 'active' and logged_out_at < ? limit ? for update skip locked)) returning key)"
                 + " select key from \"expired\"");
-        PURGE_FORMS.put("ctid, oldest first (the store now)", "with \"expired\" as (delete from %1$s where ctid = any(array("
+        PURGE_FORMS.put("ctid, oldest first (schema 2; expires_at is not indexed since schema 3)", "with \"expired\" as (delete from %1$s where ctid = any(array("
                 + "select ctid from %1$s where status = 'active' and expires_at <= ? order by expires_at limit ?"
                 + " for update skip locked)) returning key), \"ended\" as (delete from %1$s where ctid = any(array("
                 + "select ctid from %1$s where status <> 'active' and logged_out_at < ? order by logged_out_at"
@@ -139,12 +139,13 @@ final class BigTable {
         // category c = i % 10: 0 live, 1–3 expired active, 4–6 audit past retention, 7–9 audit within;
         // o scatters the times so that physical order and expiry order differ, as in a real table
         String insert = "insert into " + TABLE + " (key, data, principal, created_at, last_accessed_at,"
-                + " idle_expires_at, absolute_expires_at, idle_timeout_ms, ip, user_agent, status, logged_out_at, version)"
+                + " idle_expires_at, absolute_expires_at, idle_timeout_ms, ip, user_agent, status, logged_out_at, version,"
+                + " sweep_at)"
                 + " select sha256(int8send(i)), '{\"theme\":\"dark\",\"counter\":0,\"cart\":[101,202]}'::jsonb,"
                 + " case when c = 0 then case when i % 50 = 0 then 'user-' || (i / 50 % 100000) end"
                 + " when c >= 4 then 'user-' || (i % 100000) end,"
                 + " ca, la, ie, ca + interval '7 days', 86400000, '10.0.0.1', 'bench',"
-                + " case when c <= 3 then 'active' else 'logged_out' end, lo, 1"
+                + " case when c <= 3 then 'active' else 'logged_out' end, lo, 1, least(ie, ca + interval '7 days')"
                 + " from (select i, c, ca, lo,"
                 + "   case when c = 0 then n - (o % 43200) / 2 * interval '1 second' when c <= 3 then ca else lo end as la,"
                 + "   case when c = 0 then n + interval '1 day' - (o % 43200) / 2 * interval '1 second'"

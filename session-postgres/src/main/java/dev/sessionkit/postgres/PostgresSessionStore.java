@@ -57,10 +57,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code touch}, {@code end}, {@code endByPrincipal}: one {@code UPDATE} each; access time
  *       and idle expiry only move forward ({@code GREATEST}); ended sessions keep their row, with
  *       status and {@code logged_out_at}, as an audit trail;</li>
- *   <li>{@code purgeExpired}: one statement deleting a bounded batch of expired sessions
- *       (several instances can sweep at once: one that reaches rows another is deleting waits for
- *       that batch and leaves those rows to it) and a batch of
- *       audit rows older than {@link PostgresStoreSettings#auditRetention()}.</li>
+ *   <li>{@code purgeExpired}: one statement per bounded batch of due rows, found by
+ *       {@code sweep_at} (a lower bound of the expiry that touches and attribute writes leave
+ *       alone, so that they stay HOT updates): it deletes the expired ones, moves the others'
+ *       {@code sweep_at} up to their expiry (several instances can sweep at once: one that reaches
+ *       rows another is deleting waits for that batch and leaves those rows to it), and deletes a
+ *       batch of audit rows older than {@link PostgresStoreSettings#auditRetention()}; more
+ *       batches follow while only moved rows kept a batch from finding {@code limit} expired ones.</li>
  * </ul>
  *
  * <p>Every write applies only to a live session, so a request finishing after a logout cannot
@@ -200,6 +203,8 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setString(sql.at("status"), session.status().code());
             ps.setLong(sql.at("version"), session.version());
             setInstant(ps, sql.at("keyIssuedAt"), session.keyIssuedAt());
+            // the sweep's first look at the session: its expiry as created
+            setInstant(ps, sql.at("sweepAt"), session.expiresAt());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure(sql, e);
@@ -523,6 +528,15 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * One statement per batch of due rows ({@code sweep_at <= now}): it deletes the expired ones
+     * and moves the others' {@code sweep_at} up to their expiry. Rows moved are not returned, so
+     * while a batch moved some and more rows are due, another batch of the rest of {@code limit}
+     * follows on the same connection (each its own transaction), until {@code limit} keys are found,
+     * the due rows run out or a batch gets nowhere (all its rows locked by other sweepers); a
+     * caller that loops until a short answer therefore never stops while expired sessions are
+     * left behind moved ones.
+     */
     @Override
     public List<LookupKey> purgeExpired(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
@@ -531,22 +545,48 @@ public final class PostgresSessionStore implements SessionStore {
         Sql sql = table.purge;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
-            setInstant(ps, sql.at("now"), now);
-            setInstant(ps, sql.at("nowAgain"), now);
-            ps.setInt(sql.at("limit"), limit);
-            setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
-            // audit rows are not returned, so the caller's loop does not see them: take a larger
-            // batch of them per call so they keep pace even when few sessions expire
-            ps.setInt(sql.at("auditLimit"), (int) Math.min(Integer.MAX_VALUE, limit * (long) AUDIT_BATCH_FACTOR));
-            announce(ps, sql);
             List<LookupKey> keys = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(SessionRows.key(rs.getBytes(1)));
+            // audit rows are not returned, so the caller's loop does not see them: the first batch of
+            // a call takes a larger batch of them, so they keep pace even when few sessions expire
+            int auditLimit = (int) Math.min(Integer.MAX_VALUE, limit * (long) AUDIT_BATCH_FACTOR);
+            int batches = 0;
+            long movedTotal = 0;
+            while (true) {
+                int want = limit - keys.size();
+                setInstant(ps, sql.at("now"), now);
+                setInstant(ps, sql.at("nowDue"), now);
+                setInstant(ps, sql.at("nowAgain"), now);
+                setInstant(ps, sql.at("nowDueLive"), now);
+                setInstant(ps, sql.at("nowLive"), now);
+                setInstant(ps, sql.at("nowLiveAgain"), now);
+                ps.setInt(sql.at("limit"), want);
+                setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
+                ps.setInt(sql.at("auditLimit"), batches == 0 ? auditLimit : 0);
+                announce(ps, sql);
+                long due = 0;
+                long moved = 0;
+                int found = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byte[] key = rs.getBytes(1);
+                        if (key != null) {
+                            keys.add(SessionRows.key(key));
+                            found++;
+                        } else {
+                            due = rs.getLong(2);
+                            moved = rs.getLong(3);
+                        }
+                    }
+                }
+                batches++;
+                movedTotal += moved;
+                if (due < want || found + moved == 0 || keys.size() >= limit) {
+                    break;
                 }
             }
-            if (!keys.isEmpty()) {
-                LOG.debug("[{}] purged {} expired sessions", table.qualifiedName(), keys.size());
+            if (!keys.isEmpty() || movedTotal > 0) {
+                LOG.debug("[{}] purged {} expired sessions, moved the sweep time of {} live ones, in {} statements",
+                        table.qualifiedName(), keys.size(), movedTotal, batches);
             }
             return keys;
         } catch (SQLException e) {
@@ -776,6 +816,16 @@ public final class PostgresSessionStore implements SessionStore {
             boolean idleReset = delta.idleTimeout() != null && touch != null;
             ps.setBoolean(sql.at("idleReset"), idleReset);
             setInstant(ps, sql.at("idleExpiresAtReset"), idleReset ? touch.idleExpiresAt() : null);
+            setInstant(ps, sql.at("sweepAtMost"), earlierOf(delta.absoluteExpiresAt(),
+                    idleReset ? touch.idleExpiresAt() : null));
+        }
+
+        /** The earlier of two instants, either of which may be null; null when both are. */
+        private static Instant earlierOf(Instant a, Instant b) {
+            if (a == null) {
+                return b;
+            }
+            return b == null || a.isBefore(b) ? a : b;
         }
     }
 

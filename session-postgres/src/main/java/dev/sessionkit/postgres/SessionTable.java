@@ -44,7 +44,7 @@ import org.jooq.impl.SQLDataType;
 final class SessionTable {
 
     /** The schema version this code writes; stored as the table comment. */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
     static final String SCHEMA_MARKER = "sessionkit schema " + SCHEMA_VERSION;
     static final String MARKER_PREFIX = "sessionkit schema ";
 
@@ -73,6 +73,13 @@ final class SessionTable {
     static final Field<OffsetDateTime> PREVIOUS_KEY_EXPIRES_AT = field(name("previous_key_expires_at"), TIMESTAMPTZ);
     /** Schema 2: when the session got its current key (creation, change or renewal); null on rows of version 1. */
     static final Field<OffsetDateTime> KEY_ISSUED_AT = field(name("key_issued_at"), TIMESTAMPTZ);
+    /**
+     * Schema 3: when the sweep next looks at an active row, never after its expiry. Creates set it to
+     * the expiry; touches and attribute writes leave it alone, so they change no indexed column and
+     * stay HOT updates; the sweep deletes due rows that have expired and moves the others' up to their
+     * current expiry. Writes that can make an expiry earlier lower it with {@code least}.
+     */
+    static final Field<OffsetDateTime> SWEEP_AT = field(name("sweep_at"), TIMESTAMPTZ);
     /** Every status a row may hold, in the check constraint. */
     static final List<String> STATUSES = List.of("active", "logged_out", "expired", "revoked", "replaced");
     /** PostgreSQL's physical row address, for deleting rows a sub-select has locked. */
@@ -86,7 +93,7 @@ final class SessionTable {
     static final List<String> REQUIRED_COLUMNS = List.of("key", "principal", "data", "created_at",
             "last_accessed_at", "idle_expires_at", "absolute_expires_at", "expires_at", "idle_timeout_ms", "ip",
             "user_agent", "status", "logged_out_at", "version", "previous_key", "previous_key_expires_at",
-            "key_issued_at");
+            "key_issued_at", "sweep_at");
 
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -154,13 +161,14 @@ final class SessionTable {
         this.statusOf = Sql.render("statusOf", dsl, dsl.select(STATUS, EXPIRES_AT).from(table).where(byKey()));
         this.create = Sql.render("create", dsl, dsl.insertInto(table)
                 .columns(KEY, DATA, PRINCIPAL, CREATED_AT, LAST_ACCESSED_AT, IDLE_EXPIRES_AT, ABSOLUTE_EXPIRES_AT,
-                        IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION, KEY_ISSUED_AT)
+                        IDLE_TIMEOUT_MS, IP, USER_AGENT, STATUS, VERSION, KEY_ISSUED_AT, SWEEP_AT)
                 .values(param("key", KEY.getDataType()), param("data", DATA.getDataType()),
                         param("principal", TEXT), param("createdAt", TIMESTAMPTZ),
                         param("lastAccessedAt", TIMESTAMPTZ), param("idleExpiresAt", TIMESTAMPTZ),
                         param("absoluteExpiresAt", TIMESTAMPTZ), param("idleTimeoutMs", SQLDataType.BIGINT),
                         param("ip", TEXT), param("userAgent", TEXT), param("status", TEXT),
-                        param("version", SQLDataType.BIGINT), param("keyIssuedAt", TIMESTAMPTZ))
+                        param("version", SQLDataType.BIGINT), param("keyIssuedAt", TIMESTAMPTZ),
+                        param("sweepAt", TIMESTAMPTZ))
                 .onConflict(KEY).doNothing());
         this.applyMeta = Sql.render("apply", dsl, deltaUpdate(false, Move.NONE));
         this.applyMerge = Sql.render("apply", dsl, deltaUpdate(true, Move.NONE));
@@ -370,6 +378,11 @@ final class SessionTable {
         assignments.put(IDLE_EXPIRES_AT, DSL.when(condition(param("idleReset", SQLDataType.BOOLEAN)),
                         DSL.coalesce(param("idleExpiresAtReset", TIMESTAMPTZ), IDLE_EXPIRES_AT))
                 .otherwise(DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ))));
+        // the only two assignments above that can make the expiry earlier are a new absolute expiry
+        // and an idle expiry set outright; the store binds the earlier of those (or a NULL, which
+        // least ignores), so sweep_at stays at or before expires_at, and unchanged, which keeps the
+        // update HOT, whenever neither makes the expiry earlier than sweep_at
+        assignments.put(SWEEP_AT, DSL.least(SWEEP_AT, param("sweepAtMost", TIMESTAMPTZ)));
         assignments.put(VERSION, VERSION.plus(inline(1L)));
 
         // only the current key renews; everything else also answers to the previous key
@@ -409,44 +422,72 @@ final class SessionTable {
     }
 
     /**
-     * One statement for a sweep: expired active sessions (returned), and ended audit rows past the
-     * retention (not returned), each in a bounded batch.
+     * One statement of a sweep: of a bounded batch of due active rows ({@code sweep_at <= now}),
+     * deletes the expired ones (their keys are returned) and moves the others' {@code sweep_at} up
+     * to their expiry; and deletes a batch of ended audit rows past the retention (not returned).
+     * The last row of the result has a NULL key and two counts: the due rows taken and those moved.
      */
     private Query purgeQuery() {
-        // "ctid = any(array(select ctid …))": the rows are found through the partial expiry index and
-        // deleted by their physical address. The obvious "key in (select key …)" is planned as a
-        // semi-join over the whole table, once per batch (measured: 2.9 s against 0.7 s for 100,000
-        // expired rows among 110,000), and "key = any(array(select key …))" costs a primary-key probe
-        // per row (a batch took 1.8–1.9 times as long at 1 million rows, 2.5–2.8 times at 10 million:
+        // "ctid = any(array(select ctid …))": the rows are found through a partial index and written
+        // by their physical address. The obvious "key in (select key …)" is planned as a semi-join
+        // over the whole table, once per batch (measured: 2.9 s against 0.7 s for 100,000 expired
+        // rows among 110,000), and "key = any(array(select key …))" costs a primary-key probe per row
+        // (a batch took 1.8–1.9 times as long at 1 million rows, 2.5–2.8 times at 10 million:
         // docs/benchmarks.md).
         //
-        // No "for update skip locked" in the sub-select (issue 15): locking the batch first wrote
-        // every row twice, a lock and then the delete, each WAL-logged. Without it nothing is lost:
-        // the statement's snapshot keeps a row it found from being vacuumed, so its ctid names that
-        // row until the delete reaches it; a row deleted meanwhile by another sweeper is skipped
-        // after waiting for that sweeper's commit (so every key is returned by exactly one sweeper).
-        // A request whose clock is a little behind the sweeper's may still touch a row the sweeper
-        // found expired; the delete then waits and reaches the new version, whose ctid not every
-        // PostgreSQL release checks again for a tuple-id scan, so the delete repeats the expiry
-        // condition itself (the "nowAgain" filter): a session the touch made live again stays
-        // (PostgresSessionStoreTest holds it). The tuple-id scan takes
-        // the row locks in ctid order, so two sweepers cannot deadlock: an overlapping one waits for
-        // the other's batch and moves on. Ended audit rows take no write at all.
+        // The batch is the due rows, oldest sweep_at first, whatever their exact expiry: a filter on
+        // expires_at in the index scan would step over every live due row to fill a batch, without
+        // bound after a migration (every row due). Touches move expires_at, never sweep_at, which is
+        // what keeps them HOT; the price is a visit per session every idle timeout or so, which
+        // moves sweep_at once (a write that is not HOT, as the old expiry index made every touch).
         //
-        // Oldest first ("order by" the indexed column): without it, on a big table where a good part
-        // of the rows match, the planner finds a batch by a sequential scan from the start of the
-        // heap, which passes over more dead and live rows with every batch; ordered, it walks the
-        // partial index from its low end, a cost that does not grow with the table.
-        Name expiredName = name("expired");
-        CommonTableExpression<?> expired = expiredName.as(dsl.deleteFrom(table)
-                .where(byCtid(dsl.select(CTID).from(table)
-                        .where(STATUS.eq(inline(ACTIVE)))
-                        .and(EXPIRES_AT.le(param("now", TIMESTAMPTZ)))
-                        .orderBy(EXPIRES_AT)
-                        .limit(param("limit", SQLDataType.INTEGER))))
+        // The delete takes no lock first (issue 15: a lock and then the delete wrote every row
+        // twice). The statement's snapshot keeps a row it found from being vacuumed, so its ctid
+        // names that row until the delete reaches it; a row deleted meanwhile by another sweeper is
+        // skipped after waiting for that sweeper's commit (so every key is returned by exactly one
+        // sweeper). A request whose clock is a little behind the sweeper's may still touch a row the
+        // sweeper found expired; the delete then waits and reaches the new version, whose ctid not
+        // every PostgreSQL release checks again for a tuple-id scan, so the delete repeats the
+        // expiry condition itself ("nowAgain"): a session the touch made live again stays
+        // (PostgresSessionStoreTest holds it), neither deleted nor moved, and is moved by a later
+        // batch. The tuple-id scan takes the row locks in ctid order, so two deletes cannot deadlock.
+        //
+        // The move locks its rows with "for update skip locked" and never waits: two sweepers whose
+        // clocks differ by a little can see one row as expired and the other as live, and a move
+        // that waited for a row another sweeper's delete holds, while holding rows that delete is
+        // waiting for, would deadlock. It runs after the delete (it is read by the last row of the
+        // result only), so the delete, which may wait, holds no moved rows. A row locked elsewhere
+        // stays due for the next batch. The lock costs moved rows a second write; expired ones none.
+        //
+        // Ended audit rows take no write at all: oldest first through their partial index.
+        Name dueName = name("due");
+        Table<?> dueTable = DSL.table(dueName);
+        Field<Object> dueCtid = field(name("due", CTID.getName()), SQLDataType.OTHER);
+        Field<OffsetDateTime> dueExpiry = field(name("due", EXPIRES_AT.getName()), TIMESTAMPTZ);
+        // the expiry as the batch found it splits the batch, so the delete and the move each visit
+        // only their own rows; both check it again on the row they reach
+        CommonTableExpression<?> due = dueName.as(dsl.select(CTID, EXPIRES_AT).from(table)
+                .where(STATUS.eq(inline(ACTIVE)))
+                .and(SWEEP_AT.le(param("now", TIMESTAMPTZ)))
+                .orderBy(SWEEP_AT)
+                .limit(param("limit", SQLDataType.INTEGER)));
+        CommonTableExpression<?> expired = name("expired").as(dsl.deleteFrom(table)
+                .where(byCtid(dsl.select(dueCtid).from(dueTable).where(dueExpiry.le(param("nowDue", TIMESTAMPTZ)))))
                 // checked again on the row the delete reaches: see above
                 .and(STATUS.eq(inline(ACTIVE)))
                 .and(EXPIRES_AT.le(param("nowAgain", TIMESTAMPTZ)))
+                .returning(KEY));
+        Name movedName = name("moved");
+        CommonTableExpression<?> moved = movedName.as(dsl.update(table)
+                .set(SWEEP_AT, EXPIRES_AT)
+                .where(byCtid(dsl.select(CTID).from(table)
+                        .where(byCtid(dsl.select(dueCtid).from(dueTable).where(dueExpiry.gt(param("nowDueLive",
+                                TIMESTAMPTZ)))))
+                        .and(STATUS.eq(inline(ACTIVE)))
+                        .and(EXPIRES_AT.gt(param("nowLive", TIMESTAMPTZ)))
+                        .forUpdate().skipLocked()))
+                .and(STATUS.eq(inline(ACTIVE)))
+                .and(EXPIRES_AT.gt(param("nowLiveAgain", TIMESTAMPTZ)))
                 .returning(KEY));
         CommonTableExpression<?> ended = name("ended").as(dsl.deleteFrom(table)
                 .where(byCtid(dsl.select(CTID).from(table)
@@ -456,8 +497,13 @@ final class SessionTable {
                         .limit(param("auditLimit", SQLDataType.INTEGER))))
                 .returning(KEY));
         Field<byte[]> expiredKey = field(name("expired", "key"), SQLDataType.BLOB);
+        Field<Long> noCount = inline(null, SQLDataType.BIGINT);
+        Select<org.jooq.Record3<byte[], Long, Long>> counts = dsl.select(inline(null, SQLDataType.BLOB),
+                field(dsl.selectCount().from(dueTable)).cast(SQLDataType.BIGINT),
+                field(dsl.selectCount().from(DSL.table(movedName))).cast(SQLDataType.BIGINT));
         if (!notifying) {
-            return dsl.with(expired, ended).select(expiredKey).from(expired);
+            return dsl.with(due, expired, moved, ended).select(expiredKey, noCount, noCount).from(expired)
+                    .unionAll(counts);
         }
         // a sweep ends thousands at once: one notification per EventPayload.KEYS_PER_NOTICE keys, not
         // one per key. "announced" is a plain CTE, run only because the final WHERE reads it.
@@ -469,8 +515,9 @@ final class SessionTable {
                 .select(notify(inline(SessionStatus.EXPIRED.code()), keys).as("n"))
                 .from(numbered)
                 .groupBy(field(name("numbered", "g"))));
-        return dsl.with(expired, ended, announced).select(expiredKey).from(expired)
-                .where(field(dsl.selectCount().from(announced)).ge(inline(0)));
+        return dsl.with(due, expired, moved, ended, announced).select(expiredKey, noCount, noCount).from(expired)
+                .where(field(dsl.selectCount().from(announced)).ge(inline(0)))
+                .unionAll(counts);
     }
 
     private static Condition byCtid(Select<?> lockedRows) {
@@ -485,7 +532,8 @@ final class SessionTable {
 
     /**
      * The DDL of the current schema, rendered with inlined constants, in order. Every statement is
-     * idempotent, so the same list creates a new table and brings a version-1 table up to date.
+     * idempotent, so the same list creates a new table and brings a version-1 or version-2 table up
+     * to date.
      */
     List<String> createStatements() {
         List<Query> ddl = new ArrayList<>();
@@ -516,9 +564,6 @@ final class SessionTable {
         ddl.add(dsl.query("alter table {0} add column if not exists {1} timestamp with time zone not null"
                 + " generated always as (least({2}, {3})) stored", table, EXPIRES_AT, IDLE_EXPIRES_AT,
                 ABSOLUTE_EXPIRES_AT));
-        // the sweeper's scan: only active rows, by expiry
-        ddl.add(dsl.createIndexIfNotExists(indexName("_expires_idx")).on(table, EXPIRES_AT)
-                .where(STATUS.eq(inline(ACTIVE))));
         // "sessions of user X" and "log out everywhere"; anonymous sessions (most creates) stay out of
         // it, which saves an index insertion per new session ("principal = ?" implies not null)
         ddl.add(dsl.createIndexIfNotExists(indexName("_principal_idx")).on(table, PRINCIPAL, STATUS)
@@ -546,6 +591,17 @@ final class SessionTable {
                 + qualified.replace("'", "''") + " drop constraint %I', c.conname); end loop; end $sessionkit$"));
         ddl.add(dsl.query("alter table {0} add constraint {1} check ({2} in (" + statuses + "))", table,
                 DSL.name(indexName("_status_check").last()), STATUS));
+        // schema 3: the sweep finds active rows by sweep_at, a lower bound of the expiry that touches
+        // and attribute writes leave alone, so no index holds a column they change and they are HOT
+        // updates. Added NOT NULL with a constant default, the column costs no rewrite on a big table
+        // (PostgreSQL 11 and later store the default once): every existing row, and any row inserted
+        // without it, reads '-infinity', due at once, and the first sweeps give each its expiry.
+        ddl.add(dsl.query("alter table {0} add column if not exists {1} timestamp with time zone not null"
+                + " default '-infinity'", table, SWEEP_AT));
+        ddl.add(dsl.createIndexIfNotExists(indexName("_sweep_idx")).on(table, SWEEP_AT)
+                .where(STATUS.eq(inline(ACTIVE))));
+        // the index on expires_at (schemas 1 and 2) made every touch a non-HOT update; nothing reads it now
+        ddl.add(dsl.dropIndexIfExists(indexName("_expires_idx")));
         ddl.add(dsl.commentOnTable(table).is(SCHEMA_MARKER));
         List<String> rendered = new ArrayList<>();
         for (Query query : ddl) {

@@ -13,6 +13,7 @@ import dev.sessionkit.testkit.RecordingListener;
 import dev.sessionkit.testkit.Requests;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -156,6 +157,40 @@ final class ClusterEventsTest {
         }
         assertThat(b.heard().snapshot()).containsAll(expiring);
         assertThat(b.heard().snapshot()).filteredOn(e -> e.startsWith("elsewhere:expired:")).hasSize(250);
+    }
+
+    /**
+     * A session touched after its creation is due at its first expiry, but live: that sweep moves
+     * it on and announces nothing; the sweep after its new expiry ends it, and both instances hear
+     * its expiry once.
+     */
+    @Test
+    void aTouchedSessionExpiresAtItsNewExpiryAndIsHeardOnce() throws Exception {
+        Instance a = instance();
+        Instance b = instance();
+        SessionData touched = dev.sessionkit.testkit.Fixtures.session(clock.instant()).build();
+        SessionData untouched = dev.sessionkit.testkit.Fixtures.session(clock.instant()).build();
+        a.store().create(touched);
+        a.store().create(untouched);
+        Instant later = clock.instant().plus(Duration.ofMinutes(20));
+        Instant newExpiry = later.plus(dev.sessionkit.testkit.Fixtures.IDLE_TIMEOUT);
+        assertThat(a.store().touch(touched.key(), new dev.sessionkit.Touch(later, newExpiry), later)).isTrue();
+
+        clock.advance(dev.sessionkit.testkit.Fixtures.IDLE_TIMEOUT.plusSeconds(1));
+        assertThat(a.manager().sweepNow()).isEqualTo(1);
+        b.heard().await(e -> e.equals("elsewhere:expired:" + untouched.key().value()), HEARD_WITHIN);
+
+        clock.advance(Duration.ofMinutes(20));
+        assertThat(a.manager().sweepNow()).isEqualTo(1);
+        b.heard().await(e -> e.equals("elsewhere:expired:" + touched.key().value()), HEARD_WITHIN);
+        assertThat(a.manager().sweepNow()).isZero();
+        assertThat(b.manager().sweepNow()).isZero();
+
+        assertThat(a.heard().snapshot()).filteredOn(("expired:" + touched.key().value())::equals).hasSize(1);
+        assertThat(a.heard().snapshot()).filteredOn(("expired:" + untouched.key().value())::equals).hasSize(1);
+        assertThat(b.heard().snapshot()).filteredOn(e -> e.startsWith("elsewhere:expired:")).containsExactly(
+                "elsewhere:expired:" + untouched.key().value(), "elsewhere:expired:" + touched.key().value());
+        assertThat(b.heard().snapshot()).noneMatch(e -> e.startsWith("expired:"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionStatus;
 import dev.sessionkit.Touch;
+import dev.sessionkit.testkit.CountingDataSource;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** What is particular to PostgreSQL, beyond the contract: the audit trail, jsonb, HOT updates. */
+/** What is particular to PostgreSQL, beyond the contract: the audit trail, jsonb, HOT updates, the sweep by sweep_at. */
 final class PostgresSessionStoreTest {
 
     private static final Instant T0 = MutableClock.DEFAULT_START;
@@ -95,42 +96,153 @@ final class PostgresSessionStoreTest {
         assertThat(store.load(created.key(), T0)).contains(created);
     }
 
+    /**
+     * Touches and attribute writes (a set, an increment, a set with a touch) change no indexed
+     * column, so every one is a HOT update; a write that makes the expiry earlier than
+     * {@code sweep_at} (a shorter idle timeout) lowers {@code sweep_at} and is not.
+     */
     @Test
-    void attributeWritesWithoutTouchAreHotUpdatesAndATouchIsNot() throws SQLException {
+    void touchesAndAttributeWritesAreHotUpdatesAndOnlyAnEarlierExpiryMovesSweepAt() throws SQLException {
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("hot").build();
         SessionData created = Fixtures.session(T0).attribute("a", json("1")).build();
-        store.create(created);
-        try (Connection connection = database.dataSource().getConnection()) {
+        try (PostgresSessionStore own = PostgresSessionStore.builder().settings(settings)
+                .dataSource(database.dataSource()).build();
+                Connection connection = database.dataSource().getConnection()) {
+            own.create(created);
             connection.setAutoCommit(false);
             try {
-                PostgresSessionStore inTransaction = PostgresSessionStore.builder()
-                        .settings(PostgresStoreSettings.builder().build())
-                        .dataSource(sharing(connection))
-                        .build();
+                PostgresSessionStore inTransaction = PostgresSessionStore.builder().settings(settings)
+                        .dataSource(sharing(connection)).build();
                 // counters not yet reported by earlier transactions on this connection come first
-                List<Long> before = updates(connection);
-                for (int i = 0; i < 5; i++) {
-                    assertThat(inTransaction.apply(created.key(), Fixtures.delta().increment("a", 1).build(), T0)).isPresent();
+                List<Long> before = updates(connection, "hot");
+                for (int i = 1; i <= 4; i++) {
+                    Instant at = T0.plus(Duration.ofMinutes(i));
+                    assertThat(inTransaction.touch(created.key(), new Touch(at, at.plus(Fixtures.IDLE_TIMEOUT)), at))
+                            .isTrue();
+                    assertThat(inTransaction.apply(created.key(), Fixtures.delta().set("b", json("" + i)).build(), at))
+                            .isPresent();
+                    assertThat(inTransaction.apply(created.key(), Fixtures.delta().increment("a", 1).build(), at))
+                            .isPresent();
+                    assertThat(inTransaction.apply(created.key(), Fixtures.delta().set("c", json("" + i))
+                            .touch(at, at.plus(Fixtures.IDLE_TIMEOUT)).build(), at)).isPresent();
                 }
-                assertThat(since(before, updates(connection))).containsExactly(5L, 5L);
+                assertThat(since(before, updates(connection, "hot"))).as("updated, HOT-updated")
+                        .containsExactly(16L, 16L);
+                assertThat(column(connection, created, "sweep_at = '" + created.idleExpiresAt() + "'"
+                        + " and expires_at = '" + T0.plus(Duration.ofMinutes(4)).plus(Fixtures.IDLE_TIMEOUT) + "'"))
+                        .as("sweep_at stays at the first expiry while the expiry moves").isEqualTo("t");
 
-                Instant later = T0.plus(Duration.ofMinutes(10));
-                inTransaction.touch(created.key(), new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT)), later);
+                Instant at = T0.plus(Duration.ofMinutes(5));
+                Instant shorter = at.plus(Duration.ofMinutes(1));
+                assertThat(inTransaction.apply(created.key(), Fixtures.delta().idleTimeout(Duration.ofMinutes(1))
+                        .touch(at, shorter).build(), at)).isPresent();
 
-                assertThat(since(before, updates(connection))).as("moving expires_at changes an indexed column")
-                        .containsExactly(6L, 5L);
+                assertThat(since(before, updates(connection, "hot"))).as("sweep_at is indexed")
+                        .containsExactly(17L, 16L);
+                assertThat(column(connection, created, "sweep_at = '" + shorter + "' and expires_at = '" + shorter + "'"))
+                        .isEqualTo("t");
             } finally {
                 connection.rollback();
             }
         }
     }
 
+    /**
+     * A session touched after creation is still due at its first expiry: that sweep leaves it (its
+     * sweep_at moves to the new expiry), and the sweep after its new expiry removes it, once.
+     */
+    @Test
+    void aTouchedSessionOutlivesItsFirstExpiryAndIsSweptOnceAfterItsNewOne() {
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("bumped").build();
+        try (PostgresSessionStore own = PostgresSessionStore.builder().settings(settings)
+                .dataSource(database.dataSource()).build()) {
+            SessionData touched = Fixtures.session(T0).build();
+            SessionData untouched = Fixtures.session(T0).build();
+            own.create(touched);
+            own.create(untouched);
+            Instant later = T0.plus(Duration.ofMinutes(20));
+            Instant newExpiry = later.plus(Fixtures.IDLE_TIMEOUT);
+            assertThat(own.touch(touched.key(), new Touch(later, newExpiry), later)).isTrue();
+
+            Instant afterFirst = T0.plus(Fixtures.IDLE_TIMEOUT).plusSeconds(1);
+            assertThat(own.purgeExpired(afterFirst, 100)).containsExactly(untouched.key());
+            assertThat(own.load(touched.key(), afterFirst)).isPresent();
+            assertThat(rowOf("bumped", touched, "sweep_at = expires_at, expires_at = '" + newExpiry + "'"))
+                    .containsExactly("t", "t");
+            assertThat(own.purgeExpired(newExpiry.minusSeconds(1), 100)).isEmpty();
+
+            assertThat(own.purgeExpired(newExpiry, 100)).containsExactly(touched.key());
+            assertThat(own.purgeExpired(newExpiry.plusSeconds(1), 100)).isEmpty();
+            assertThat(rowOf("bumped", touched, "status")).isEmpty();
+        }
+    }
+
+    /**
+     * Each statement of a sweep takes at most {@code limit} due rows. Due rows that are still live
+     * (touched since) take room in a batch without being returned, so the call goes on with more
+     * batches until it has {@code limit} expired sessions or no due rows are left.
+     */
+    @Test
+    void sweepBatchesAreBoundedAndLiveDueRowsDoNotEndTheSweepEarly() {
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("batches").build();
+        CountingDataSource counting = CountingDataSource.of(database.dataSource());
+        try (PostgresSessionStore own = PostgresSessionStore.builder().settings(settings)
+                .dataSource(counting).build()) {
+            // six sessions touched since (due first: their first expiry is the earliest), then four expired
+            List<SessionData> touched = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                SessionData session = Fixtures.session(T0.plusSeconds(i)).build();
+                own.create(session);
+                Instant later = T0.plus(Duration.ofMinutes(20));
+                assertThat(own.touch(session.key(), new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT)), later)).isTrue();
+                touched.add(session);
+            }
+            List<dev.sessionkit.LookupKey> expired = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                SessionData session = Fixtures.session(T0.plusSeconds(10 + i)).build();
+                own.create(session);
+                expired.add(session.key());
+            }
+            Instant now = T0.plus(Fixtures.IDLE_TIMEOUT).plusSeconds(30);
+            counting.reset();
+
+            List<dev.sessionkit.LookupKey> first = own.purgeExpired(now, 3);
+
+            assertThat(first).hasSize(3).isSubsetOf(expired);
+            assertThat(counting.counts().statements()).as("two batches of 3 moved, one of 3 expired").isEqualTo(3);
+            for (SessionData session : touched) {
+                assertThat(rowOf("batches", session, "sweep_at = expires_at")).containsExactly("t");
+            }
+            counting.reset();
+            assertThat(own.purgeExpired(now, 3)).hasSize(1).isSubsetOf(expired).doesNotContainAnyElementsOf(first);
+            assertThat(counting.counts().statements()).as("one batch, short").isEqualTo(1);
+            assertThat(own.purgeExpired(now, 3)).isEmpty();
+            for (SessionData session : touched) {
+                assertThat(own.load(session.key(), now)).isPresent();
+            }
+        }
+    }
+
     /** Updated and HOT-updated tuples of the table in the current transaction. */
-    private static List<Long> updates(Connection connection) throws SQLException {
+    private static List<Long> updates(Connection connection, String table) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("select pg_stat_get_xact_tuples_updated(c.oid),"
-                + " pg_stat_get_xact_tuples_hot_updated(c.oid) from pg_class c where c.oid = 'sessions'::regclass");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return List.of(rs.getLong(1), rs.getLong(2));
+                + " pg_stat_get_xact_tuples_hot_updated(c.oid) from pg_class c where c.oid = ?::regclass")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return List.of(rs.getLong(1), rs.getLong(2));
+            }
+        }
+    }
+
+    /** One SQL expression over the session's row of the "hot" table, read on {@code connection}. */
+    private static String column(Connection connection, SessionData session, String expression) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("select " + expression + " from hot where key = ?")) {
+            ps.setBytes(1, SessionRows.keyBytes(session.key()));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
         }
     }
 
@@ -208,8 +320,12 @@ final class PostgresSessionStoreTest {
     }
 
     private static List<String> row(SessionData session, String columns) {
+        return rowOf("sessions", session, columns);
+    }
+
+    private static List<String> rowOf(String table, SessionData session, String columns) {
         try (Connection connection = database.dataSource().getConnection();
-                PreparedStatement ps = connection.prepareStatement("select " + columns + " from sessions where key = ?")) {
+                PreparedStatement ps = connection.prepareStatement("select " + columns + " from " + table + " where key = ?")) {
             ps.setBytes(1, SessionRows.keyBytes(session.key()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

@@ -38,6 +38,7 @@ final class SchemaMigratorTest {
 
     private static final String V1 = "/db/sessionkit/V1__create_sessions.sql";
     private static final String V2 = "/db/sessionkit/V2__renewal_and_replaced.sql";
+    private static final String V3 = "/db/sessionkit/V3__sweep_at.sql";
     private static PostgresFixture.Database database;
     private static PostgresFixture.Database scripted;
 
@@ -110,6 +111,10 @@ final class SchemaMigratorTest {
             try (java.sql.PreparedStatement explain = connection.prepareStatement("explain " + purge.text())) {
                 PostgresSessionStore.setInstant(explain, purge.at("now"), now);
                 PostgresSessionStore.setInstant(explain, purge.at("nowAgain"), now);
+                PostgresSessionStore.setInstant(explain, purge.at("nowLive"), now);
+                PostgresSessionStore.setInstant(explain, purge.at("nowDue"), now);
+                PostgresSessionStore.setInstant(explain, purge.at("nowDueLive"), now);
+                PostgresSessionStore.setInstant(explain, purge.at("nowLiveAgain"), now);
                 explain.setInt(purge.at("limit"), 5_000);
                 PostgresSessionStore.setInstant(explain, purge.at("auditCutoff"), now.minus(java.time.Duration.ofDays(30)));
                 explain.setInt(purge.at("auditLimit"), 50_000);
@@ -123,7 +128,7 @@ final class SchemaMigratorTest {
 
         // the deletes reach their rows by ctid ("Tid Scan"), also with the expiry re-checked on them
         assertThat(String.join("\n", plan)).doesNotContain("Seq Scan")
-                .contains("big_purge_expires_idx", "big_purge_ended_idx", "Tid Scan");
+                .contains("big_purge_sweep_idx", "big_purge_ended_idx", "Tid Scan");
     }
 
     @Test
@@ -162,19 +167,50 @@ final class SchemaMigratorTest {
             pool.shutdownNow();
         }
         assertThat(query(database.dataSource(), "select indexname from pg_indexes where schemaname = '" + schema + "' order by 1"))
-                .containsExactly("sessions_ended_idx", "sessions_expires_idx", "sessions_pkey", "sessions_previous_key_idx",
-                        "sessions_principal_idx");
+                .containsExactly("sessions_ended_idx", "sessions_pkey", "sessions_previous_key_idx",
+                        "sessions_principal_idx", "sessions_sweep_idx");
+    }
+
+    @Test
+    void tenInstancesStartingTogetherMigrateAVersionTwoTableOnce() throws Exception {
+        PostgresFixture.Database own = PostgresFixture.freshDatabase();
+        try (own) {
+            own.execute(script(V1) + "\n" + script(V2));
+            int instances = 10;
+            ExecutorService pool = Executors.newFixedThreadPool(instances);
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<PostgresSessionStore>> started = new ArrayList<>();
+                for (int i = 0; i < instances; i++) {
+                    started.add(pool.submit(() -> {
+                        go.await();
+                        return build(PostgresStoreSettings.builder().build(), own.dataSource());
+                    }));
+                }
+                go.countDown();
+                for (Future<PostgresSessionStore> store : started) {
+                    store.get(60, TimeUnit.SECONDS).close();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(query(own.dataSource(), "select indexname from pg_indexes where tablename = 'sessions' order by 1"))
+                    .containsExactly("sessions_ended_idx", "sessions_pkey", "sessions_previous_key_idx",
+                            "sessions_principal_idx", "sessions_sweep_idx");
+            assertThat(query(own.dataSource(), "select obj_description('sessions'::regclass, 'pg_class')"))
+                    .containsExactly("sessionkit schema 3");
+        }
     }
 
     @Test
     void shippedScriptsMakeTheSameTableAsTheStore() throws IOException {
-        scripted.execute(script(V1) + "\n" + script(V2));
+        scripted.execute(script(V1) + "\n" + script(V2) + "\n" + script(V3));
         try (PostgresSessionStore store = build(PostgresStoreSettings.builder().build(), database.dataSource())) {
             assertThat(store.name()).isEqualTo("postgres");
         }
 
         List<String> fromScript = describe(scripted.dataSource());
-        assertThat(fromScript).hasSize(17 + 4 + 5 + 1);
+        assertThat(fromScript).hasSize(18 + 4 + 5 + 1);
         assertThat(fromScript).isEqualTo(describe(database.dataSource()));
     }
 
@@ -201,9 +237,50 @@ final class SchemaMigratorTest {
             }
             assertThat(query(own.dataSource(), "select status from sessions")).containsExactly("replaced");
             assertThat(query(own.dataSource(), "select obj_description('sessions'::regclass, 'pg_class')"))
-                    .containsExactly("sessionkit schema 2");
+                    .containsExactly("sessionkit schema 3");
             assertThat(query(own.dataSource(), "select count(*) from pg_constraint where conrelid = 'sessions'::regclass"
                     + " and contype = 'c' and pg_get_constraintdef(oid) like '%status%'")).containsExactly("1");
+        }
+    }
+
+    /**
+     * A schema-2 table (made by the V1 and V2 scripts) gets sweep_at at start-up without a rewrite:
+     * its rows read '-infinity', so the first sweep looks at each, deletes the expired and gives
+     * the live their expiry; the index on expires_at is gone, the one on sweep_at is there.
+     */
+    @Test
+    void aVersionTwoTableGetsSweepAtAndItsRowsAreSweptByTheirExpiry() throws IOException {
+        PostgresFixture.Database own = PostgresFixture.freshDatabase();
+        try (own) {
+            own.execute(script(V1) + "\n" + script(V2));
+            SessionData live = Fixtures.session(T0).principal("alice").attribute("a", json("1")).build();
+            SessionData expired = Fixtures.session(T0.minus(java.time.Duration.ofDays(1))).build();
+            for (SessionData session : List.of(live, expired)) {
+                own.execute("insert into sessions (key, principal, data, created_at, last_accessed_at, idle_expires_at,"
+                        + " absolute_expires_at, idle_timeout_ms) values ('\\x" + session.key().value() + "', "
+                        + (session.principal() == null ? "null" : "'" + session.principal() + "'") + ", '{}', '"
+                        + session.createdAt() + "', '" + session.lastAccessedAt() + "', '" + session.idleExpiresAt()
+                        + "', '" + session.absoluteExpiresAt() + "', " + session.idleTimeout().toMillis() + ")");
+            }
+            String relfilenode = query(own.dataSource(), "select relfilenode from pg_class where relname = 'sessions'").get(0);
+
+            try (PostgresSessionStore store = build(PostgresStoreSettings.builder().build(), own.dataSource())) {
+                assertThat(query(own.dataSource(), "select obj_description('sessions'::regclass, 'pg_class')"))
+                        .containsExactly("sessionkit schema 3");
+                assertThat(query(own.dataSource(), "select relfilenode from pg_class where relname = 'sessions'"))
+                        .as("no rewrite").containsExactly(relfilenode);
+                assertThat(query(own.dataSource(), "select indexname from pg_indexes where tablename = 'sessions'"
+                        + " order by 1")).contains("sessions_sweep_idx").doesNotContain("sessions_expires_idx");
+                assertThat(query(own.dataSource(), "select count(*) from sessions where sweep_at = '-infinity'"))
+                        .containsExactly("2");
+
+                assertThat(store.purgeExpired(T0, 100)).containsExactly(expired.key());
+
+                assertThat(query(own.dataSource(), "select count(*) from sessions where sweep_at = expires_at"))
+                        .containsExactly("1");
+                assertThat(store.load(live.key(), T0)).get().extracting(SessionData::principal).isEqualTo("alice");
+                assertThat(store.purgeExpired(live.idleExpiresAt(), 100)).containsExactly(live.key());
+            }
         }
     }
 
@@ -211,7 +288,7 @@ final class SchemaMigratorTest {
     void storeWithSchemaAutoOffUsesATableMadeByTheScript() throws IOException {
         PostgresFixture.Database own = PostgresFixture.freshDatabase();
         try (own) {
-            own.execute(script(V1) + "\n" + script(V2));
+            own.execute(script(V1) + "\n" + script(V2) + "\n" + script(V3));
             SessionData created = Fixtures.session(T0).attribute("a", json("1")).build();
             try (PostgresSessionStore store = build(PostgresStoreSettings.builder().schemaAuto(false).build(), own.dataSource())) {
                 assertThat(store.create(created)).isTrue();

@@ -61,6 +61,32 @@ final class SessionTableTest {
                 .contains("with (fillfactor = 85)")
                 .contains("generated always as (least(\"idle_expires_at\", \"absolute_expires_at\")) stored")
                 .contains("'replaced'")
-                .contains("comment on table \"sessions\" is 'sessionkit schema 2'");
+                .contains("comment on table \"sessions\" is 'sessionkit schema 3'")
+                .contains("\"sweep_at\" timestamp with time zone not null default '-infinity'")
+                .contains("create index if not exists \"sessions_sweep_idx\" on \"sessions\"(\"sweep_at\")"
+                        + " where \"status\" = 'active'")
+                .contains("drop index if exists \"sessions_expires_idx\"")
+                .doesNotContain("create index if not exists \"sessions_expires_idx\"");
+    }
+
+    /**
+     * What keeps touches HOT: the touch does not write sweep_at; the delta writes only lower it;
+     * the sweep finds rows by it and never waits for a row it would only move.
+     */
+    @Test
+    void onlyCreatesTheSweepAndLowerBoundsWriteSweepAt() {
+        SessionTable table = new SessionTable(null, "sessions", true);
+
+        assertThat(table.touch.text()).doesNotContain("sweep_at");
+        assertThat(table.create.text()).contains("\"sweep_at\"");
+        for (Sql write : new Sql[] {table.applyMeta, table.applyMerge, table.changeKeyMeta, table.changeKeyMerge,
+                table.renewKeyMeta, table.renewKeyMerge}) {
+            assertThat(write.text()).as(write.name())
+                    .contains("\"sweep_at\" = least(\"sweep_at\", cast(? as timestamp with time zone))");
+        }
+        assertThat(table.purge.text())
+                .contains("\"sweep_at\" <= cast(? as timestamp with time zone)) order by \"sweep_at\"")
+                .contains("set \"sweep_at\" = \"expires_at\"")
+                .containsOnlyOnce("for update skip locked");
     }
 }
