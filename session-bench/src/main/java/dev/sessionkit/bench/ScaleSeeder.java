@@ -262,6 +262,8 @@ final class ScaleSeeder {
             case "status" -> s -> text(s.status().code());
             case "version" -> s -> Long.toString(s.version());
             case "key_issued_at" -> s -> text(s.keyIssuedAt());
+            // schema 3: the sweep's lower bound of the expiry, the expiry itself at create
+            case "sweep_at" -> s -> text(s.expiresAt());
             // not written at create
             case "logged_out_at", "previous_key", "previous_key_expires_at" -> s -> "\\N";
             default -> throw new IllegalStateException("the sessions table has a column " + column
