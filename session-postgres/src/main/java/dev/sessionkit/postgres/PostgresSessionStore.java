@@ -106,11 +106,18 @@ public final class PostgresSessionStore implements SessionStore {
     private final String origin = randomOrigin();
     private final EventFeed.Connector feedConnector;
     private final Clock clock;
+    /** The write-behind queue of touches; null in {@code sync} mode. */
+    private final TouchQueue touches;
     private EventFeed feed;
 
     private PostgresSessionStore(SessionTable table, DataSource dataSource, HikariDataSource ownedPool,
-            Duration auditRetention, StatementOptions statements, EventFeed.Connector feedConnector, Clock clock) {
+            Duration auditRetention, StatementOptions statements, EventFeed.Connector feedConnector, Clock clock,
+            PostgresStoreSettings settings) {
         this.table = table;
+        this.touches = settings.touchMode() == PostgresStoreSettings.TouchMode.WRITE_BEHIND
+                ? new TouchQueue(table.qualifiedName(), this::writeTouches, settings.touchFlushInterval(),
+                        settings.touchBatchSize(), settings.touchQueueSize())
+                : null;
         this.feedConnector = feedConnector;
         this.clock = clock;
         this.statements = statements;
@@ -306,12 +313,22 @@ public final class PostgresSessionStore implements SessionStore {
         setInstant(ps, sql.at("graceNow"), now);
     }
 
+    /**
+     * In {@code write-behind} mode (the default) queues the touch and returns {@code true} without
+     * a database call: the queue writes it with others in one statement, within the flush
+     * interval, with the guards of the single {@code UPDATE} (see {@link SessionStore#touch}). In
+     * {@code sync} mode, one {@code UPDATE}, and whether it found a live session.
+     */
     @Override
     public boolean touch(LookupKey key, Touch touch, Instant now) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(touch, "touch");
         Objects.requireNonNull(now, "now");
         checkOpen();
+        if (touches != null) {
+            touches.add(key, touch, now);
+            return true;
+        }
         Sql sql = table.touch;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
@@ -322,6 +339,52 @@ public final class PostgresSessionStore implements SessionStore {
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure(sql, e);
+        }
+    }
+
+    /**
+     * Writes the queued touches (write-behind mode), after a batch the queue's thread may have in
+     * flight, in batches of {@link PostgresStoreSettings#touchBatchSize()}; nothing in {@code sync}
+     * mode.
+     *
+     * @throws StoreUnavailableException when a batch fails (it and the rest stay queued)
+     */
+    @Override
+    public void flush() {
+        checkOpen();
+        if (touches != null) {
+            touches.flush();
+        }
+    }
+
+    /**
+     * One batch of queued touches in one {@code UPDATE}, the keys bound as one {@code bytea[]} and the
+     * times as three {@code timestamptz[]}, sorted by key so that two instances flushing the same
+     * sessions tend to lock them in one order.
+     */
+    private int writeTouches(List<TouchQueue.Entry> batch) throws SQLException {
+        List<TouchQueue.Entry> sorted = new ArrayList<>(batch);
+        sorted.sort(java.util.Comparator.comparing(entry -> entry.key().value()));
+        int size = sorted.size();
+        byte[][] keys = new byte[size][];
+        String[] lastAccessedAts = new String[size];
+        String[] idleExpiresAts = new String[size];
+        String[] nows = new String[size];
+        for (int i = 0; i < size; i++) {
+            TouchQueue.Entry entry = sorted.get(i);
+            keys[i] = SessionRows.keyBytes(entry.key());
+            lastAccessedAts[i] = entry.lastAccessedAt().toString();
+            idleExpiresAts[i] = entry.idleExpiresAt().toString();
+            nows[i] = entry.now().toString();
+        }
+        Sql sql = table.touchBatch;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
+            ps.setArray(sql.at("keys"), connection.createArrayOf("bytea", keys));
+            ps.setArray(sql.at("lastAccessedAts"), connection.createArrayOf("timestamptz", lastAccessedAts));
+            ps.setArray(sql.at("idleExpiresAts"), connection.createArrayOf("timestamptz", idleExpiresAts));
+            ps.setArray(sql.at("nows"), connection.createArrayOf("timestamptz", nows));
+            return ps.executeUpdate();
         }
     }
 
@@ -617,13 +680,19 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     /**
-     * Closes the event feed and the pool this store built; a {@link DataSource} handed in stays
+     * Writes the queued touches (write-behind mode: batch by batch, stopping at the first failure,
+     * each batch bounded by the statement timeout; what cannot be written is dropped and counted),
+     * then closes the event feed and the pool this store built; a {@link DataSource} handed in stays
      * open, but this store refuses work on it from now on, as on its own pool. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (touches != null) {
+            // before the pool closes: what is queued is written (stopping at the first failure)
+            touches.close();
         }
         synchronized (this) {
             if (feed != null) {
@@ -888,7 +957,7 @@ public final class PostgresSessionStore implements SessionStore {
                             : "application DataSource");
             EventFeed.Connector connector = settings.events() ? feedConnector(settings, dataSource, table) : null;
             return new PostgresSessionStore(table, source, pool, settings.auditRetention(), statements, connector,
-                    effectiveClock);
+                    effectiveClock, settings);
         }
 
         /**
