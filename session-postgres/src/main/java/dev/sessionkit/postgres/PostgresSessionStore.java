@@ -667,6 +667,11 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
+    /** The write-behind queue's counters, or empty in {@code sync} mode (tests). */
+    Optional<TouchQueue.Counts> touchCounts() {
+        return touches == null ? Optional.empty() : Optional.of(touches.counts());
+    }
+
     /** Whether the event feed is listening now (tests). */
     synchronized boolean feedListening() {
         return feed != null && feed.listening();
