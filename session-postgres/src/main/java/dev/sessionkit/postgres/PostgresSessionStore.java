@@ -54,9 +54,14 @@ import org.slf4j.LoggerFactory;
  *       grace ends; {@code load} and every write by key also match {@code previous_key} while
  *       {@code previous_key_expires_at} has not passed (an {@code OR} of the primary key and the
  *       partial index on {@code previous_key}), so a renewed session is one row under two keys;</li>
- *   <li>{@code touch}, {@code end}, {@code endByPrincipal}: one {@code UPDATE} each; access time
- *       and idle expiry only move forward ({@code GREATEST}); ended sessions keep their row, with
- *       status and {@code logged_out_at}, as an audit trail;</li>
+ *   <li>{@code touch}: by default ({@link PostgresStoreSettings.TouchMode#WRITE_BEHIND}) no statement:
+ *       the touch is queued, and a daemon thread writes the queue, many sessions in one
+ *       {@code UPDATE … FROM unnest(…)} per batch, every {@link PostgresStoreSettings#touchFlushInterval()}
+ *       ({@link #flush()} and {@link #close()} write it too); in
+ *       {@link PostgresStoreSettings.TouchMode#SYNC sync} mode one {@code UPDATE};</li>
+ *   <li>{@code end}, {@code endByPrincipal}: one {@code UPDATE} each; access time and idle expiry
+ *       only move forward ({@code GREATEST}); ended sessions keep their row, with status and
+ *       {@code logged_out_at}, as an audit trail;</li>
  *   <li>{@code purgeExpired}: one statement deleting a bounded batch of expired sessions
  *       (several instances can sweep at once: one that reaches rows another is deleting waits for
  *       that batch and leaves those rows to it) and a batch of
@@ -108,6 +113,28 @@ public final class PostgresSessionStore implements SessionStore {
     private final Clock clock;
     /** The write-behind queue of touches; null in {@code sync} mode. */
     private final TouchQueue touches;
+    /** A read-only view of the queue's counters, for {@link #unwrap}. */
+    private final TouchQueueCounters touchCounters = new TouchQueueCounters() {
+        @Override
+        public long queued() {
+            return touches.counts().queued();
+        }
+
+        @Override
+        public long written() {
+            return touches.counts().written();
+        }
+
+        @Override
+        public long dropped() {
+            return touches.counts().dropped();
+        }
+
+        @Override
+        public int pending() {
+            return touches.counts().pending();
+        }
+    };
     private EventFeed feed;
 
     private PostgresSessionStore(SessionTable table, DataSource dataSource, HikariDataSource ownedPool,
@@ -677,11 +704,20 @@ public final class PostgresSessionStore implements SessionStore {
         return feed != null && feed.listening();
     }
 
-    /** The pool this store built ({@link HikariDataSource}, also as a {@link DataSource}), for metrics. */
+    /**
+     * The pool this store built ({@link HikariDataSource}, also as a {@link DataSource}), and in
+     * write-behind mode the {@link TouchQueueCounters} of its touch queue, for metrics.
+     */
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        return ownedPool != null && type.isInstance(ownedPool) ? Optional.of(type.cast(ownedPool)) : Optional.empty();
+        if (ownedPool != null && type.isInstance(ownedPool)) {
+            return Optional.of(type.cast(ownedPool));
+        }
+        if (touches != null && type == TouchQueueCounters.class) {
+            return Optional.of(type.cast(touchCounters));
+        }
+        return Optional.empty();
     }
 
     /**

@@ -128,6 +128,11 @@ final class TouchQueue implements AutoCloseable {
         queued.incrementAndGet();
         lock.lock();
         try {
+            if (stopping) {
+                // a request that raced the store's close: nothing will write it any more
+                dropped.incrementAndGet();
+                return;
+            }
             Entry before = entries.get(key);
             if (before != null) {
                 entries.put(key, before.merge(entry));
@@ -140,7 +145,7 @@ final class TouchQueue implements AutoCloseable {
                 }
                 entries.put(key, entry);
             }
-            if (thread == null && !stopping) {
+            if (thread == null) {
                 thread = new Thread(this::run, "sessionkit-touches " + logName);
                 thread.setDaemon(true);
                 thread.start();
@@ -159,9 +164,12 @@ final class TouchQueue implements AutoCloseable {
      * @throws StoreUnavailableException when a batch fails; it and the rest stay queued
      */
     void flush() {
-        SQLException failure = writeQueued();
+        Exception failure = writeQueued();
+        if (failure instanceof SQLException e) {
+            throw SqlFailures.unavailable("flush", e);
+        }
         if (failure != null) {
-            throw SqlFailures.unavailable("flush", failure);
+            throw (RuntimeException) failure;
         }
     }
 
@@ -196,7 +204,7 @@ final class TouchQueue implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        SQLException failure = writeQueued();
+        Exception failure = writeQueued();
         if (failure != null) {
             int lost;
             lock.lock();
@@ -208,17 +216,19 @@ final class TouchQueue implements AutoCloseable {
             }
             dropped.addAndGet(lost);
             LOG.warn("[{}] {} queued touches were not written at close ({}); those sessions keep the expiry"
-                    + " of their last written touch", logName, lost, SqlFailures.unavailable("touch", failure).getMessage());
+                    + " of their last written touch", logName, lost, describe(failure));
         }
     }
 
     private void run() {
         long intervalNanos = interval.toNanos();
+        boolean backOff = false;
         while (true) {
             lock.lock();
             try {
                 long waitNanos = intervalNanos;
-                while (!stopping && entries.size() < batchSize && waitNanos > 0) {
+                // a full batch is written at once, unless the last attempt failed: then a whole interval passes
+                while (!stopping && (backOff || entries.size() < batchSize) && waitNanos > 0) {
                     waitNanos = wake.awaitNanos(waitNanos);
                 }
                 if (stopping) {
@@ -229,20 +239,16 @@ final class TouchQueue implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            try {
-                writeQueued();
-            } catch (RuntimeException e) {
-                // writeQueued keeps the entries; this thread must live on
-                LOG.warn("[{}] the touch writer failed unexpectedly", logName, e);
-            }
+            backOff = writeQueued() != null;
         }
     }
 
     /**
      * Writes, batch by batch, as many entries as are queued when it starts; returns the failure
-     * that stopped it (the failed batch back at the front of the queue), or null.
+     * that stopped it (an {@link SQLException}, or a {@link RuntimeException} of the writer; the
+     * failed batch back at the front of the queue), or null.
      */
-    private SQLException writeQueued() {
+    private Exception writeQueued() {
         synchronized (writing) {
             int remaining;
             lock.lock();
@@ -273,7 +279,8 @@ final class TouchQueue implements AutoCloseable {
                     return e;
                 } catch (RuntimeException e) {
                     putBack(batch);
-                    throw e;
+                    failed(e);
+                    return e;
                 }
                 written.addAndGet(batch.size());
                 recovered();
@@ -327,15 +334,23 @@ final class TouchQueue implements AutoCloseable {
         }
     }
 
-    private void failed(SQLException e) {
+    private void failed(Exception e) {
         if (!failing) {
             failing = true;
             droppedAtOutage = dropped.get();
             LOG.warn("[{}] touches are not being written ({}); up to {} sessions' touches wait for the next attempt,"
-                    + " every {}, and the oldest beyond that are dropped", logName,
-                    SqlFailures.unavailable("touch", e).getMessage(), capacity, dev.sessionkit.EnvironmentVariables
-                            .format(interval));
+                    + " every {}, and the oldest beyond that are dropped", logName, describe(e), capacity,
+                    dev.sessionkit.EnvironmentVariables.format(interval));
+            if (e instanceof RuntimeException) {
+                LOG.debug("[{}] the touch writer's failure", logName, e);
+            }
         }
+    }
+
+    /** What went wrong, without the driver's message (a server message can quote bound values). */
+    private static String describe(Exception e) {
+        return e instanceof SQLException sql ? SqlFailures.unavailable("touch", sql).getMessage()
+                : "unexpected " + e.getClass().getName();
     }
 
     private void recovered() {

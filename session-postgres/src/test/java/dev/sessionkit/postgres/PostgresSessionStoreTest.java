@@ -103,7 +103,7 @@ final class PostgresSessionStoreTest {
             connection.setAutoCommit(false);
             try {
                 PostgresSessionStore inTransaction = PostgresSessionStore.builder()
-                        .settings(PostgresStoreSettings.builder().build())
+                        .settings(PostgresStoreSettings.builder().touchMode(PostgresStoreSettings.TouchMode.SYNC).build())
                         .dataSource(sharing(connection))
                         .build();
                 // counters not yet reported by earlier transactions on this connection come first
@@ -118,6 +118,17 @@ final class PostgresSessionStoreTest {
 
                 assertThat(since(before, updates(connection))).as("moving expires_at changes an indexed column")
                         .containsExactly(6L, 5L);
+
+                // the write-behind batch moves it too (the flush runs on this thread, in this transaction)
+                try (PostgresSessionStore behind = PostgresSessionStore.builder()
+                        .settings(PostgresStoreSettings.builder().touchFlushInterval(Duration.ofMinutes(1)).build())
+                        .dataSource(sharing(connection))
+                        .build()) {
+                    Instant evenLater = later.plus(Duration.ofMinutes(10));
+                    behind.touch(created.key(), new Touch(evenLater, evenLater.plus(Fixtures.IDLE_TIMEOUT)), evenLater);
+                    behind.flush();
+                }
+                assertThat(since(before, updates(connection))).containsExactly(7L, 5L);
             } finally {
                 connection.rollback();
             }
@@ -143,9 +154,13 @@ final class PostgresSessionStoreTest {
      * expired, and commits while the sweep waits for its row lock: the touched session stays, and
      * the sweep does not report it as expired.
      */
-    @Test
-    void aSweepWaitingForATouchThatMadeTheSessionLiveAgainLeavesIt() throws Exception {
-        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("swept").build();
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(PostgresStoreSettings.TouchMode.class)
+    void aSweepWaitingForATouchThatMadeTheSessionLiveAgainLeavesIt(PostgresStoreSettings.TouchMode mode)
+            throws Exception {
+        // write-behind: the touch is written by flush() on this thread, into the held transaction
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("swept_" + mode.name().toLowerCase())
+                .touchMode(mode).touchFlushInterval(Duration.ofMinutes(1)).build();
         SessionData touched = Fixtures.session(T0).build();
         SessionData expired = Fixtures.session(T0).build();
         Instant requestNow = T0.plus(Fixtures.IDLE_TIMEOUT).minusSeconds(1);
@@ -161,6 +176,7 @@ final class PostgresSessionStoreTest {
                 // the request's touch, held uncommitted: live by the request's clock, live for an hour after it
                 assertThat(requestStore.touch(touched.key(),
                         new Touch(requestNow, requestNow.plus(Duration.ofHours(1))), requestNow)).isTrue();
+                requestStore.flush();
                 java.util.concurrent.CompletableFuture<List<dev.sessionkit.LookupKey>> sweep =
                         java.util.concurrent.CompletableFuture.supplyAsync(() -> sweeper.purgeExpired(sweepNow, 10));
                 awaitLockWaitOrEnd(sweep);

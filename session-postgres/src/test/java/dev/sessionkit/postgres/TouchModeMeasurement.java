@@ -9,6 +9,7 @@ import dev.sessionkit.SessionSettings;
 import dev.sessionkit.testkit.CountingDataSource;
 import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,31 +28,50 @@ import org.junit.jupiter.api.Test;
  * rounds of the two modes alternating. Statements and round trips per request are counted at the
  * socket, the write-behind batches included; throughput counts the requests and, for write-behind,
  * the flush that writes the last of their touches. Not part of {@code mvn verify} (the name does
- * not end in Test); run it with {@code mvn -B -o verify -pl session-postgres -am
+ * not end in Test); it runs on a durable embedded PostgreSQL of its own, then on the tests' one. Run it with {@code mvn -B -o verify -pl session-postgres -am
  * -Dtest=TouchModeMeasurement -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.javadoc.skip=true}.
  */
 final class TouchModeMeasurement {
 
     private static final String SECRET = "touch-measurement-secret-0123456789-abcdefghijkl";
-    private static final int SESSIONS = 4_000;
+    private static final int SESSIONS = 2_000;
     private static final int ROUNDS = 6;
     private static final int THREADS = 4;
 
     @Test
     void measure() throws Exception {
         List<String> report = new ArrayList<>();
+        // durable: PostgreSQL's defaults, every autocommit UPDATE waits for its WAL flush
+        try (EmbeddedPostgres durable = EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start()) {
+            report.add("durable embedded PostgreSQL (fsync=on, synchronous_commit=on):");
+            report.addAll(run(durable.getJdbcUrl("postgres", "postgres")));
+        }
         try (PostgresFixture.Database database = PostgresFixture.freshDatabase()) {
-            try (HikariDataSource pool = StatementCountTest.socketCountedPool(database.jdbcUrl(), THREADS + 1)) {
-                CountingDataSource counting = CountingDataSource.atSocket(pool);
-                for (PostgresStoreSettings.TouchMode mode : PostgresStoreSettings.TouchMode.values()) {
-                    report.add(counts(counting, mode));
-                }
-            }
-            try (HikariDataSource pool = pool(database.jdbcUrl(), THREADS + 1)) {
-                report.addAll(throughput(pool));
-            }
+            report.add("the tests' PostgreSQL (" + PostgresFixture.mode() + "; embedded: fsync=off, synchronous_commit=off):");
+            report.addAll(run(database.jdbcUrl()));
+            report.add("the batch of 1,000 on 100,000 rows:");
+            report.addAll(WriteBehindTouchTest.explainBatchOnABigTable(database, "measured_plan"));
         }
         System.out.println(String.join("\n", report));
+    }
+
+    private static List<String> run(String jdbcUrl) throws Exception {
+        List<String> report = new ArrayList<>();
+        try (HikariDataSource pool = StatementCountTest.socketCountedPool(jdbcUrl, THREADS + 1)) {
+            CountingDataSource counting = CountingDataSource.atSocket(pool);
+            for (PostgresStoreSettings.TouchMode mode : PostgresStoreSettings.TouchMode.values()) {
+                report.add(counts(counting, mode));
+            }
+        }
+        try (HikariDataSource pool = pool(jdbcUrl, THREADS + 1)) {
+            report.addAll(throughput(pool));
+        }
+        return report;
     }
 
     /** Statements and round trips per request, over 1,000 requests that each have a touch due, flushes included. */
