@@ -74,11 +74,11 @@ final class TouchQueue implements AutoCloseable {
     /**
      * The queue's counters since it was made.
      *
-     * @param queued  touches handed to {@link #add} (a key queued twice counts twice)
+     * @param queued  touches handed to {@link TouchQueue#add} (a key queued twice counts twice)
      * @param written entries written by a batch that committed (an entry whose session had ended
      *                meanwhile counts too: nothing was lost, there was nothing to write)
      * @param dropped entries dropped: the queue was full, or a write failed and the queue could
-     *                not keep them, or {@link #close()} could not write them
+     *                not keep them, or {@link TouchQueue#close()} could not write them
      * @param pending entries waiting now
      */
     record Counts(long queued, long written, long dropped, int pending) {
