@@ -174,6 +174,11 @@ final class Instrumented implements SessionStore {
     }
 
     @Override
+    public void flush() {
+        store.flush();
+    }
+
+    @Override
     public AutoCloseable subscribe(StoreEvents events) {
         return store.subscribe(events);
     }

@@ -618,7 +618,11 @@ public final class SessionManager implements AutoCloseable {
         return new SessionSweeper(store, clock, this::fireExpired, instrumentation).sweep();
     }
 
-    /** Stops the sweeper and the store's event feed and, when the manager opened the store, closes it. Idempotent. */
+    /**
+     * Stops the sweeper and the store's event feed and, when the manager opened the store, closes it
+     * (which writes what the store deferred); a store handed in stays open, and what it deferred is
+     * {@link SessionStore#flush() flushed}. Idempotent; does not throw.
+     */
     @Override
     public void close() {
         if (sweeper != null) {
@@ -639,6 +643,20 @@ public final class SessionManager implements AutoCloseable {
         }
         if (ownsStore) {
             store.close();
+        } else {
+            flushQuietly();
+        }
+    }
+
+    /** Writes what a store that stays open deferred (a write-behind store's queued touches). */
+    private void flushQuietly() {
+        try {
+            store.flush();
+        } catch (IllegalStateException e) {
+            // closed already, and a store writes what it deferred when it closes
+        } catch (RuntimeException e) {
+            LOG.warn("sessionkit: the {} store could not write what it deferred ({})", store.name(), e.getClass()
+                    .getSimpleName());
         }
     }
 

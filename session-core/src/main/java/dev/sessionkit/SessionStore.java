@@ -121,9 +121,36 @@ public interface SessionStore extends AutoCloseable {
      * Moves the access time and idle expiry of a live session forward, without rewriting its
      * data. The version grows, as with every write.
      *
-     * @return whether a live session was found
+     * <p>A store may <b>defer</b> touches (the PostgreSQL store's write-behind mode queues them and
+     * writes many sessions in one statement, off the request thread). A deferred touch has every
+     * guard of one written at once, checked when it is written: it applies only if the session is
+     * still live at {@code now} and has not ended meanwhile (a touch never revives a session that
+     * was logged out, revoked or replaced before it was written), and times only move forward, so
+     * touches of one session from several requests or instances keep the latest. It becomes
+     * visible to {@link #load} and every other reader at the latest after {@link #flush()}; until
+     * then readers see the session as it was. A deferred touch that cannot be written (the store's
+     * queue is full, the backend stays down) is lost: the session keeps the expiry of its last
+     * written touch, so it can only expire earlier, never later.
+     *
+     * @return {@code false} when the store knows that no live session has this key (nothing is
+     *     written); {@code true} when it moved the times, or, for a deferred touch, when it
+     *     accepted the touch without asking the backend, which does not mean the session is live
      */
     boolean touch(LookupKey key, Touch touch, Instant now);
+
+    /**
+     * Writes what the store deferred ({@link #touch touches} it queued) and returns once that is
+     * visible to every reader. A store that defers nothing does nothing, which is the default.
+     * {@link SessionManager#close()} calls it; tests and benchmarks call it before reading what a
+     * touch wrote.
+     *
+     * @throws StoreUnavailableException when the backend cannot be reached; what was deferred stays
+     *     deferred for a later attempt
+     * @throws IllegalStateException when the store is closed (a store writes what it deferred when
+     *     it closes)
+     */
+    default void flush() {
+    }
 
     /**
      * Ends a live session. Stores that keep an audit trail keep the row with {@code reason} as its

@@ -108,8 +108,9 @@ public final class SessionkitMetrics {
 
     /**
      * Registers the meters that read {@code manager}: the cached {@code sessionkit.sessions.active}
-     * gauge and, when its store made its own HikariCP pool and Hikari and nothing else measure it
-     * yet, Hikari's {@code hikaricp.*} meters. Calling it again for the same manager does nothing.
+     * gauge; when its store made its own HikariCP pool and Hikari and nothing else measure it
+     * yet, Hikari's {@code hikaricp.*} meters; and for the PostgreSQL store's write-behind touch
+     * queue, the {@code sessionkit.touches.*} meters. Calling it again for the same manager does nothing.
      */
     public void monitor(SessionManager manager) {
         Objects.requireNonNull(manager, "manager");
@@ -120,6 +121,7 @@ public final class SessionkitMetrics {
         }
         ActiveSessions.register(registry, manager, activeSessionsCacheTime);
         HikariPoolMetrics.bindIfPresent(registry, manager.store());
+        TouchQueueMeters.bindIfPresent(registry, manager.store());
     }
 
     @Override

@@ -76,6 +76,35 @@ final class PostgresMetricsTest {
     }
 
     @Test
+    void theWriteBehindTouchQueueReportsItsCounters() {
+        String cookie = newSession();
+        clock.advance(Duration.ofMinutes(5)); // past the touch interval (a tenth of the TTL)
+
+        manager.commit(manager.resolve(RequestInfo.ofCookie(cookie)));
+        assertThat(registry.get("sessionkit.touches.queued").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("sessionkit.touches.pending").gauge().value()).isEqualTo(1);
+        store.flush();
+
+        assertThat(registry.get("sessionkit.touches.written").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get("sessionkit.touches.dropped").functionCounter().count()).isZero();
+        assertThat(registry.get("sessionkit.touches.pending").gauge().value()).isZero();
+        assertThat(registry.get("sessionkit.touches.queued").meter().getId().getTags()).isEmpty();
+    }
+
+    @Test
+    void aStoreWithSyncTouchesHasNoQueueMeters() {
+        SimpleMeterRegistry other = new SimpleMeterRegistry();
+        try (PostgresSessionStore sync = PostgresSessionStore.builder().dataSource(database.dataSource())
+                .settings(PostgresStoreSettings.builder().table("sync_touches")
+                        .touchMode(PostgresStoreSettings.TouchMode.SYNC).build()).build();
+                SessionManager m = SessionkitMetrics.builder(other).build().build(SessionManager.builder()
+                        .settings(SessionSettings.builder().secrets(SECRET).build()).store(sync).sweeper(false))) {
+            assertThat(sync.unwrap(dev.sessionkit.postgres.TouchQueueCounters.class)).isEmpty();
+            assertThat(other.find("sessionkit.touches.queued").meters()).isEmpty();
+        }
+    }
+
+    @Test
     void aStoreGivenADataSourceHasNoPoolToBind() {
         SimpleMeterRegistry other = new SimpleMeterRegistry();
         try (PostgresSessionStore given = PostgresSessionStore.builder().dataSource(database.dataSource())

@@ -54,9 +54,14 @@ import org.slf4j.LoggerFactory;
  *       grace ends; {@code load} and every write by key also match {@code previous_key} while
  *       {@code previous_key_expires_at} has not passed (an {@code OR} of the primary key and the
  *       partial index on {@code previous_key}), so a renewed session is one row under two keys;</li>
- *   <li>{@code touch}, {@code end}, {@code endByPrincipal}: one {@code UPDATE} each; access time
- *       and idle expiry only move forward ({@code GREATEST}); ended sessions keep their row, with
- *       status and {@code logged_out_at}, as an audit trail;</li>
+ *   <li>{@code touch}: by default ({@link PostgresStoreSettings.TouchMode#WRITE_BEHIND}) no statement:
+ *       the touch is queued, and a daemon thread writes the queue, many sessions in one
+ *       {@code UPDATE … FROM unnest(…)} per batch, every {@link PostgresStoreSettings#touchFlushInterval()}
+ *       ({@link #flush()} and {@link #close()} write it too); in
+ *       {@link PostgresStoreSettings.TouchMode#SYNC sync} mode one {@code UPDATE};</li>
+ *   <li>{@code end}, {@code endByPrincipal}: one {@code UPDATE} each; access time and idle expiry
+ *       only move forward ({@code GREATEST}); ended sessions keep their row, with status and
+ *       {@code logged_out_at}, as an audit trail;</li>
  *   <li>{@code purgeExpired}: one statement per bounded batch of due rows, found by
  *       {@code sweep_at} (a lower bound of the expiry that touches and attribute writes leave
  *       alone, so that they stay HOT updates): it deletes the expired ones, moves the others'
@@ -109,11 +114,40 @@ public final class PostgresSessionStore implements SessionStore {
     private final String origin = randomOrigin();
     private final EventFeed.Connector feedConnector;
     private final Clock clock;
+    /** The write-behind queue of touches; null in {@code sync} mode. */
+    private final TouchQueue touches;
+    /** A read-only view of the queue's counters, for {@link #unwrap}. */
+    private final TouchQueueCounters touchCounters = new TouchQueueCounters() {
+        @Override
+        public long queued() {
+            return touches.counts().queued();
+        }
+
+        @Override
+        public long written() {
+            return touches.counts().written();
+        }
+
+        @Override
+        public long dropped() {
+            return touches.counts().dropped();
+        }
+
+        @Override
+        public int pending() {
+            return touches.counts().pending();
+        }
+    };
     private EventFeed feed;
 
     private PostgresSessionStore(SessionTable table, DataSource dataSource, HikariDataSource ownedPool,
-            Duration auditRetention, StatementOptions statements, EventFeed.Connector feedConnector, Clock clock) {
+            Duration auditRetention, StatementOptions statements, EventFeed.Connector feedConnector, Clock clock,
+            PostgresStoreSettings settings) {
         this.table = table;
+        this.touches = settings.touchMode() == PostgresStoreSettings.TouchMode.WRITE_BEHIND
+                ? new TouchQueue(table.qualifiedName(), this::writeTouches, settings.touchFlushInterval(),
+                        settings.touchBatchSize(), settings.touchQueueSize())
+                : null;
         this.feedConnector = feedConnector;
         this.clock = clock;
         this.statements = statements;
@@ -311,12 +345,22 @@ public final class PostgresSessionStore implements SessionStore {
         setInstant(ps, sql.at("graceNow"), now);
     }
 
+    /**
+     * In {@code write-behind} mode (the default) queues the touch and returns {@code true} without
+     * a database call: the queue writes it with others in one statement, within the flush
+     * interval, with the guards of the single {@code UPDATE} (see {@link SessionStore#touch}). In
+     * {@code sync} mode, one {@code UPDATE}, and whether it found a live session.
+     */
     @Override
     public boolean touch(LookupKey key, Touch touch, Instant now) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(touch, "touch");
         Objects.requireNonNull(now, "now");
         checkOpen();
+        if (touches != null) {
+            touches.add(key, touch, now);
+            return true;
+        }
         Sql sql = table.touch;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
@@ -327,6 +371,52 @@ public final class PostgresSessionStore implements SessionStore {
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure(sql, e);
+        }
+    }
+
+    /**
+     * Writes the queued touches (write-behind mode), after a batch the queue's thread may have in
+     * flight, in batches of {@link PostgresStoreSettings#touchBatchSize()}; nothing in {@code sync}
+     * mode.
+     *
+     * @throws StoreUnavailableException when a batch fails (it and the rest stay queued)
+     */
+    @Override
+    public void flush() {
+        checkOpen();
+        if (touches != null) {
+            touches.flush();
+        }
+    }
+
+    /**
+     * One batch of queued touches in one {@code UPDATE}, the keys bound as one {@code bytea[]} and the
+     * times as three {@code timestamptz[]}, sorted by key so that two instances flushing the same
+     * sessions tend to lock them in one order.
+     */
+    private int writeTouches(List<TouchQueue.Entry> batch) throws SQLException {
+        List<TouchQueue.Entry> sorted = new ArrayList<>(batch);
+        sorted.sort(java.util.Comparator.comparing(entry -> entry.key().value()));
+        int size = sorted.size();
+        byte[][] keys = new byte[size][];
+        String[] lastAccessedAts = new String[size];
+        String[] idleExpiresAts = new String[size];
+        String[] nows = new String[size];
+        for (int i = 0; i < size; i++) {
+            TouchQueue.Entry entry = sorted.get(i);
+            keys[i] = SessionRows.keyBytes(entry.key());
+            lastAccessedAts[i] = entry.lastAccessedAt().toString();
+            idleExpiresAts[i] = entry.idleExpiresAt().toString();
+            nows[i] = entry.now().toString();
+        }
+        Sql sql = table.touchBatch;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
+            ps.setArray(sql.at("keys"), connection.createArrayOf("bytea", keys));
+            ps.setArray(sql.at("lastAccessedAts"), connection.createArrayOf("timestamptz", lastAccessedAts));
+            ps.setArray(sql.at("idleExpiresAts"), connection.createArrayOf("timestamptz", idleExpiresAts));
+            ps.setArray(sql.at("nows"), connection.createArrayOf("timestamptz", nows));
+            return ps.executeUpdate();
         }
     }
 
@@ -644,26 +734,46 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
+    /** The write-behind queue's counters, or empty in {@code sync} mode (tests). */
+    Optional<TouchQueue.Counts> touchCounts() {
+        return touches == null ? Optional.empty() : Optional.of(touches.counts());
+    }
+
     /** Whether the event feed is listening now (tests). */
     synchronized boolean feedListening() {
         return feed != null && feed.listening();
     }
 
-    /** The pool this store built ({@link HikariDataSource}, also as a {@link DataSource}), for metrics. */
+    /**
+     * The pool this store built ({@link HikariDataSource}, also as a {@link DataSource}), and in
+     * write-behind mode the {@link TouchQueueCounters} of its touch queue, for metrics.
+     */
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        return ownedPool != null && type.isInstance(ownedPool) ? Optional.of(type.cast(ownedPool)) : Optional.empty();
+        if (ownedPool != null && type.isInstance(ownedPool)) {
+            return Optional.of(type.cast(ownedPool));
+        }
+        if (touches != null && type == TouchQueueCounters.class) {
+            return Optional.of(type.cast(touchCounters));
+        }
+        return Optional.empty();
     }
 
     /**
-     * Closes the event feed and the pool this store built; a {@link DataSource} handed in stays
+     * Writes the queued touches (write-behind mode: batch by batch, stopping at the first failure,
+     * each batch bounded by the statement timeout; what cannot be written is dropped and counted),
+     * then closes the event feed and the pool this store built; a {@link DataSource} handed in stays
      * open, but this store refuses work on it from now on, as on its own pool. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (touches != null) {
+            // before the pool closes: what is queued is written (stopping at the first failure)
+            touches.close();
         }
         synchronized (this) {
             if (feed != null) {
@@ -938,7 +1048,7 @@ public final class PostgresSessionStore implements SessionStore {
                             : "application DataSource");
             EventFeed.Connector connector = settings.events() ? feedConnector(settings, dataSource, table) : null;
             return new PostgresSessionStore(table, source, pool, settings.auditRetention(), statements, connector,
-                    effectiveClock);
+                    effectiveClock, settings);
         }
 
         /**

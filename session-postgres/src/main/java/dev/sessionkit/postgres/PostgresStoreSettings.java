@@ -55,6 +55,54 @@ public final class PostgresStoreSettings {
      * directly. Default: {@code DATABASE_URL}, or no feed behind {@code pgbouncer=true}.
      */
     public static final String SESSION_DB_LISTEN_URL = "SESSION_DB_LISTEN_URL";
+    /**
+     * How a touch (a read-only request's new access time and idle expiry) reaches the table:
+     * {@code write-behind} (queued in memory, written for many sessions by one statement off the
+     * request thread) or {@code sync} (one {@code UPDATE} on the request thread); default
+     * {@code write-behind}.
+     */
+    public static final String SESSION_DB_TOUCH_MODE = "SESSION_DB_TOUCH_MODE";
+    /** How often queued touches are written, in {@code write-behind} mode; default 1 s. */
+    public static final String SESSION_DB_TOUCH_FLUSH_INTERVAL = "SESSION_DB_TOUCH_FLUSH_INTERVAL";
+    /** How many queued touches one statement writes at most; default 1000. */
+    public static final String SESSION_DB_TOUCH_BATCH_SIZE = "SESSION_DB_TOUCH_BATCH_SIZE";
+    /** How many sessions' touches the queue holds; when full the oldest is dropped; default 10000. */
+    public static final String SESSION_DB_TOUCH_QUEUE_SIZE = "SESSION_DB_TOUCH_QUEUE_SIZE";
+
+    /** How touches are written ({@link #SESSION_DB_TOUCH_MODE}). */
+    public enum TouchMode {
+        /** Queued in memory and written in batches by a background thread: a read-only request is its {@code SELECT}. */
+        WRITE_BEHIND("write-behind"),
+        /** One {@code UPDATE} per touch, on the request thread, before {@code touch} returns. */
+        SYNC("sync");
+
+        private final String text;
+
+        TouchMode(String text) {
+            this.text = text;
+        }
+
+        /** The variable's value: {@code write-behind} or {@code sync}. */
+        public String text() {
+            return text;
+        }
+
+        /**
+         * The mode {@code text} names, in any case.
+         *
+         * @throws SessionConfigurationException naming {@link #SESSION_DB_TOUCH_MODE} for anything else
+         */
+        public static TouchMode parse(String text) {
+            String value = text == null ? "" : text.trim();
+            for (TouchMode mode : values()) {
+                if (mode.text.equalsIgnoreCase(value)) {
+                    return mode;
+                }
+            }
+            throw new SessionConfigurationException(SESSION_DB_TOUCH_MODE, SESSION_DB_TOUCH_MODE
+                    + " must be write-behind or sync, not '" + value + "'");
+        }
+    }
 
     /** Every setting, for adapters ({@code sessionkit.postgres.<property>} in Spring Boot). */
     public static final List<StoreSetting> SETTINGS = List.of(
@@ -70,7 +118,14 @@ public final class PostgresStoreSettings {
             StoreSetting.of(SESSION_AUDIT_RETENTION, "audit-retention", "how long ended sessions are kept for audit"),
             StoreSetting.of(SESSION_DB_EVENTS, "events", "announce ended and moved sessions to every instance"),
             StoreSetting.secret(SESSION_DB_LISTEN_URL, "listen-url",
-                    "a direct URL for the event feed when DATABASE_URL goes through pgbouncer"));
+                    "a direct URL for the event feed when DATABASE_URL goes through pgbouncer"),
+            StoreSetting.of(SESSION_DB_TOUCH_MODE, "touch-mode",
+                    "write-behind (touches queued and written in batches) or sync (one UPDATE per touch)"),
+            StoreSetting.of(SESSION_DB_TOUCH_FLUSH_INTERVAL, "touch-flush-interval",
+                    "how often queued touches are written"),
+            StoreSetting.of(SESSION_DB_TOUCH_BATCH_SIZE, "touch-batch-size", "queued touches one statement writes at most"),
+            StoreSetting.of(SESSION_DB_TOUCH_QUEUE_SIZE, "touch-queue-size",
+                    "sessions whose touches the queue holds; the oldest is dropped when full"));
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
@@ -85,6 +140,10 @@ public final class PostgresStoreSettings {
     private final Duration auditRetention;
     private final boolean events;
     private final String listenUrl;
+    private final TouchMode touchMode;
+    private final Duration touchFlushInterval;
+    private final int touchBatchSize;
+    private final int touchQueueSize;
 
     private PostgresStoreSettings(Builder b) {
         this.databaseUrl = b.databaseUrl;
@@ -99,6 +158,10 @@ public final class PostgresStoreSettings {
         this.auditRetention = b.auditRetention;
         this.events = b.events;
         this.listenUrl = b.listenUrl;
+        this.touchMode = b.touchMode;
+        this.touchFlushInterval = b.touchFlushInterval;
+        this.touchBatchSize = b.touchBatchSize;
+        this.touchQueueSize = b.touchQueueSize;
     }
 
     /** A builder with the defaults. */
@@ -145,6 +208,10 @@ public final class PostgresStoreSettings {
         b.auditRetention = auditRetention;
         b.events = events;
         b.listenUrl = listenUrl;
+        b.touchMode = touchMode;
+        b.touchFlushInterval = touchFlushInterval;
+        b.touchBatchSize = touchBatchSize;
+        b.touchQueueSize = touchQueueSize;
         return b;
     }
 
@@ -213,6 +280,26 @@ public final class PostgresStoreSettings {
         return listenUrl;
     }
 
+    /** {@code SESSION_DB_TOUCH_MODE}: how touches are written. */
+    public TouchMode touchMode() {
+        return touchMode;
+    }
+
+    /** {@code SESSION_DB_TOUCH_FLUSH_INTERVAL}: how often queued touches are written ({@code write-behind}). */
+    public Duration touchFlushInterval() {
+        return touchFlushInterval;
+    }
+
+    /** {@code SESSION_DB_TOUCH_BATCH_SIZE}: how many queued touches one statement writes at most. */
+    public int touchBatchSize() {
+        return touchBatchSize;
+    }
+
+    /** {@code SESSION_DB_TOUCH_QUEUE_SIZE}: how many sessions' touches the queue holds. */
+    public int touchQueueSize() {
+        return touchQueueSize;
+    }
+
     @Override
     public String toString() {
         return "PostgresStoreSettings[databaseUrl=" + (databaseUrl == null ? "unset" : "set") + ", table="
@@ -221,11 +308,16 @@ public final class PostgresStoreSettings {
                 + (statementTimeout.isZero() ? "off" : EnvironmentVariables.format(statementTimeout))
                 + ", preparedStatements=" + preparedStatements + ", auditRetention="
                 + EnvironmentVariables.format(auditRetention) + ", events=" + events + ", listenUrl="
-                + (listenUrl == null ? "unset" : "set") + "]";
+                + (listenUrl == null ? "unset" : "set") + ", touchMode=" + touchMode.text() + ", touchFlushInterval="
+                + EnvironmentVariables.format(touchFlushInterval) + ", touchBatchSize=" + touchBatchSize
+                + ", touchQueueSize=" + touchQueueSize + "]";
     }
 
     /** Builds {@link PostgresStoreSettings}; each setter checks its argument at once. Not thread-safe. */
     public static final class Builder {
+
+        private static final int MAX_TOUCH_BATCH = 10_000;
+        private static final int MAX_TOUCH_QUEUE = 1_000_000;
 
         private String databaseUrl;
         private String table = "sessions";
@@ -238,6 +330,10 @@ public final class PostgresStoreSettings {
         private Duration auditRetention = Duration.ofDays(30);
         private boolean events = true;
         private String listenUrl;
+        private TouchMode touchMode = TouchMode.WRITE_BEHIND;
+        private Duration touchFlushInterval = Duration.ofSeconds(1);
+        private int touchBatchSize = 1000;
+        private int touchQueueSize = 10_000;
 
         private Builder() {
         }
@@ -261,6 +357,10 @@ public final class PostgresStoreSettings {
             env.ifDuration(SESSION_AUDIT_RETENTION, this::auditRetention);
             env.ifBoolean(SESSION_DB_EVENTS, this::events);
             env.ifSet(SESSION_DB_LISTEN_URL, this::listenUrl);
+            env.ifSet(SESSION_DB_TOUCH_MODE, text -> touchMode(TouchMode.parse(text)));
+            env.ifDuration(SESSION_DB_TOUCH_FLUSH_INTERVAL, this::touchFlushInterval);
+            env.ifInt(SESSION_DB_TOUCH_BATCH_SIZE, 1, MAX_TOUCH_BATCH, this::touchBatchSize);
+            env.ifInt(SESSION_DB_TOUCH_QUEUE_SIZE, 1, MAX_TOUCH_QUEUE, this::touchQueueSize);
             return this;
         }
 
@@ -377,6 +477,51 @@ public final class PostgresStoreSettings {
                 }
             }
             this.listenUrl = value == null ? null : value.trim();
+            return this;
+        }
+
+        /** {@code SESSION_DB_TOUCH_MODE}; default {@link TouchMode#WRITE_BEHIND}. */
+        public Builder touchMode(TouchMode value) {
+            this.touchMode = Objects.requireNonNull(value, "touchMode");
+            return this;
+        }
+
+        /**
+         * {@code SESSION_DB_TOUCH_FLUSH_INTERVAL}: how often the queue is written in
+         * {@code write-behind} mode (sooner when a batch is full); default 1 s, from 10 ms to 1 min.
+         * A queued touch reaches the table within about this long, so keep it far below the touch
+         * interval.
+         */
+        public Builder touchFlushInterval(Duration value) {
+            EnvironmentVariables.requirePositive(SESSION_DB_TOUCH_FLUSH_INTERVAL, value);
+            if (value.toMillis() < 10 || value.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new SessionConfigurationException(SESSION_DB_TOUCH_FLUSH_INTERVAL, SESSION_DB_TOUCH_FLUSH_INTERVAL
+                        + " must be between 10ms and 1m, not " + EnvironmentVariables.format(value));
+            }
+            this.touchFlushInterval = value;
+            return this;
+        }
+
+        /** {@code SESSION_DB_TOUCH_BATCH_SIZE}: touches per statement, 1 to 10000; default 1000. */
+        public Builder touchBatchSize(int value) {
+            if (value < 1 || value > MAX_TOUCH_BATCH) {
+                throw new SessionConfigurationException(SESSION_DB_TOUCH_BATCH_SIZE,
+                        SESSION_DB_TOUCH_BATCH_SIZE + " must be between 1 and " + MAX_TOUCH_BATCH + ", not " + value);
+            }
+            this.touchBatchSize = value;
+            return this;
+        }
+
+        /**
+         * {@code SESSION_DB_TOUCH_QUEUE_SIZE}: sessions whose touches wait in the queue at most, 1 to
+         * 1000000; default 10000. A full queue drops its oldest touch (counted).
+         */
+        public Builder touchQueueSize(int value) {
+            if (value < 1 || value > MAX_TOUCH_QUEUE) {
+                throw new SessionConfigurationException(SESSION_DB_TOUCH_QUEUE_SIZE,
+                        SESSION_DB_TOUCH_QUEUE_SIZE + " must be between 1 and " + MAX_TOUCH_QUEUE + ", not " + value);
+            }
+            this.touchQueueSize = value;
             return this;
         }
 

@@ -117,6 +117,7 @@ final class SessionTable {
     final Sql renewKeyMeta;
     final Sql renewKeyMerge;
     final Sql touch;
+    final Sql touchBatch;
     final Sql end;
     final Sql findByPrincipal;
     final Sql endByPrincipal;
@@ -182,6 +183,7 @@ final class SessionTable {
                 .set(VERSION, VERSION.plus(inline(1L)))
                 .where(byKey())
                 .and(live(param("now", TIMESTAMPTZ))));
+        this.touchBatch = Sql.render("touchBatch", dsl, touchBatchQuery());
         this.end = Sql.render("end", dsl, ending(dsl.update(table)
                 .set(STATUS, param("status", TEXT))
                 .set(LOGGED_OUT_AT, param("loggedOutAt", TIMESTAMPTZ))
@@ -422,6 +424,49 @@ final class SessionTable {
     }
 
     /**
+     * The write-behind flush: the touches of many sessions in one {@code UPDATE}, bound as four
+     * arrays of equal length ({@code keys}, {@code lastAccessedAts}, {@code idleExpiresAts},
+     * {@code nows}). Each entry has the guards of the single {@link #touch}: its key names the row
+     * by its current key or by its previous key within the grace, and the row must be live at the
+     * entry's own {@code now} (the request saw it live then; an ended row is never revived). Entries
+     * that name one row (its current and its previous key) are merged first, keeping the greater
+     * times, since an {@code UPDATE … FROM} joined to two rows would apply only one of them; the
+     * row is then written once, times only forward, version + 1. The row's guard is checked again
+     * on the version the update locks (status active, live at the earliest matching entry's
+     * {@code now}), so a session ended after the lookup stays ended. Only the columns of the single touch are set.
+     */
+    private Query touchBatchQuery() {
+        Table<?> entries = DSL.table("unnest({0}, {1}, {2}, {3})",
+                        param("keys", SQLDataType.BLOB.array()), param("lastAccessedAts", TIMESTAMPTZ.array()),
+                        param("idleExpiresAts", TIMESTAMPTZ.array()), param("nows", TIMESTAMPTZ.array()))
+                .as(name("entry"), name("k"), name("last_at"), name("idle_at"), name("now_at"));
+        Field<byte[]> entryKey = field(name("entry", "k"), SQLDataType.BLOB);
+        Field<OffsetDateTime> entryNow = field(name("entry", "now_at"), TIMESTAMPTZ);
+        Table<?> found = table.as(name("found"));
+        Field<byte[]> foundKey = field(name("found", KEY.getName()), SQLDataType.BLOB);
+        Condition byEntryKey = foundKey.eq(entryKey)
+                .or(field(name("found", PREVIOUS_KEY.getName()), SQLDataType.BLOB).eq(entryKey)
+                        .and(field(name("found", PREVIOUS_KEY_EXPIRES_AT.getName()), TIMESTAMPTZ).gt(entryNow)));
+        Condition liveAtEntry = field(name("found", STATUS.getName()), TEXT).eq(inline(ACTIVE))
+                .and(field(name("found", EXPIRES_AT.getName()), TIMESTAMPTZ).gt(entryNow));
+        Table<?> due = dsl.select(foundKey.as("k"),
+                        DSL.max(field(name("entry", "last_at"), TIMESTAMPTZ)).as("last_at"),
+                        DSL.max(field(name("entry", "idle_at"), TIMESTAMPTZ)).as("idle_at"),
+                        DSL.min(entryNow).as("now_at"))
+                .from(entries).join(found).on(byEntryKey.and(liveAtEntry))
+                .groupBy(foundKey)
+                .asTable(name("due"));
+        return dsl.update(table)
+                .set(LAST_ACCESSED_AT, DSL.greatest(LAST_ACCESSED_AT, field(name("due", "last_at"), TIMESTAMPTZ)))
+                .set(IDLE_EXPIRES_AT, DSL.greatest(IDLE_EXPIRES_AT, field(name("due", "idle_at"), TIMESTAMPTZ)))
+                .set(VERSION, VERSION.plus(inline(1L)))
+                .from(due)
+                .where(KEY.eq(field(name("due", "k"), SQLDataType.BLOB)))
+                .and(STATUS.eq(inline(ACTIVE)))
+                .and(EXPIRES_AT.gt(field(name("due", "now_at"), TIMESTAMPTZ)));
+    }
+
+    /**
      * One statement of a sweep: of a bounded batch of due active rows ({@code sweep_at <= now}),
      * deletes the expired ones (their keys are returned) and moves the others' {@code sweep_at} up
      * to their expiry; and deletes a batch of ended audit rows past the retention (not returned).
@@ -627,7 +672,7 @@ final class SessionTable {
     /** Used by tests: the SQL of every statement. */
     List<Sql> statements() {
         return List.of(load, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
-                touch, end, findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive,
+                touch, touchBatch, end, findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive,
                 purge, stats);
     }
 }

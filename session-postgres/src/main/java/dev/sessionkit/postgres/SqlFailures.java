@@ -42,6 +42,11 @@ final class SqlFailures {
                 || state.equals("57014");          // query cancelled: statement timeout
     }
 
+    /** {@code deadlock_detected}: PostgreSQL ended this statement to break a lock cycle. */
+    static boolean isDeadlock(SQLException e) {
+        return "40P01".equals(e.getSQLState());
+    }
+
     static boolean isUniqueViolation(SQLException e) {
         return UNIQUE_VIOLATION.equals(e.getSQLState());
     }

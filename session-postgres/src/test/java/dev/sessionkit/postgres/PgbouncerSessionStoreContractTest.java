@@ -44,6 +44,11 @@ final class PgbouncerSessionStoreContractTest extends SessionStoreContract {
     }
 
     @Override
+    protected boolean defersTouches() {
+        return true;
+    }
+
+    @Override
     protected void corrupt(SessionStore store, LookupKey key) {
         PostgresSessionStoreContractTest.corruptRow(database, TABLE, key);
     }

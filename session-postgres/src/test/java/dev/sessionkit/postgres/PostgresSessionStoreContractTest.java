@@ -1,5 +1,7 @@
 package dev.sessionkit.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionStore;
 import dev.sessionkit.testkit.MutableClock;
@@ -11,7 +13,11 @@ import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The store contract suite against a real PostgreSQL. */
+/**
+ * The store contract suite against a real PostgreSQL, with the default settings: touches are
+ * written behind ({@code SESSION_DB_TOUCH_MODE=write-behind}); {@link PostgresSyncTouchContractTest} runs
+ * it again with {@code sync}.
+ */
 final class PostgresSessionStoreContractTest extends SessionStoreContract {
 
     private static final String TABLE = "contract_sessions";
@@ -29,12 +35,24 @@ final class PostgresSessionStoreContractTest extends SessionStoreContract {
 
     @Override
     protected SessionStore newStore(MutableClock clock) {
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table(TABLE).build();
+        assertThat(settings.touchMode()).as("the default").isEqualTo(PostgresStoreSettings.TouchMode.WRITE_BEHIND);
+        return open(database, TABLE, settings, clock);
+    }
+
+    @Override
+    protected boolean defersTouches() {
+        return true;
+    }
+
+    static PostgresSessionStore open(PostgresFixture.Database database, String table, PostgresStoreSettings settings,
+            MutableClock clock) {
         PostgresSessionStore store = PostgresSessionStore.builder()
-                .settings(PostgresStoreSettings.builder().table(TABLE).build())
+                .settings(settings)
                 .dataSource(database.dataSource())
                 .clock(clock)
                 .build();
-        database.execute("truncate table \"" + TABLE + "\"");
+        database.execute("truncate table \"" + table + "\"");
         return store;
     }
 

@@ -111,7 +111,9 @@ final class PostgresSessionStoreTest {
             own.create(created);
             connection.setAutoCommit(false);
             try {
-                PostgresSessionStore inTransaction = PostgresSessionStore.builder().settings(settings)
+                PostgresSessionStore inTransaction = PostgresSessionStore.builder()
+                        .settings(PostgresStoreSettings.builder().table("hot").touchMode(PostgresStoreSettings.TouchMode.SYNC)
+                                .build())
                         .dataSource(sharing(connection)).build();
                 // counters not yet reported by earlier transactions on this connection come first
                 List<Long> before = updates(connection, "hot");
@@ -141,6 +143,19 @@ final class PostgresSessionStoreTest {
                         .containsExactly(17L, 16L);
                 assertThat(column(connection, created, "sweep_at = '" + shorter + "' and expires_at = '" + shorter + "'"))
                         .isEqualTo("t");
+
+                // the write-behind batch is HOT too: it sets only the columns the single touch sets
+                try (PostgresSessionStore behind = PostgresSessionStore.builder()
+                        .settings(PostgresStoreSettings.builder().table("hot").touchFlushInterval(Duration.ofMinutes(1))
+                                .build())
+                        .dataSource(sharing(connection))
+                        .build()) {
+                    Instant soon = at.plus(Duration.ofSeconds(30));
+                    behind.touch(created.key(), new Touch(soon, soon.plus(Duration.ofMinutes(1))), soon);
+                    behind.flush();
+                }
+                assertThat(since(before, updates(connection, "hot"))).as("the batch touch, HOT").containsExactly(18L, 17L);
+                assertThat(column(connection, created, "sweep_at = '" + shorter + "'")).isEqualTo("t");
             } finally {
                 connection.rollback();
             }
@@ -255,9 +270,13 @@ final class PostgresSessionStoreTest {
      * expired, and commits while the sweep waits for its row lock: the touched session stays, and
      * the sweep does not report it as expired.
      */
-    @Test
-    void aSweepWaitingForATouchThatMadeTheSessionLiveAgainLeavesIt() throws Exception {
-        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("swept").build();
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(PostgresStoreSettings.TouchMode.class)
+    void aSweepWaitingForATouchThatMadeTheSessionLiveAgainLeavesIt(PostgresStoreSettings.TouchMode mode)
+            throws Exception {
+        // write-behind: the touch is written by flush() on this thread, into the held transaction
+        PostgresStoreSettings settings = PostgresStoreSettings.builder().table("swept_" + mode.name().toLowerCase())
+                .touchMode(mode).touchFlushInterval(Duration.ofMinutes(1)).build();
         SessionData touched = Fixtures.session(T0).build();
         SessionData expired = Fixtures.session(T0).build();
         Instant requestNow = T0.plus(Fixtures.IDLE_TIMEOUT).minusSeconds(1);
@@ -273,6 +292,7 @@ final class PostgresSessionStoreTest {
                 // the request's touch, held uncommitted: live by the request's clock, live for an hour after it
                 assertThat(requestStore.touch(touched.key(),
                         new Touch(requestNow, requestNow.plus(Duration.ofHours(1))), requestNow)).isTrue();
+                requestStore.flush();
                 java.util.concurrent.CompletableFuture<List<dev.sessionkit.LookupKey>> sweep =
                         java.util.concurrent.CompletableFuture.supplyAsync(() -> sweeper.purgeExpired(sweepNow, 10));
                 awaitLockWaitOrEnd(sweep);

@@ -47,6 +47,10 @@ final class PostgresStoreSettingsTest {
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.auditRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(s.touchMode()).isEqualTo(PostgresStoreSettings.TouchMode.WRITE_BEHIND);
+        assertThat(s.touchFlushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.touchBatchSize()).isEqualTo(1000);
+        assertThat(s.touchQueueSize()).isEqualTo(10_000);
         assertThat(s.toString()).isEqualTo(PostgresStoreSettings.defaults().toString());
     }
 
@@ -77,7 +81,19 @@ final class PostgresStoreSettingsTest {
                 good("SESSION_AUDIT_RETENTION", "90d", PostgresStoreSettings::auditRetention, Duration.ofDays(90)),
                 good("SESSION_DB_EVENTS", "off", PostgresStoreSettings::events, false),
                 good("SESSION_DB_LISTEN_URL", "postgres://app@db:5432/app", PostgresStoreSettings::listenUrl,
-                        "postgres://app@db:5432/app"));
+                        "postgres://app@db:5432/app"),
+                good("SESSION_DB_TOUCH_MODE", "sync", PostgresStoreSettings::touchMode,
+                        PostgresStoreSettings.TouchMode.SYNC),
+                good("SESSION_DB_TOUCH_MODE", " Write-Behind ", PostgresStoreSettings::touchMode,
+                        PostgresStoreSettings.TouchMode.WRITE_BEHIND),
+                good("SESSION_DB_TOUCH_FLUSH_INTERVAL", "10ms", PostgresStoreSettings::touchFlushInterval,
+                        Duration.ofMillis(10)),
+                good("SESSION_DB_TOUCH_FLUSH_INTERVAL", "1m", PostgresStoreSettings::touchFlushInterval,
+                        Duration.ofMinutes(1)),
+                good("SESSION_DB_TOUCH_BATCH_SIZE", "1", PostgresStoreSettings::touchBatchSize, 1),
+                good("SESSION_DB_TOUCH_BATCH_SIZE", "10000", PostgresStoreSettings::touchBatchSize, 10_000),
+                good("SESSION_DB_TOUCH_QUEUE_SIZE", "1", PostgresStoreSettings::touchQueueSize, 1),
+                good("SESSION_DB_TOUCH_QUEUE_SIZE", "1000000", PostgresStoreSettings::touchQueueSize, 1_000_000));
     }
 
     private static Arguments good(String variable, String value, Function<PostgresStoreSettings, Object> get,
@@ -120,7 +136,17 @@ final class PostgresStoreSettingsTest {
                 Arguments.of("SESSION_DB_LISTEN_URL", "mysql://app:" + DB_PASSWORD + "@db/app",
                         "postgres://, postgresql:// or jdbc:postgresql:"),
                 Arguments.of("SESSION_DB_LISTEN_URL", "postgres://app:" + DB_PASSWORD + "@bouncer/app?pgbouncer=true",
-                        "directly"));
+                        "directly"),
+                Arguments.of("SESSION_DB_TOUCH_MODE", "async", "write-behind or sync"),
+                Arguments.of("SESSION_DB_TOUCH_MODE", "write_behind", "write-behind or sync"),
+                Arguments.of("SESSION_DB_TOUCH_FLUSH_INTERVAL", "9ms", "between 10ms and 1m"),
+                Arguments.of("SESSION_DB_TOUCH_FLUSH_INTERVAL", "61s", "between 10ms and 1m"),
+                Arguments.of("SESSION_DB_TOUCH_FLUSH_INTERVAL", "0s", "positive"),
+                Arguments.of("SESSION_DB_TOUCH_FLUSH_INTERVAL", "often", "500ms"),
+                Arguments.of("SESSION_DB_TOUCH_BATCH_SIZE", "0", "from 1 to 10000"),
+                Arguments.of("SESSION_DB_TOUCH_BATCH_SIZE", "10001", "from 1 to 10000"),
+                Arguments.of("SESSION_DB_TOUCH_QUEUE_SIZE", "0", "from 1 to 1000000"),
+                Arguments.of("SESSION_DB_TOUCH_QUEUE_SIZE", "lots", "from 1 to 1000000"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -157,11 +183,14 @@ final class PostgresStoreSettingsTest {
     void toBuilderRoundTripsAndChangesOnlyWhatIsSet() {
         PostgresStoreSettings original = read("DATABASE_URL", DB_URL, "SESSION_TABLE", "web", "SESSION_SCHEMA", "auth",
                 "SESSION_SCHEMA_AUTO", "false", "SESSION_DB_POOL_SIZE", "42", "SESSION_DB_CONNECT_TIMEOUT", "750ms",
-                "SESSION_DB_STATEMENT_TIMEOUT", "20s", "SESSION_AUDIT_RETENTION", "400d");
+                "SESSION_DB_STATEMENT_TIMEOUT", "20s", "SESSION_AUDIT_RETENTION", "400d", "SESSION_DB_TOUCH_MODE", "sync",
+                "SESSION_DB_TOUCH_FLUSH_INTERVAL", "250ms", "SESSION_DB_TOUCH_BATCH_SIZE", "50",
+                "SESSION_DB_TOUCH_QUEUE_SIZE", "500");
         PostgresStoreSettings copy = original.toBuilder().build();
         PostgresStoreSettings changed = original.toBuilder().table("other").build();
 
-        assertThat(copy.toString()).isEqualTo(original.toString());
+        assertThat(copy.toString()).isEqualTo(original.toString()).contains("touchMode=sync",
+                "touchFlushInterval=250ms", "touchBatchSize=50", "touchQueueSize=500");
         assertThat(copy.databaseUrl()).isEqualTo(DB_URL);
         assertThat(changed.table()).isEqualTo("other");
         assertThat(changed.poolSize()).isEqualTo(42);

@@ -138,6 +138,26 @@ final class SessionkitPostgresAutoConfigurationTest {
     }
 
     @Test
+    void theTouchModePropertyReachesTheStoreAndABadOneFailsNamingIt() {
+        runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl()).run(context -> assertThat(
+                context.getBean(SessionStore.class).unwrap(dev.sessionkit.postgres.TouchQueueCounters.class))
+                .as("write-behind by default").isPresent());
+        runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "sessionkit.postgres.touch-mode=sync",
+                "sessionkit.postgres.touch-flush-interval=200ms").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SessionStore.class).unwrap(dev.sessionkit.postgres.TouchQueueCounters.class))
+                            .isEmpty();
+                });
+        runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "sessionkit.postgres.touch-mode=async")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis analysis = new SessionkitFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("SESSION_DB_TOUCH_MODE").contains("write-behind or sync");
+                    assertThat(analysis.getAction()).contains("sessionkit.postgres.touch-mode");
+                });
+    }
+
+    @Test
     void memoryChosenExplicitlyIgnoresTheDatabase() {
         runner.withPropertyValues("spring.datasource.url=" + DATABASE.jdbcUrl(), "sessionkit.store=memory")
                 .run(context -> assertThat(context.getBean(SessionStore.class).name()).isEqualTo("memory"));

@@ -221,6 +221,12 @@ public final class FailingStore implements SessionStore {
         delegate.ping();
     }
 
+    /** Passes through, like {@link #close()}: it only writes what the wrapped store deferred. */
+    @Override
+    public void flush() {
+        delegate.flush();
+    }
+
     @Override
     public void close() {
         delegate.close();

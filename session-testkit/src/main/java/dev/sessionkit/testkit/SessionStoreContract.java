@@ -95,6 +95,17 @@ public abstract class SessionStoreContract {
      */
     protected abstract void corrupt(SessionStore store, LookupKey key);
 
+    /**
+     * Whether the store under test defers touches (see {@link SessionStore#touch}): its
+     * {@code touch} queues and answers {@code true} without asking its backend, and
+     * {@link SessionStore#flush()} writes what it queued. The suite then holds a touch of a session
+     * that is not live to what it writes (nothing, once flushed) rather than to what it returns.
+     * Default false: {@code touch} must return false for a session that is not live.
+     */
+    protected boolean defersTouches() {
+        return false;
+    }
+
     /** The store of the running test, for tests a subclass adds. */
     protected final SessionStore store() {
         return store;
@@ -498,20 +509,25 @@ public abstract class SessionStoreContract {
             }
             boolean seenEnded = false;
             for (int i = 0; i < writesPerThread; i++) {
-                boolean written = i % 3 == 2
+                boolean touching = i % 3 == 2;
+                boolean written = touching
                         ? store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)
                         : store.apply(created.key(), delta().increment("n", 1).set("t" + thread, String.valueOf(i))
                                 .build(), now).isPresent();
                 someWritesDone.countDown();
+                if (touching && defersTouches()) {
+                    continue; // a deferred touch says nothing about the session; checked below, once flushed
+                }
                 assertThat(written && seenEnded).as("a write succeeded after this thread saw the session end").isFalse();
                 seenEnded |= !written;
             }
         });
 
+        store.flush();
         assertThat(ended).as("end must succeed on the live session").hasValue(1);
         assertThat(store.load(created.key(), now)).isEmpty();
         assertThat(store.apply(created.key(), delta().set("late", "1").build(), now)).isEmpty();
-        assertThat(store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)).isFalse();
+        assertTouchFindsNoLiveSession(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now);
         assertThat(store.load(created.key(), now)).isEmpty();
         assertThat(store.findByPrincipal("alice", now)).isEmpty();
         assertThat(store.stats(now).active()).isZero();
@@ -526,7 +542,7 @@ public abstract class SessionStoreContract {
         store.create(created);
         Instant later = clock.advance(Duration.ofMinutes(20));
 
-        assertThat(store.touch(created.key(), new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT)), later)).isTrue();
+        assertThat(touchAndFlush(created.key(), new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT)), later)).isTrue();
 
         SessionData loaded = store.load(created.key(), later).orElseThrow();
         assertThat(loaded.lastAccessedAt()).isEqualTo(later);
@@ -546,9 +562,9 @@ public abstract class SessionStoreContract {
         store.create(created);
         Instant late = t0.plus(Duration.ofMinutes(10));
         Instant early = t0.plus(Duration.ofMinutes(2));
-        store.touch(created.key(), new Touch(late, late.plus(Fixtures.IDLE_TIMEOUT)), late);
+        touchAndFlush(created.key(), new Touch(late, late.plus(Fixtures.IDLE_TIMEOUT)), late);
 
-        assertThat(store.touch(created.key(), new Touch(early, early.plus(Fixtures.IDLE_TIMEOUT)), late)).isTrue();
+        assertThat(touchAndFlush(created.key(), new Touch(early, early.plus(Fixtures.IDLE_TIMEOUT)), late)).isTrue();
 
         SessionData loaded = store.load(created.key(), late).orElseThrow();
         assertThat(loaded.lastAccessedAt()).isEqualTo(late);
@@ -566,12 +582,105 @@ public abstract class SessionStoreContract {
         Instant later = t0.plus(Duration.ofMinutes(2));
         Touch touch = new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT));
 
-        assertThat(store.touch(newKey(), touch, later)).isFalse();
-        assertThat(store.touch(ended.key(), touch, later)).isFalse();
-        assertThat(store.touch(expiring.key(), touch, later)).isFalse();
+        assertTouchFindsNoLiveSession(newKey(), touch, later);
+        assertTouchFindsNoLiveSession(ended.key(), touch, later);
+        assertTouchFindsNoLiveSession(expiring.key(), touch, later);
 
         assertThat(store.load(ended.key(), later)).isEmpty();
         assertThat(store.load(expiring.key(), later)).isEmpty();
+    }
+
+    /**
+     * A touch made while the session was live, then the session ends (logout, revocation, a
+     * per-user limit), then the touch is written: the session stays ended. For a store that writes
+     * touches at once this is the order of two writes; for one that defers them, the guard it
+     * checks when it writes.
+     */
+    @Test
+    void aTouchMadeBeforeTheSessionEndsNeverRevivesItWhenWritten() {
+        Instant t0 = clock.instant();
+        SessionData loggedOut = session(t0).principal("alice").build();
+        SessionData revoked = session(t0).principal("bob").build();
+        SessionData replaced = session(t0).principal("carol").build();
+        SessionData kept = session(t0.plusSeconds(1)).principal("carol").build();
+        for (SessionData s : List.of(loggedOut, revoked, replaced, kept)) {
+            store.create(s);
+        }
+        Instant now = clock.advance(Duration.ofMinutes(10));
+        Touch touch = new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT));
+        for (SessionData s : List.of(loggedOut, revoked, replaced, kept)) {
+            assertThat(store.touch(s.key(), touch, now)).as("touch of a live session").isTrue();
+        }
+
+        assertThat(store.end(loggedOut.key(), SessionStatus.LOGGED_OUT, now)).isTrue();
+        assertThat(store.endByPrincipal("bob", SessionStatus.REVOKED, now)).isEqualTo(1);
+        assertThat(store.limitPrincipal("carol", kept.key(), 1, dev.sessionkit.SessionLimitMode.REPLACE_OLDEST, now))
+                .containsExactly(replaced.key());
+        store.flush();
+
+        for (SessionData s : List.of(loggedOut, revoked, replaced)) {
+            assertThat(store.load(s.key(), now)).as("ended before its touch was written").isEmpty();
+        }
+        assertThat(store.findByPrincipal("alice", now)).isEmpty();
+        assertThat(store.findByPrincipal("bob", now)).isEmpty();
+        assertThat(store.findByPrincipal("carol", now)).extracting(SessionData::key).containsExactly(kept.key());
+        assertThat(store.load(kept.key(), now).orElseThrow().lastAccessedAt()).isEqualTo(now);
+        assertThat(store.stats(now).active()).isEqualTo(1);
+    }
+
+    /** A touch made while the session was live, then the session expires and is purged: the touch creates nothing. */
+    @Test
+    void aTouchOfASessionPurgedBeforeItIsWrittenCreatesNothing() {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).principal("alice").build();
+        store.create(created);
+        Instant now = t0.plusSeconds(60);
+        assertThat(store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)).isTrue();
+        Instant muchLater = created.absoluteExpiresAt().plusSeconds(1);
+
+        assertThat(store.purgeExpired(muchLater, 10)).containsExactly(created.key());
+        store.flush();
+
+        assertThat(store.load(created.key(), now)).isEmpty();
+        assertThat(store.findByPrincipal("alice", now)).isEmpty();
+        assertThat(store.purgeExpired(muchLater, 10)).isEmpty();
+    }
+
+    /**
+     * Touches of one session from many threads at once, with their times shuffled, and writes made
+     * visible meanwhile: the session keeps the latest access time and idle expiry, and loads as live
+     * until then.
+     */
+    @Test
+    @Timeout(120)
+    void concurrentTouchesOfOneSessionKeepTheLatestTimes() throws Exception {
+        Instant t0 = clock.instant();
+        SessionData created = session(t0).build();
+        store.create(created);
+        int touchesPerThread = 50;
+        List<Integer> seconds = new ArrayList<>();
+        for (int i = 1; i <= THREADS * touchesPerThread; i++) {
+            seconds.add(i);
+        }
+        java.util.Collections.shuffle(seconds, new java.util.Random(42));
+
+        runConcurrently(THREADS, thread -> {
+            for (int i = 0; i < touchesPerThread; i++) {
+                Instant at = t0.plusSeconds(seconds.get(thread * touchesPerThread + i));
+                assertThat(store.touch(created.key(), new Touch(at, at.plus(Fixtures.IDLE_TIMEOUT)), at)).isTrue();
+                if (i % 10 == 9) {
+                    store.flush();
+                }
+            }
+        });
+        store.flush();
+
+        Instant latest = t0.plusSeconds(THREADS * touchesPerThread);
+        SessionData loaded = store.load(created.key(), latest).orElseThrow();
+        assertThat(loaded.lastAccessedAt()).isEqualTo(latest);
+        assertThat(loaded.idleExpiresAt()).isEqualTo(latest.plus(Fixtures.IDLE_TIMEOUT));
+        assertThat(loaded.version()).isGreaterThan(created.version());
+        assertThat(store.load(created.key(), latest.plus(Fixtures.IDLE_TIMEOUT).minusSeconds(1))).isPresent();
     }
 
     // ---------------------------------------------------------------- expiry
@@ -601,8 +710,9 @@ public abstract class SessionStoreContract {
         }
         Instant now = clock.advance(Duration.ofMinutes(21));
 
+        store.flush();
         assertThat(store.load(created.key(), now)).isEmpty();
-        assertThat(store.touch(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now)).isFalse();
+        assertTouchFindsNoLiveSession(created.key(), new Touch(now, now.plus(Fixtures.IDLE_TIMEOUT)), now);
     }
 
     @Test
@@ -623,8 +733,7 @@ public abstract class SessionStoreContract {
         // The clock stays where it is: a store that only trusts its backend's own expiry fails here.
         assertThat(store.load(created.key(), afterExpiry)).isEmpty();
         assertThat(store.findLive(afterExpiry, 10)).isEmpty();
-        assertThat(store.touch(created.key(), new Touch(afterExpiry, afterExpiry.plusSeconds(60)), afterExpiry))
-                .isFalse();
+        assertTouchFindsNoLiveSession(created.key(), new Touch(afterExpiry, afterExpiry.plusSeconds(60)), afterExpiry);
         assertThat(store.load(created.key(), clock.instant())).contains(created);
     }
 
@@ -651,7 +760,8 @@ public abstract class SessionStoreContract {
         assertThat(store.load(newKey, t0)).contains(moved);
         assertThat(store.load(created.key(), t0)).isEmpty();
         assertThat(store.apply(created.key(), delta().set("late", "1").build(), t0)).isEmpty();
-        assertThat(store.touch(created.key(), new Touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT)), t0)).isFalse();
+        assertTouchFindsNoLiveSession(created.key(), new Touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT)), t0);
+        assertThat(store.load(newKey, t0)).contains(moved);
         assertThat(store.findByPrincipal("alice", t0)).extracting(SessionData::key).containsExactly(newKey);
     }
 
@@ -745,7 +855,7 @@ public abstract class SessionStoreContract {
 
         SessionData applied = store.apply(created.key(), delta().set("late", "1").increment("calls", 1).build(), inGrace)
                 .orElseThrow();
-        assertThat(store.touch(created.key(), new Touch(inGrace, inGrace.plus(Fixtures.IDLE_TIMEOUT)), inGrace))
+        assertThat(touchAndFlush(created.key(), new Touch(inGrace, inGrace.plus(Fixtures.IDLE_TIMEOUT)), inGrace))
                 .isTrue();
 
         assertThat(applied.key()).isEqualTo(newKey);
@@ -755,7 +865,7 @@ public abstract class SessionStoreContract {
         Instant after = t0.plus(GRACE);
         assertThat(store.load(created.key(), after)).isEmpty();
         assertThat(store.apply(created.key(), delta().set("later", "1").build(), after)).isEmpty();
-        assertThat(store.touch(created.key(), new Touch(after, after.plus(Fixtures.IDLE_TIMEOUT)), after)).isFalse();
+        assertTouchFindsNoLiveSession(created.key(), new Touch(after, after.plus(Fixtures.IDLE_TIMEOUT)), after);
         assertThat(store.end(created.key(), SessionStatus.LOGGED_OUT, after)).isFalse();
         assertThat(store.load(newKey, after).orElseThrow().attributes()).doesNotContainKey("later");
     }
@@ -976,7 +1086,7 @@ public abstract class SessionStoreContract {
 
         assertThat(store.load(created.key(), t0)).isEmpty();
         assertThat(store.apply(created.key(), delta().set("a", "1").build(), t0)).isEmpty();
-        assertThat(store.touch(created.key(), new Touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT)), t0)).isFalse();
+        assertTouchFindsNoLiveSession(created.key(), new Touch(t0, t0.plus(Fixtures.IDLE_TIMEOUT)), t0);
         assertThat(store.changeKey(created.key(), newKey(), SessionDelta.empty(), t0)).isEmpty();
         assertThat(store.end(created.key(), SessionStatus.REVOKED, t0)).isFalse();
         assertThat(store.findByPrincipal("alice", t0)).isEmpty();
@@ -1507,6 +1617,26 @@ public abstract class SessionStoreContract {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A touch made visible: {@link SessionStore#touch}, then {@link SessionStore#flush()}; returns what touch said. */
+    private boolean touchAndFlush(LookupKey key, Touch touch, Instant now) {
+        boolean accepted = store.touch(key, touch, now);
+        store.flush();
+        return accepted;
+    }
+
+    /**
+     * A touch of a key that names no live session at {@code now}: false, or for a store that
+     * {@link #defersTouches() defers touches} anything; either way, once flushed, the key still
+     * loads nothing at {@code now}.
+     */
+    private void assertTouchFindsNoLiveSession(LookupKey key, Touch touch, Instant now) {
+        boolean accepted = touchAndFlush(key, touch, now);
+        if (!defersTouches()) {
+            assertThat(accepted).as("touch of a key with no live session").isFalse();
+        }
+        assertThat(store.load(key, now)).as("a touch revived nothing").isEmpty();
+    }
 
     private static void awaitQuietly(CountDownLatch latch) {
         try {
