@@ -67,8 +67,10 @@ final class ScaleSmokeTest {
             }
             assertThat(touches).as(name).isLessThanOrEqualTo(requests);
             JsonNode sessions = table(phase, "sessions");
-            // every touch and every apply updated one row of sessionkit's table, and nothing else did
-            assertThat(sessions.get("updated").asLong()).as(name).isEqualTo(touches + applies);
+            // every apply updated one row of sessionkit's table, and so did every touch, except that a
+            // write-behind store writes a session touched twice before its flush once; nothing else did
+            assertThat(sessions.get("updated").asLong()).as(name).isBetween(applies + Math.min(touches, 1),
+                    touches + applies);
             assertThat(sessions.get("hotUpdated").asLong()).as(name).isBetween(0L, sessions.get("updated").asLong());
         }
         // at the start of a backlog every session's touch is due: its first request writes it
