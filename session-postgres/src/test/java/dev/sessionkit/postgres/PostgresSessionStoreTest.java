@@ -178,6 +178,7 @@ final class PostgresSessionStoreTest {
             Instant later = T0.plus(Duration.ofMinutes(20));
             Instant newExpiry = later.plus(Fixtures.IDLE_TIMEOUT);
             assertThat(own.touch(touched.key(), new Touch(later, newExpiry), later)).isTrue();
+            own.flush(); // a write-behind touch is written by the flush
 
             Instant afterFirst = T0.plus(Fixtures.IDLE_TIMEOUT).plusSeconds(1);
             assertThat(own.purgeExpired(afterFirst, 100)).containsExactly(untouched.key());
@@ -211,6 +212,7 @@ final class PostgresSessionStoreTest {
                 Instant later = T0.plus(Duration.ofMinutes(20));
                 assertThat(own.touch(session.key(), new Touch(later, later.plus(Fixtures.IDLE_TIMEOUT)), later)).isTrue();
                 touched.add(session);
+                own.flush();
             }
             List<dev.sessionkit.LookupKey> expired = new java.util.ArrayList<>();
             for (int i = 0; i < 4; i++) {
