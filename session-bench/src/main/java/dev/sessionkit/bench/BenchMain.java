@@ -35,7 +35,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * {@code --no-jfr}, {@code --out DIR} (default {@code session-bench/target}), {@code --repo DIR}
  * (the repository root, to find the servlet demo jar; default the working directory).
  * {@code --big-table [--big-rows N]} runs only {@link BigTable} (default 10 million rows, a few
- * minutes) and writes {@code big-table-report.md}.
+ * minutes) and writes {@code big-table-report.md}. {@code --sessions=N [--scale-rounds R]} runs only
+ * the scale mode, {@link ScaleRun}, with N live sessions per contender (with {@code --durable} on the
+ * durable server), and writes {@code scale-report.md}; {@code --memory-expiry} only
+ * {@link MemoryExpiryCost}, writing {@code memory-expiry-report.md}.
  */
 public final class BenchMain {
 
@@ -61,8 +64,20 @@ public final class BenchMain {
         boolean bigTable = false;
         boolean durable = false;
         long bigRows = 10_000_000L;
+        int scaleSessions = 0;
+        int scaleRounds = 0;
+        boolean memoryExpiry = false;
+        Path memoryBaseline = null;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--sessions=")) {
+                scaleSessions = Integer.parseInt(args[i].substring("--sessions=".length()).replace("_", ""));
+                continue;
+            }
             switch (args[i]) {
+                case "--sessions" -> scaleSessions = Integer.parseInt(args[++i].replace("_", ""));
+                case "--scale-rounds" -> scaleRounds = Integer.parseInt(args[++i]);
+                case "--memory-expiry" -> memoryExpiry = true;
+                case "--memory-baseline" -> memoryBaseline = Path.of(args[++i]);
                 case "--smoke" -> smoke = true;
                 case "--quick" -> quick = true;
                 case "--no-http" -> http = false;
@@ -85,13 +100,62 @@ public final class BenchMain {
                 default -> {
                     System.err.println("unknown option " + args[i]
                             + "; accepted: --smoke --quick --durable --no-http --no-jfr --only PART,… --out DIR --repo DIR"
-                            + " --big-table [--big-rows N]");
+                            + " --big-table [--big-rows N] --sessions=N [--scale-rounds R] --memory-expiry [--memory-baseline JAR]");
                     System.exit(2);
                 }
             }
         }
         if (out == null) {
             out = repo.resolve("session-bench").resolve("target");
+        }
+        if (memoryExpiry) {
+            Map<String, String> machine = Machine.describe();
+            machine.put("sessionkit commit", Machine.commit(repo));
+            List<MemoryExpiryCost.Measured> measured = new ArrayList<>();
+            for (int sessions : List.of(10_000, 100_000)) {
+                log("memory expiry cost at " + sessions + " sessions, load " + Machine.loadAverage());
+                measured.addAll(MemoryExpiryCost.run(sessions, List.of(1, 2), 2, quick ? 3 : 8, quick ? 300 : 600));
+            }
+            StringBuilder baseline = new StringBuilder();
+            if (memoryBaseline != null) {
+                baseline.append("\n## A read-only request, this build against ").append(memoryBaseline.getFileName())
+                        .append("\n\n| threads | sessions | this build, ns | baseline, ns | this build / baseline, per round |\n")
+                        .append("|---|---|---|---|---|\n");
+                for (int threads : List.of(1, 2)) {
+                    log("memory request against " + memoryBaseline + " at " + threads + " thread(s), load "
+                            + Machine.loadAverage());
+                    List<double[]> rounds = MemoryExpiryCost.againstBaseline(memoryBaseline, 10_000, threads, 2,
+                            quick ? 3 : 12, quick ? 300 : 700);
+                    List<Double> ratios = rounds.stream().map(r -> r[0] / r[1]).toList();
+                    baseline.append(String.format(Locale.ROOT, "| %d | 10,000 | %.0f | %.0f | %.3f [%.3f–%.3f] |%n",
+                            threads, Results.median(rounds.stream().map(r -> r[0]).toList()),
+                            Results.median(rounds.stream().map(r -> r[1]).toList()), Results.median(ratios),
+                            ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                            ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN)));
+                }
+            }
+            machine.put("load average at the end", Machine.loadAverage());
+            Path report = MemoryExpiryCost.write(measured, out, machine);
+            Files.writeString(report, baseline, java.nio.file.StandardOpenOption.APPEND);
+            System.out.println(Files.readString(report));
+            System.exit(0);
+        }
+        if (scaleSessions > 0) {
+            BenchDatabase database = BenchDatabase.start(durable);
+            Map<String, String> machine = Machine.describe();
+            machine.put("sessionkit commit", Machine.commit(repo));
+            machine.put("database", database.describe());
+            machine.put("database server", database.mode());
+            log("scale: " + machine);
+            ScaleRun.Options options = ScaleRun.Options.full(scaleSessions);
+            if (scaleRounds > 0) {
+                options = new ScaleRun.Options(options.sessions(), options.threads(), options.warmups(), scaleRounds,
+                        options.sliceMillis(), options.expired(), options.sweepRounds(), options.smallSessions());
+            }
+            Path report = ScaleRun.run(database, options, out, machine);
+            System.out.println(Files.readString(report));
+            System.out.println("report: " + report);
+            System.exit(0);
         }
         if (bigTable) {
             BenchDatabase database = BenchDatabase.start(durable);

@@ -39,6 +39,9 @@ interface DbContender extends AutoCloseable {
     /** Reads the handles {@link #seed} wrote. */
     void attach(Path dir);
 
+    /** Takes the handles of sessions seeded some other way ({@link ScaleSeeder}), in memory. */
+    void attach(String[] handles);
+
     /** How many seeded sessions there are to pick from. */
     int sessions();
 

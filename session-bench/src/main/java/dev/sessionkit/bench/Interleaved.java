@@ -52,6 +52,28 @@ final class Interleaved {
                 ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
     }
 
+    /**
+     * The same for any number of sides: in each round every side runs once for {@code sliceMillis},
+     * the first side of round {@code r} being side {@code r % n} (so each side runs first, second, …
+     * equally often). Returns, per recorded round, the operations per second of each side, in the
+     * order of {@code sides}.
+     */
+    static List<double[]> rounds(List<Side> sides, int threads, int warmups, int rounds, long sliceMillis) {
+        int n = sides.size();
+        List<double[]> recorded = new ArrayList<>();
+        for (int round = 0; round < warmups + rounds; round++) {
+            double[] rates = new double[n];
+            for (int k = 0; k < n; k++) {
+                int side = (round + k) % n;
+                rates[side] = rate(sides.get(side), threads, sliceMillis);
+            }
+            if (round >= warmups) {
+                recorded.add(rates);
+            }
+        }
+        return recorded;
+    }
+
     /** Operations per second of {@code side} on {@code threads} threads for about {@code millis}. */
     private static double rate(Side side, int threads, long millis) {
         LongAdder done = new LongAdder();

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /** Runs seeding work on a few threads, keeping results in index order. */
@@ -18,6 +19,12 @@ final class Parallel {
 
     static List<String> map(int count, IntFunction<String> task) {
         String[] results = new String[count];
+        forEach(count, i -> results[i] = task.apply(i));
+        return List.of(results);
+    }
+
+    /** Runs {@code task} for every index below {@code count}, on {@link #SEED_THREADS} threads. */
+    static void forEach(int count, IntConsumer task) {
         ExecutorService pool = Executors.newFixedThreadPool(SEED_THREADS);
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -25,7 +32,7 @@ final class Parallel {
                 int first = t;
                 futures.add(pool.submit(() -> {
                     for (int i = first; i < count; i += SEED_THREADS) {
-                        results[i] = task.apply(i);
+                        task.accept(i);
                     }
                 }));
             }
@@ -40,6 +47,5 @@ final class Parallel {
         } finally {
             pool.shutdownNow();
         }
-        return List.of(results);
     }
 }

@@ -66,6 +66,11 @@ final class RawJdbcContender implements DbContender {
         return counting;
     }
 
+    /** The pool, for setup SQL. */
+    HikariDataSource pool() {
+        return pool;
+    }
+
     @Override
     public void seed(Path dir, int sessions, int principals) {
         List<String> handles = Parallel.map(sessions, i -> insert(attributes(null)));
@@ -77,6 +82,11 @@ final class RawJdbcContender implements DbContender {
     @Override
     public void attach(Path dir) {
         sids = DbContender.readHandles(dir, NAME);
+    }
+
+    @Override
+    public void attach(String[] handles) {
+        sids = handles.clone();
     }
 
     @Override
@@ -251,7 +261,7 @@ final class RawJdbcContender implements DbContender {
         }
     }
 
-    private static ObjectNode attributes(String principal) {
+    static ObjectNode attributes(String principal) {
         ObjectNode sess = JSON.createObjectNode();
         sess.put(Shapes.THEME, Shapes.THEME_VALUE);
         sess.put(Shapes.COUNTER, 0);
@@ -263,7 +273,7 @@ final class RawJdbcContender implements DbContender {
     }
 
     /** 24 random bytes, base64url: the size of express-session's uid-safe ids. */
-    private static String newSid() {
+    static String newSid() {
         byte[] bytes = new byte[24];
         RANDOM.get().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -288,7 +298,7 @@ final class RawJdbcContender implements DbContender {
         }
     }
 
-    private static String write(JsonNode node) {
+    static String write(JsonNode node) {
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {

@@ -85,6 +85,21 @@ final class SessionkitContender implements DbContender {
         return manager;
     }
 
+    /** The store all of this contender's managers share. */
+    PostgresSessionStore store() {
+        return store;
+    }
+
+    /** The settings of {@link #manager()}: the defaults, with the bench's secret. */
+    SessionSettings settings() {
+        return settings;
+    }
+
+    /** The pool under {@link #store()}, for setup SQL. */
+    HikariDataSource pool() {
+        return pool;
+    }
+
     @Override
     public void seed(Path dir, int sessions, int principals) {
         // last accesses spread over one touch interval, as in a steady state: each session's touch
@@ -109,8 +124,18 @@ final class SessionkitContender implements DbContender {
     }
 
     @Override
+    public void attach(String[] handles) {
+        cookies = handles.clone();
+    }
+
+    @Override
     public int sessions() {
         return cookies.length;
+    }
+
+    /** The cookie headers of the seeded sessions (shared, not copied: do not change them). */
+    String[] cookies() {
+        return cookies;
     }
 
     @Override

@@ -90,6 +90,11 @@ final class SpringSessionContender implements DbContender {
         return counting;
     }
 
+    /** The pool, for setup SQL. */
+    HikariDataSource pool() {
+        return pool;
+    }
+
     @Override
     public void seed(Path dir, int sessions, int principals) {
         List<String> handles = Parallel.map(sessions, i -> createWithAttributes(null,
@@ -102,6 +107,11 @@ final class SpringSessionContender implements DbContender {
     @Override
     public void attach(Path dir) {
         ids = DbContender.readHandles(dir, NAME);
+    }
+
+    @Override
+    public void attach(String[] handles) {
+        ids = handles.clone();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sessionkit.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.sessionkit.LookupKey;
 import dev.sessionkit.SessionData;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       by {@link #purgeExpired(Instant, int)}, so expiry events do not depend on the store.
  *   <li><b>Capacity.</b> {@link Builder#maximumSize(long)} bounds the anonymous sessions (those
  *       with no principal): beyond it Caffeine drops the anonymous ones it judges least likely to be
- *       used again (close to least recently used), and the store logs a WARN line with counts, at
+ *       used again (close to least recently used, as writes tell it: reads are not recorded, and a
+ *       session in use is written at least once per touch interval), and the store logs a WARN line with counts, at
  *       most once a minute. Signed-in sessions are never dropped for room, so anonymous traffic
  *       (500 cookieless requests that set an attribute, against a capacity of 500) cannot log
  *       anybody out; they leave when they expire or end, and their number is bounded by the logins
@@ -74,6 +76,7 @@ public final class CaffeineSessionStore implements SessionStore {
 
     private final long maximumSize;
     private final Cache<LookupKey, StoredSession> cache;
+    private final Policy<LookupKey, StoredSession> policy;
     private final ConcurrentMap<LookupKey, StoredSession> map;
     private final PrincipalIndex index = new PrincipalIndex();
     /** Serialise the per-user limit of one principal's logins (stripes, so principals rarely wait on each other). */
@@ -103,6 +106,7 @@ public final class CaffeineSessionStore implements SessionStore {
                 .evictionListener(this::onEviction)
                 .build();
         this.map = cache.asMap();
+        this.policy = cache.policy();
     }
 
     /** A builder with the default capacity and the system clock. */
@@ -143,7 +147,7 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(now, "now");
         checkOpen();
         LookupKey current = resolve(key, now);
-        StoredSession stored = map.get(current);
+        StoredSession stored = peek(current);
         if (stored == null || !stored.isLive(now)) {
             return Optional.empty();
         }
@@ -156,7 +160,7 @@ public final class CaffeineSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(now, "now");
         checkOpen();
-        StoredSession stored = map.get(resolve(key, now));
+        StoredSession stored = peek(resolve(key, now));
         if (stored == null) {
             return Optional.empty();
         }
@@ -304,8 +308,21 @@ public final class CaffeineSessionStore implements SessionStore {
         if (current == null || map.containsKey(key)) {
             return key;
         }
-        StoredSession stored = map.get(current);
+        StoredSession stored = peek(current);
         return stored != null && stored.previous() != null && stored.previous().accepts(key, now) ? current : key;
+    }
+
+    /**
+     * The entry under {@code key}, read without telling Caffeine: no expiry callback, no timer-wheel
+     * move, no frequency or recency update. A read never moves a session's expiry (only writes do),
+     * yet a recorded read made Caffeine unlink and relink the entry in its timer wheel when it
+     * drained its read buffer, a few hundred nanoseconds per request with two threads
+     * (docs/benchmarks.md, issue 18). For the choice of which anonymous session to drop when the
+     * store is full, a session in use is still seen: every request writes it at least once per
+     * touch interval (a touch or a change), and writes are recorded.
+     */
+    private StoredSession peek(LookupKey key) {
+        return policy.getIfPresentQuietly(key);
     }
 
     /** Forgets the previous key of a session that left {@code key}. */
@@ -383,7 +400,7 @@ public final class CaffeineSessionStore implements SessionStore {
         checkOpen();
         List<SessionData> sessions = new ArrayList<>();
         for (LookupKey key : index.keys(principal)) {
-            StoredSession stored = map.get(key);
+            StoredSession stored = peek(key);
             if (stored != null && stored.isLive(now) && principal.equals(stored.principal())) {
                 read(key, stored).ifPresent(sessions::add);
             }
@@ -448,7 +465,7 @@ public final class CaffeineSessionStore implements SessionStore {
         cache.cleanUp();
         List<LookupKey> purged = new ArrayList<>(reclaimed.take(now, limit));
         previousKeys.entrySet().removeIf(e -> {
-            StoredSession stored = map.get(e.getValue());
+            StoredSession stored = peek(e.getValue());
             return stored == null || stored.previous() == null || !stored.previous().accepts(e.getKey(), now);
         });
         for (Map.Entry<LookupKey, StoredSession> entry : map.entrySet()) {
