@@ -1,6 +1,5 @@
 package dev.sessionkit.bench;
 
-import dev.sessionkit.CommitResult;
 import dev.sessionkit.EnvironmentVariables;
 import dev.sessionkit.RequestInfo;
 import dev.sessionkit.Session;
@@ -123,10 +122,10 @@ public class RedisBenchmark {
             manager = SessionManager.builder().settings(settings).store(store).sweeper(false).build();
             cookies = new String[SESSIONS];
             for (int i = 0; i < SESSIONS; i++) {
-                cookies[i] = createWithAttributes(null);
+                cookies[i] = Shapes.createWithAttributes(manager, null);
             }
             for (int i = 0; i < PRINCIPALS * DbContender.SESSIONS_PER_PRINCIPAL; i++) {
-                createWithAttributes(Shapes.principal(i / DbContender.SESSIONS_PER_PRINCIPAL));
+                Shapes.createWithAttributes(manager, Shapes.principal(i / DbContender.SESSIONS_PER_PRINCIPAL));
             }
         } else {
             client = RedisClient.create(url);
@@ -225,7 +224,7 @@ public class RedisBenchmark {
             return spring.create(null);
         }
         if (manager != null) {
-            return createWithAttributes(null);
+            return Shapes.createWithAttributes(manager, null);
         }
         String key = newKey();
         if ("hset".equals(contender)) {
@@ -242,11 +241,11 @@ public class RedisBenchmark {
         if (manager != null) {
             SessionContext visit = manager.resolve(RequestInfo.ofCookie(null));
             visit.getOrCreate().set(Shapes.CART, Shapes.CART_VALUE);
-            String cookie = cookieOf(manager.commit(visit));
+            String cookie = Shapes.cookieOf(manager.commit(visit));
             SessionContext signIn = manager.resolve(RequestInfo.ofCookie(cookie));
             signIn.session().orElseThrow(() -> new IllegalStateException("new session missing"))
                     .login("login-" + ThreadLocalRandom.current().nextInt(1_000_000));
-            return cookieOf(manager.commit(signIn));
+            return Shapes.cookieOf(manager.commit(signIn));
         }
         String key = newKey();
         rawCreate(key, null);
@@ -282,23 +281,6 @@ public class RedisBenchmark {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private String createWithAttributes(String principal) {
-        SessionContext context = manager.resolve(RequestInfo.ofCookie(null));
-        Session session = context.getOrCreate();
-        session.set(Shapes.THEME, Shapes.THEME_VALUE);
-        session.set(Shapes.COUNTER, 0);
-        session.set(Shapes.CART, Shapes.CART_VALUE);
-        if (principal != null) {
-            session.setPrincipal(principal);
-        }
-        return cookieOf(manager.commit(context));
-    }
-
-    private static String cookieOf(CommitResult result) {
-        return Shapes.cookieHeader(result.setCookie()
-                .orElseThrow(() -> new IllegalStateException("no Set-Cookie for a new or rotated session")));
-    }
 
     private long rawCreate(String key, String principal) {
         List<String> args = new ArrayList<>(List.of(Long.toString(CLOCK.millis() * 1000), key));

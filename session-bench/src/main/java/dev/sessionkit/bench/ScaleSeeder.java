@@ -1,9 +1,7 @@
 package dev.sessionkit.bench;
 
 import dev.sessionkit.LookupKey;
-import dev.sessionkit.RequestInfo;
 import dev.sessionkit.Session;
-import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
@@ -102,7 +100,7 @@ final class ScaleSeeder {
                 .sweeper(false).build()) {
             copy(jdbcUrl, table, columns, n, (i, out) -> {
                 clock.back(Duration.ofMillis(ThreadLocalRandom.current().nextLong(spreadMillis)));
-                cookies[i] = create(seeding, principalOf(i));
+                cookies[i] = Shapes.createWithAttributes(seeding, principalOf(i));
                 out.append(capture.taken());
             }, false);
         }
@@ -269,19 +267,6 @@ final class ScaleSeeder {
             default -> throw new IllegalStateException("the sessions table has a column " + column
                     + " that ScaleSeeder does not fill: teach it what PostgresSessionStore.create writes there");
         };
-    }
-
-    private static String create(SessionManager manager, String principal) {
-        SessionContext context = manager.resolve(RequestInfo.ofCookie(null));
-        Session session = context.getOrCreate();
-        session.set(Shapes.THEME, Shapes.THEME_VALUE);
-        session.set(Shapes.COUNTER, 0);
-        session.set(Shapes.CART, Shapes.CART_VALUE);
-        if (principal != null) {
-            session.setPrincipal(principal);
-        }
-        return Shapes.cookieHeader(manager.commit(context).setCookie()
-                .orElseThrow(() -> new IllegalStateException("no Set-Cookie for a new session")));
     }
 
     private static String text(Instant value) {

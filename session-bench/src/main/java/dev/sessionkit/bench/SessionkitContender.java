@@ -1,7 +1,6 @@
 package dev.sessionkit.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.sessionkit.CommitResult;
 import dev.sessionkit.RequestInfo;
 import dev.sessionkit.Session;
 import dev.sessionkit.SessionContext;
@@ -110,10 +109,10 @@ final class SessionkitContender implements DbContender {
                 .sweeper(false).build()) {
             List<String> handles = Parallel.map(sessions, i -> {
                 clock.back(Duration.ofMillis(ThreadLocalRandom.current().nextLong(spreadMillis)));
-                return createWithAttributes(seeding, null);
+                return Shapes.createWithAttributes(seeding, null);
             });
             Parallel.map(principals * SESSIONS_PER_PRINCIPAL,
-                    i -> createWithAttributes(seeding, Shapes.principal(i / SESSIONS_PER_PRINCIPAL)));
+                    i -> Shapes.createWithAttributes(seeding, Shapes.principal(i / SESSIONS_PER_PRINCIPAL)));
             DbContender.writeHandles(dir, NAME, handles);
         }
     }
@@ -187,23 +186,23 @@ final class SessionkitContender implements DbContender {
 
     @Override
     public void create() {
-        createWithAttributes(manager, null);
+        Shapes.createWithAttributes(manager, null);
     }
 
     @Override
     public void login() {
         SessionContext visit = manager.resolve(RequestInfo.ofCookie(null));
         visit.getOrCreate().set(Shapes.CART, Shapes.CART_VALUE);
-        String cookie = cookieOf(manager.commit(visit));
+        String cookie = Shapes.cookieOf(manager.commit(visit));
         SessionContext signIn = manager.resolve(RequestInfo.ofCookie(cookie));
         signIn.session().orElseThrow(() -> new IllegalStateException("new session missing"))
                 .login("login-" + ThreadLocalRandom.current().nextInt(1_000_000));
-        cookieOf(manager.commit(signIn));
+        Shapes.cookieOf(manager.commit(signIn));
     }
 
     @Override
     public String prepareLogout() {
-        return createWithAttributes(manager, "logout-" + ThreadLocalRandom.current().nextInt(1_000_000));
+        return Shapes.createWithAttributes(manager, "logout-" + ThreadLocalRandom.current().nextInt(1_000_000));
     }
 
     @Override
@@ -244,24 +243,6 @@ final class SessionkitContender implements DbContender {
     @Override
     public long countExpired() {
         return Sql.count(pool, "select count(*) from sessions where status = 'active' and expires_at <= now()");
-    }
-
-    /** One request that creates a session with the three attributes; returns its cookie header. */
-    private static String createWithAttributes(SessionManager manager, String principal) {
-        SessionContext context = manager.resolve(RequestInfo.ofCookie(null));
-        Session session = context.getOrCreate();
-        session.set(Shapes.THEME, Shapes.THEME_VALUE);
-        session.set(Shapes.COUNTER, 0);
-        session.set(Shapes.CART, Shapes.CART_VALUE);
-        if (principal != null) {
-            session.setPrincipal(principal);
-        }
-        return cookieOf(manager.commit(context));
-    }
-
-    private static String cookieOf(CommitResult result) {
-        return Shapes.cookieHeader(result.setCookie()
-                .orElseThrow(() -> new IllegalStateException("no Set-Cookie for a new or rotated session")));
     }
 
     @Override
