@@ -1,7 +1,6 @@
 package dev.sessionkit.bench;
 
 import dev.sessionkit.LookupKey;
-import dev.sessionkit.Session;
 import dev.sessionkit.SessionData;
 import dev.sessionkit.SessionDelta;
 import dev.sessionkit.SessionJson;
