@@ -213,7 +213,10 @@ public final class RedisFixture {
                         "--daemonize", "no", "--logfile", log.toString()));
                 if (clustered) {
                     command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                            "--cluster-node-timeout", "2000"));
+                            "--cluster-node-timeout", "2000",
+                            // a replica's first sync starts at once: Redis 7 otherwise waits 5 s for more
+                            // replicas, and a master killed before its replica synced cannot fail over
+                            "--repl-diskless-sync-delay", "0"));
                 }
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -382,7 +385,9 @@ public final class RedisFixture {
         }
 
         /**
-         * Waits until every live node reports {@code cluster_state:ok} and three masters are known.
+         * Waits until every live node reports {@code cluster_state:ok}, three masters are known and every
+         * live replica's link to its master is up (a replica that has not synced can neither fail over
+         * nor hold what its master acknowledged).
          *
          * @throws IllegalStateException when that does not happen within {@code timeout}
          */
@@ -394,6 +399,8 @@ public final class RedisFixture {
                     if (node.alive()) {
                         try {
                             ok &= node.cli("cluster", "info").contains("cluster_state:ok");
+                            String replication = node.cli("info", "replication");
+                            ok &= !replication.contains("role:slave") || replication.contains("master_link_status:up");
                         } catch (RuntimeException e) {
                             ok = false;
                         }
