@@ -42,6 +42,7 @@ final class CookiePolicy {
     private final SameSite sameSite;
     private final List<SecretKeySpec> keys;
     private final ThreadLocal<Mac[]> macs;
+    private final RecentCookies recent = new RecentCookies();
 
     private CookiePolicy(SessionSettings settings) {
         this.name = settings.cookieName();
@@ -215,7 +216,10 @@ final class CookiePolicy {
 
     /** The signed cookie value for {@code id}. */
     public String sign(SessionId id) {
-        return id.value() + '.' + Base64Url.encode(mac(0, id.value()));
+        String value = id.value() + '.' + Base64Url.encode(mac(0, id.value()));
+        // the client presents it next: its first request then verifies as the later ones do
+        recent.remember(value, new Verified(id, true));
+        return value;
     }
 
     /**
@@ -263,6 +267,10 @@ final class CookiePolicy {
         if (value.length() != VALUE_LENGTH || value.charAt(SessionId.LENGTH) != '.') {
             return Optional.empty();
         }
+        Optional<Verified> seen = recent.find(value);
+        if (seen != null) {
+            return seen;
+        }
         Optional<SessionId> id = SessionId.parse(value.substring(0, SessionId.LENGTH));
         if (id.isEmpty()) {
             return Optional.empty();
@@ -276,7 +284,12 @@ final class CookiePolicy {
                 matched = i;
             }
         }
-        return matched < 0 ? Optional.empty() : Optional.of(new Verified(id.get(), matched == 0));
+        if (matched < 0) {
+            return Optional.empty();
+        }
+        Verified verified = new Verified(id.get(), matched == 0);
+        recent.remember(value, verified);
+        return Optional.of(verified);
     }
 
     /**
@@ -321,28 +334,53 @@ final class CookiePolicy {
             if (total > MAX_HEADER_LENGTH) {
                 return null;
             }
+            // indexes instead of substrings: this runs on every request, with whatever cookies the site sets
+            int length = header.length();
             int start = 0;
-            while (start <= header.length()) {
+            while (start <= length) {
                 int end = header.indexOf(';', start);
                 if (end < 0) {
-                    end = header.length();
+                    end = length;
                 }
-                String pair = header.substring(start, end).trim();
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
-                    String value = pair.substring(eq + 1).trim();
-                    if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
-                        value = value.substring(1, value.length() - 1);
+                int eq = header.indexOf('=', start);
+                if (eq >= 0 && eq < end) {
+                    int nameStart = skipBlanks(header, start, eq);
+                    int nameEnd = trimBlanks(header, nameStart, eq);
+                    if (nameEnd - nameStart == name.length() && header.startsWith(name, nameStart)) {
+                        int valueStart = skipBlanks(header, eq + 1, end);
+                        int valueEnd = trimBlanks(header, valueStart, end);
+                        if (valueEnd - valueStart >= 2 && header.charAt(valueStart) == '"'
+                                && header.charAt(valueEnd - 1) == '"') {
+                            valueStart++;
+                            valueEnd--;
+                        }
+                        String value = header.substring(valueStart, valueEnd);
+                        if (found != null && !found.equals(value)) {
+                            return null; // the same name twice with different values: trust neither
+                        }
+                        found = value;
                     }
-                    if (found != null && !found.equals(value)) {
-                        return null; // the same name twice with different values: trust neither
-                    }
-                    found = value;
                 }
                 start = end + 1;
             }
         }
         return found;
+    }
+
+    /** The first index in [from, to) that is not a blank as {@link String#trim()} sees it, or {@code to}. */
+    private static int skipBlanks(String text, int from, int to) {
+        while (from < to && text.charAt(from) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of [from, to) without its trailing blanks. */
+    private static int trimBlanks(String text, int from, int to) {
+        while (to > from && text.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        return to;
     }
 
     private boolean hasName(List<String> headers) {

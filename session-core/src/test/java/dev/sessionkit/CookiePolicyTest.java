@@ -234,6 +234,26 @@ final class CookiePolicyTest {
     }
 
     @Test
+    void aRememberedOldSecretValueIsStillReportedAsOldAndATamperedCopyOfItStillFails() {
+        String signedBefore = policy(SessionSettings.builder().secrets(OLD_SECRET)).sign(id);
+        CookiePolicy rotated = policy(SessionSettings.builder().secrets(SECRET, OLD_SECRET));
+        char last = signedBefore.charAt(signedBefore.length() - 1);
+        String tampered = signedBefore.substring(0, signedBefore.length() - 1) + (last == 'A' ? 'B' : 'A');
+
+        for (int i = 0; i < 3; i++) { // the first verification remembers the value; the later ones find it
+            assertThat(rotated.readVerified(List.of("sid=" + signedBefore)))
+                    .hasValueSatisfying(v -> {
+                        assertThat(v.id()).isEqualTo(id);
+                        assertThat(v.currentSecret()).isFalse();
+                    });
+            assertThat(rotated.read(List.of("sid=" + tampered))).isEmpty();
+        }
+        // what one policy verified says nothing to a policy with other secrets
+        assertThat(policy(SessionSettings.builder().secrets(SECRET, OTHER_SECRET)).read(List.of("sid=" + signedBefore)))
+                .isEmpty();
+    }
+
+    @Test
     void valueSignedWithTheFirstSecretIsReportedAsCurrent() {
         CookiePolicy rotated = policy(SessionSettings.builder().secrets(SECRET, OLD_SECRET));
 
