@@ -50,7 +50,9 @@ public final class Session {
     private SessionId id;
     private SessionId previousId;
     private SessionData stored;
-    private final Map<String, JsonNode> attributes;
+    /** The attributes as this request sees them: the stored snapshot's own map until the first change. */
+    private Map<String, JsonNode> attributes;
+    private boolean attributesShared;
     private final Map<String, JsonNode> set = new LinkedHashMap<>();
     private final Set<String> removed = new HashSet<>();
     private final Map<String, Long> increments = new LinkedHashMap<>();
@@ -75,7 +77,8 @@ public final class Session {
         this.isNew = false;
         this.id = id;
         this.stored = stored;
-        this.attributes = new HashMap<>(stored.attributes());
+        this.attributes = stored.attributes(); // copied on the first change: most requests only read
+        this.attributesShared = true;
         this.principal = stored.principal();
         this.absoluteExpiresAt = stored.absoluteExpiresAt();
         this.idleTimeout = stored.idleTimeout();
@@ -339,7 +342,7 @@ public final class Session {
         }
         checkSessionSize(name, encoded.bytes());
         JsonNode node = encoded.json();
-        attributes.put(name, node);
+        writableAttributes().put(name, node);
         set.put(name, node);
         sizes.put(name, encoded.bytes());
         removed.remove(name);
@@ -395,7 +398,7 @@ public final class Session {
     public void remove(String name) {
         check();
         Objects.requireNonNull(name, "name");
-        boolean had = attributes.remove(name) != null;
+        boolean had = attributes.containsKey(name) && writableAttributes().remove(name) != null;
         boolean pending = set.remove(name) != null | increments.remove(name) != null;
         live.remove(name);
         unreadable.remove(name);
@@ -424,7 +427,7 @@ public final class Session {
         check();
         Objects.requireNonNull(name, "name");
         long value = SessionDelta.integerOrZero(attributes.get(name)) + by;
-        attributes.put(name, SessionDelta.numberNode(value));
+        writableAttributes().put(name, SessionDelta.numberNode(value));
         live.remove(name);
         unreadable.remove(name);
         sizes.remove(name);
@@ -567,7 +570,7 @@ public final class Session {
                         + " is kept", name, e.reason());
                 continue;
             }
-            attributes.put(name, now.json());
+            writableAttributes().put(name, now.json());
             set.put(name, now.json());
             sizes.put(name, now.bytes());
             removed.remove(name);
@@ -576,11 +579,19 @@ public final class Session {
         }
     }
 
+    private Map<String, JsonNode> writableAttributes() {
+        if (attributesShared) {
+            attributes = new HashMap<>(attributes);
+            attributesShared = false;
+        }
+        return attributes;
+    }
+
     /** After a successful write: the store's view becomes the base, pending changes are cleared. */
     void committed(SessionData newStored) {
         stored = newStored;
-        attributes.clear();
-        attributes.putAll(newStored.attributes());
+        attributes = newStored.attributes();
+        attributesShared = true;
         // a value another request changed meanwhile is read again; the others stay the same instances
         live.entrySet().removeIf(e -> !AttributeCodec.sameJson(attributes.get(e.getKey()), e.getValue().json()));
         unreadable.retainAll(attributes.keySet());

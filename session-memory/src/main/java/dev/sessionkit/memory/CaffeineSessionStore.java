@@ -203,7 +203,7 @@ public final class CaffeineSessionStore implements SessionStore {
                 index.remove(current.principal(), k);
                 return null;
             }
-            StoredSession next = current.rewritten(data.get().apply(delta));
+            StoredSession next = current.applied(data.get().apply(delta), delta);
             reindex(k, current, next);
             written[0] = next;
             return next;
@@ -592,7 +592,7 @@ public final class CaffeineSessionStore implements SessionStore {
 
     /** Replaces the stored attribute text of a session, as corruption would. */
     void corrupt(LookupKey key, String attributesJson) {
-        map.computeIfPresent(key, (k, current) -> new StoredSession(current.header(), attributesJson));
+        map.computeIfPresent(key, (k, current) -> StoredSession.ofText(current.header(), attributesJson));
     }
 
     /** How many previous keys of renewed sessions are mapped; for tests. */

@@ -37,6 +37,30 @@ final class CaffeineSessionStoreInternalsTest {
     }
 
     @Test
+    void valuesADeltaSetsComeBackAsTheirJsonTextParsesAndTheOthersStayAsTheyWere() {
+        store = CaffeineSessionStore.builder().clock(clock).build();
+        SessionData created = Fixtures.session(clock.instant()).attribute("kept", "{\"a\": [1, 2.5]}").build();
+        store.create(created);
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        // built in code, not parsed: a long node holding 5 is not the int node the text "5" parses to,
+        // which is what PostgreSQL's jsonb gives back
+        SessionDelta delta = SessionDelta.builder()
+                .set("small", nodes.numberNode(5L))
+                .set("list", nodes.arrayNode().add(nodes.numberNode(7L)).add(nodes.textNode("x")))
+                .increment("n", 2)
+                .build();
+
+        SessionData applied = store.apply(created.key(), delta, clock.instant()).orElseThrow();
+
+        assertThat(applied.attributes().get("small")).isEqualTo(Fixtures.json("5")).isNotEqualTo(nodes.numberNode(5L));
+        assertThat(applied.attributes().get("list")).isEqualTo(Fixtures.json("[7, \"x\"]"));
+        assertThat(applied.attributes().get("n")).isEqualTo(Fixtures.json("2"));
+        assertThat(applied.attributes().get("kept")).isEqualTo(Fixtures.json("{\"a\": [1, 2.5]}"));
+        assertThat(store.load(created.key(), clock.instant()).orElseThrow().attributes())
+                .isEqualTo(applied.attributes());
+    }
+
+    @Test
     void previousKeysOfRenewedSessionsAreForgottenWhenTheSessionEndsOrMovesOrTheGracePasses() {
         store = CaffeineSessionStore.builder().clock(clock).build();
         Instant now = clock.instant();
