@@ -211,6 +211,9 @@ public final class BenchMain {
             }
             log("seeded " + name + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
+        if (seeded) {
+            database.analyze();
+        }
 
         for (String name : parts.contains("probe") ? DbContender.ALL : List.<String>of()) {
             try (DbContender db = DbContender.open(name, database.jdbcUrl(), true)) {
