@@ -72,6 +72,9 @@ record StoredSession(SessionData header, Map<String, JsonNode> parsed, Previous 
             return new StoredSession(nextHeader, parsed, previous);
         }
         Map<String, JsonNode> merged = after.attributes();
+        if (delta.set().isEmpty()) {
+            return new StoredSession(nextHeader, merged, previous); // removals and increments: nothing to parse
+        }
         Map<String, JsonNode> next = new HashMap<>(merged);
         delta.set().keySet().forEach(name -> next.put(name, throughText(merged.get(name))));
         return new StoredSession(nextHeader, Map.copyOf(next), previous);
