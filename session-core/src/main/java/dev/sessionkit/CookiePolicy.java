@@ -337,12 +337,17 @@ final class CookiePolicy {
             // indexes instead of substrings: this runs on every request, with whatever cookies the site sets
             int length = header.length();
             int start = 0;
+            // the first '=' at or after start, -1 when none is left; searched again only once start
+            // has passed it, so a header of many pairs without '=' is still read in one pass
+            int eq = header.indexOf('=');
             while (start <= length) {
                 int end = header.indexOf(';', start);
                 if (end < 0) {
                     end = length;
                 }
-                int eq = header.indexOf('=', start);
+                if (eq >= 0 && eq < start) {
+                    eq = header.indexOf('=', start);
+                }
                 if (eq >= 0 && eq < end) {
                     int nameStart = skipBlanks(header, start, eq);
                     int nameEnd = trimBlanks(header, nameStart, eq);

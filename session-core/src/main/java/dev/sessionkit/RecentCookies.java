@@ -45,7 +45,8 @@ final class RecentCookies {
         slots[slot(value)] = new Entry(value, Optional.of(verified));
     }
 
-    private static int slot(String value) {
+    /** The slot of {@code value}. */
+    static int slot(String value) {
         int h = value.hashCode();
         return (h ^ (h >>> 16)) & (SLOTS - 1);
     }

@@ -54,6 +54,16 @@ final class CookiePolicyTest {
     }
 
     @Test
+    void pairsWithoutAnEqualsSignBeforeAndBetweenCookiesAreSkipped() {
+        String signed = policy.sign(id);
+        String noise = "flag;".repeat(1500); // about 7.5 KB of pairs without '=', under the 8 KB cap
+
+        assertThat(policy.read(List.of(noise + "theme=dark; bare ; sid=" + signed + "; tail"))).contains(id);
+        assertThat(policy.read(List.of("bare;sid=" + signed))).contains(id);
+        assertThat(policy.read(List.of(noise + "sid"))).isEmpty();
+    }
+
+    @Test
     void readReturnsTheIdThatWasSigned() {
         assertThat(policy.read(List.of("sid=" + policy.sign(id)))).contains(id);
     }

@@ -51,8 +51,7 @@ final class RecentCookiesTest {
         SessionId newer = null;
         while (newer == null) {
             SessionId candidate = SessionId.generate();
-            int h = valueOf(candidate).hashCode();
-            SessionId clash = bySlot.putIfAbsent((h ^ (h >>> 16)) & (RecentCookies.SLOTS - 1), candidate);
+            SessionId clash = bySlot.putIfAbsent(RecentCookies.slot(valueOf(candidate)), candidate);
             if (clash != null) {
                 older = clash;
                 newer = candidate;

@@ -130,7 +130,7 @@ final class BenchDatabase {
     void analyze() {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
             s.execute("analyze");
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("analyze failed: " + e.getMessage(), e);
         }
     }
