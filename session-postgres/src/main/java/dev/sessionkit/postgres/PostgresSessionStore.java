@@ -41,19 +41,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL {@link SessionStore}: one row per session in a table with the attributes in a
- * {@code jsonb} column, and exactly one statement per operation.
+ * {@code jsonb} column, and one statement per operation (a load of a key that is no current key
+ * takes two).
  *
  * <ul>
- *   <li>{@code load}: one {@code SELECT} by primary key, guarded by status and expiry;</li>
+ *   <li>{@code load}: one {@code SELECT} by primary key, guarded by status and expiry; when it finds
+ *       nothing, a second by {@code previous_key} (below);</li>
  *   <li>{@code create}: one {@code INSERT … ON CONFLICT DO NOTHING};</li>
  *   <li>{@code apply}: one {@code UPDATE … RETURNING} that merges the delta inside PostgreSQL
  *       ({@code data - removed || set}, increments from the stored value), so concurrent requests
  *       that change different attributes or increment the same counter never lose writes;</li>
  *   <li>{@code changeKey}: the same {@code UPDATE}, also moving the row to the new key;</li>
  *   <li>{@code renewKey}: the same again, keeping the old key in {@code previous_key} until the
- *       grace ends; {@code load} and every write by key also match {@code previous_key} while
+ *       grace ends; every write by key also matches {@code previous_key} while
  *       {@code previous_key_expires_at} has not passed (an {@code OR} of the primary key and the
- *       partial index on {@code previous_key}), so a renewed session is one row under two keys;</li>
+ *       partial index on {@code previous_key}), and {@code load} tries it second, so a renewed
+ *       session is one row under two keys;</li>
  *   <li>{@code touch}: by default ({@link PostgresStoreSettings.TouchMode#WRITE_BEHIND}) no statement:
  *       the touch is queued, and a daemon thread writes the queue, many sessions in one
  *       {@code UPDATE … FROM unnest(…)} per batch, every {@link PostgresStoreSettings#touchFlushInterval()}
@@ -179,12 +182,44 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(now, "now");
         checkOpen();
         Sql sql = table.load;
+        byte[] bytes = SessionRows.keyBytes(key);
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement ps = statements.prepare(connection, sql.text())) {
+                ps.setBytes(sql.at("key"), bytes);
+                setInstant(ps, sql.at("now"), now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rows.read(rs);
+                    }
+                }
+            }
+            // not a current key: a renewed session's previous key, while its grace lasts? (a renewal
+            // changes both keys in one statement, so a row missed by the first is found here)
+            sql = table.loadPrevious;
+            try (PreparedStatement ps = statements.prepare(connection, sql.text())) {
+                ps.setBytes(sql.at("previousKey"), bytes);
+                setInstant(ps, sql.at("graceNow"), now);
+                setInstant(ps, sql.at("now"), now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rows.read(rs) : Optional.empty();
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /** One primary-key lookup of {@link SessionStore#PING_KEY} (the load's first statement only). */
+    @Override
+    public void ping() {
+        checkOpen();
+        Sql sql = table.load;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
-            bindKey(ps, sql, key, now);
-            setInstant(ps, sql.at("now"), now);
+            ps.setBytes(sql.at("key"), SessionRows.keyBytes(PING_KEY));
+            setInstant(ps, sql.at("now"), Instant.EPOCH);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rows.read(rs) : Optional.empty();
+                rs.next();
             }
         } catch (SQLException e) {
             throw failure(sql, e);
