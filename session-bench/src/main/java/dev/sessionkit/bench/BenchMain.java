@@ -53,6 +53,9 @@ public final class BenchMain {
     private BenchMain() {
     }
 
+    /** {@code --shared-buffers} of the full run (main sets it once, before the run reads it). */
+    private static final String[] SHARED_BUFFERS = {null};
+
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
         boolean quick = false;
@@ -63,6 +66,7 @@ public final class BenchMain {
         java.util.Set<String> parts = new java.util.LinkedHashSet<>(PARTS);
         boolean bigTable = false;
         boolean durable = false;
+        String sharedBuffers = null;
         long bigRows = 10_000_000L;
         int scaleSessions = 0;
         int scaleRounds = 0;
@@ -83,6 +87,7 @@ public final class BenchMain {
                 case "--no-http" -> http = false;
                 case "--no-jfr" -> jfr = false;
                 case "--durable" -> durable = true;
+                case "--shared-buffers" -> sharedBuffers = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--big-table" -> bigTable = true;
@@ -99,7 +104,7 @@ public final class BenchMain {
                 }
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + "; accepted: --smoke --quick --durable --no-http --no-jfr --only PART,… --out DIR --repo DIR"
+                            + "; accepted: --smoke --quick --durable [--shared-buffers SIZE] --no-http --no-jfr --only PART,… --out DIR --repo DIR"
                             + " --big-table [--big-rows N] --sessions=N [--scale-rounds R] --memory-expiry [--memory-baseline JAR]");
                     System.exit(2);
                 }
@@ -141,7 +146,7 @@ public final class BenchMain {
             System.exit(0);
         }
         if (scaleSessions > 0) {
-            BenchDatabase database = BenchDatabase.start(durable);
+            BenchDatabase database = BenchDatabase.start(durable, sharedBuffers);
             Map<String, String> machine = Machine.describe();
             machine.put("sessionkit commit", Machine.commit(repo));
             machine.put("database", database.describe());
@@ -158,7 +163,7 @@ public final class BenchMain {
             System.exit(0);
         }
         if (bigTable) {
-            BenchDatabase database = BenchDatabase.start(durable);
+            BenchDatabase database = BenchDatabase.start(durable, sharedBuffers);
             Map<String, String> machine = Machine.describe();
             machine.put("sessionkit commit", Machine.commit(repo));
             machine.put("database", database.describe());
@@ -169,6 +174,7 @@ public final class BenchMain {
             System.out.println("report: " + report);
             System.exit(0);
         }
+        SHARED_BUFFERS[0] = sharedBuffers;
         BenchConfig chosen = smoke ? BenchConfig.smoke(out) : quick ? BenchConfig.quick(out) : BenchConfig.full(out);
         BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke).withDurable(durable);
         Path report = run(config, repo, parts);
@@ -192,7 +198,7 @@ public final class BenchMain {
         Results results = new Results(machine, config);
         log("machine: " + machine);
 
-        BenchDatabase database = BenchDatabase.start(config.durable());
+        BenchDatabase database = BenchDatabase.start(config.durable(), SHARED_BUFFERS[0]);
         machine.put("database", database.describe());
         machine.put("database server", database.mode());
         log("database: " + machine.get("database"));
