@@ -88,6 +88,15 @@ class ReactiveFormLoginApp {
                     + a.getAuthorities().iterator().next().getAuthority());
         }
 
+        /** Sets the session's principal through the core API (none for an empty name), leaving the stored context. */
+        @GetMapping("/core-principal")
+        Mono<String> corePrincipal(ServerWebExchange exchange, @org.springframework.web.bind.annotation.RequestParam String name) {
+            return dev.sessionkit.webflux.SessionkitWebSessionManager.context(exchange).map(context -> {
+                context.session().orElseThrow().setPrincipal(name.isEmpty() ? null : name);
+                return "ok";
+            });
+        }
+
         @GetMapping("/csrf")
         Mono<String> csrf(ServerWebExchange exchange) {
             Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());

@@ -139,6 +139,28 @@ abstract class ReactiveFormLoginContract {
     }
 
     @Test
+    void aStoredContextWhoseUserIsNoLongerTheSessionsPrincipalSignsNoOneIn() throws Exception {
+        SessionManager manager = start().getBean(SessionManager.class);
+        manager.revokeAll("erin", dev.sessionkit.SessionStatus.REVOKED);
+        manager.revokeAll("mallory", dev.sessionkit.SessionStatus.REVOKED);
+        Browser cleared = browser();
+        assertThat(login(cleared, "erin", csrfField(cleared.get("/login").body())).statusCode()).isEqualTo(302);
+        assertThat(cleared.get("/me").body()).isEqualTo("erin");
+        assertThat(cleared.get("/core-principal?name=").body()).isEqualTo("ok");
+        HttpResponse<String> afterClear = cleared.get("/me");
+        assertThat(afterClear.statusCode()).as("the principal was cleared through the core API").isEqualTo(302);
+        assertThat(afterClear.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+
+        Browser changed = browser();
+        assertThat(login(changed, "erin", csrfField(changed.get("/login").body())).statusCode()).isEqualTo(302);
+        assertThat(changed.get("/core-principal?name=mallory").body()).isEqualTo("ok");
+        assertThat(manager.sessionsOf("mallory")).as("the core API's principal is the stored one").hasSize(1);
+        HttpResponse<String> afterChange = changed.get("/me");
+        assertThat(afterChange.statusCode()).as("erin's context does not sign in mallory's session").isEqualTo(302);
+        assertThat(afterChange.body()).doesNotContain("erin");
+    }
+
+    @Test
     void thePerUserLimitHoldsForReactiveLogins() throws Exception {
         SessionManager manager = start("--sessionkit.max-sessions-per-user=1").getBean(SessionManager.class);
         manager.revokeAll("dave", dev.sessionkit.SessionStatus.REVOKED);

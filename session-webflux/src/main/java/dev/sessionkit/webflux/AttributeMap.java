@@ -36,12 +36,32 @@ final class AttributeMap extends AbstractMap<String, Object> {
         if (!(key instanceof String name)) {
             return null;
         }
-        return context.session().map(s -> s.value(name)).orElse(null);
+        return context.session().map(s -> readable(s, name)).orElse(null);
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return key instanceof String name && context.session().map(s -> s.contains(name)).orElse(false);
+        if (!(key instanceof String name)) {
+            return false;
+        }
+        if (principal != null && principal.name().equals(name)) {
+            return get(name) != null;
+        }
+        return context.session().map(s -> s.contains(name)).orElse(false);
+    }
+
+    /**
+     * The value of {@code name}; for the principal's attribute, null when the value names a user
+     * who is not the session's principal (changed or cleared through the core API since it was
+     * put), as the servlet side's security context repository refuses such a context.
+     */
+    private Object readable(Session session, String name) {
+        Object value = session.value(name);
+        if (value == null || principal == null || !principal.name().equals(name)) {
+            return value;
+        }
+        String user = principal.principalOf(value);
+        return user == null || user.equals(session.principal().orElse(null)) ? value : null;
     }
 
     @Override

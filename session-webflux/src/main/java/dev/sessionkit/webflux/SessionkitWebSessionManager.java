@@ -226,7 +226,10 @@ public final class SessionkitWebSessionManager implements WebSessionManager {
          * session cleared, the principal is cleared. A principal that changes is a login for the
          * store's principal index ({@code sessionsOf}, "sign out everywhere") and for
          * {@code SESSION_MAX_PER_USER}. It does not rotate the id: the framework does that (Spring
-         * Security calls {@code changeSessionId()}), or {@code Session.login} does.
+         * Security calls {@code changeSessionId()}), or {@code Session.login} does. The principal
+         * is the truth: a stored value whose user is not the session's principal (the principal
+         * was changed or cleared through the core API since the value was put) reads as absent
+         * through the {@link WebSession}, so a stale {@code SecurityContext} signs no one in.
          *
          * @param attribute the attribute's name
          * @param principalOf the user's name for a stored value, or null for a value that signs no
