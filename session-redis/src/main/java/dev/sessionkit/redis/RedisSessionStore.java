@@ -104,6 +104,7 @@ public final class RedisSessionStore implements SessionStore {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AbstractRedisClient client;
     private final RedisURI eventUri;
+    /** The event feed; null with {@code SESSION_REDIS_EVENTS=false} (nothing published, nothing heard). */
     private final RedisEventFeed events;
 
     private RedisSessionStore(Builder b) {
@@ -122,7 +123,7 @@ public final class RedisSessionStore implements SessionStore {
         }
         this.client = client;
         this.eventUri = b.client == null && !(client instanceof RedisClusterClient) ? b.settings.uris().get(0) : null;
-        this.events = new RedisEventFeed(prefix, this.clock);
+        this.events = b.settings.events() ? new RedisEventFeed(prefix, this.clock) : null;
         try {
             if (client instanceof RedisClusterClient cluster) {
                 StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
@@ -396,7 +397,9 @@ public final class RedisSessionStore implements SessionStore {
             if (before.principal() != null) {
                 indexRemove(before.principal(), old);
             }
-            events.announceMoved(redis, old, to);
+            if (events != null) {
+                events.announceMoved(redis, old, to);
+            }
             return Optional.of(after);
         }
         throw new StoreUnavailableException(operation, "gave up after " + MAX_ATTEMPTS + " conflicting writes", null);
@@ -463,7 +466,7 @@ public final class RedisSessionStore implements SessionStore {
             return false;
         }
         boolean ended = endKey("end", current.data.key().value(), current.data.principal(), null, reason, now);
-        if (ended) {
+        if (ended && events != null) {
             events.announceEnded(redis, reason, List.of(current.data.key().value()));
         }
         return ended;
@@ -548,7 +551,9 @@ public final class RedisSessionStore implements SessionStore {
                 indexRemove(principal, end.getKey());
             }
         }
-        events.announceEnded(redis, reason, ended);
+        if (events != null) {
+            events.announceEnded(redis, reason, ended);
+        }
         return ended.size();
     }
 
@@ -651,7 +656,9 @@ public final class RedisSessionStore implements SessionStore {
                 purged.add(new LookupKey((String) k));
             }
         }
-        events.announceEnded(redis, SessionStatus.EXPIRED, purged.stream().map(LookupKey::value).toList());
+        if (events != null) {
+            events.announceEnded(redis, SessionStatus.EXPIRED, purged.stream().map(LookupKey::value).toList());
+        }
         return purged;
     }
 
@@ -687,11 +694,16 @@ public final class RedisSessionStore implements SessionStore {
     /**
      * Delivers what other instances on the same key prefix end or move, through Redis pub/sub (see
      * {@link RedisEventFeed}): the first subscriber opens one pub/sub connection, the last closes it.
+     * With {@code SESSION_REDIS_EVENTS=false} nothing is delivered and no connection is opened.
      */
     @Override
     public AutoCloseable subscribe(StoreEvents subscriber) {
         Objects.requireNonNull(subscriber, "events");
         checkOpen();
+        if (events == null) {
+            return () -> {
+            };
+        }
         events.add(subscriber, client, eventUri);
         return () -> {
             if (events.remove(subscriber)) {
@@ -702,14 +714,16 @@ public final class RedisSessionStore implements SessionStore {
 
     /** Whether the event feed is subscribed and connected (tests). */
     boolean feedListening() {
-        return events.listening();
+        return events != null && events.listening();
     }
 
     /** Closes the store's connection, its event feed, and the client when the store made it. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            events.close();
+            if (events != null) {
+                events.close();
+            }
             try {
                 connection.close();
             } catch (RuntimeException e) {

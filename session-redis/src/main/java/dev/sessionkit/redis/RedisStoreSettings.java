@@ -37,6 +37,12 @@ public final class RedisStoreSettings {
     public static final String SESSION_REDIS_KEY_PREFIX = "SESSION_REDIS_KEY_PREFIX";
     /** How long ended and expired sessions are kept for audit; {@code 0s} for not at all; default 30 d. */
     public static final String SESSION_REDIS_AUDIT_RETENTION = "SESSION_REDIS_AUDIT_RETENTION";
+    /**
+     * Whether ended and moved sessions are published to every instance on the key prefix's pub/sub
+     * channel, and other instances' are heard; default true. {@code false}: no {@code PUBLISH} per
+     * logout, revocation, id change or sweep, and no pub/sub connection.
+     */
+    public static final String SESSION_REDIS_EVENTS = "SESSION_REDIS_EVENTS";
 
     /** Every setting, for adapters ({@code sessionkit.redis.<property>} in Spring Boot). */
     public static final List<StoreSetting> SETTINGS = List.of(
@@ -46,7 +52,9 @@ public final class RedisStoreSettings {
             StoreSetting.of(SESSION_REDIS_TIMEOUT, "timeout", "how long a command or connecting may take"),
             StoreSetting.of(SESSION_REDIS_KEY_PREFIX, "key-prefix", "the prefix of every key the store writes"),
             StoreSetting.of(SESSION_REDIS_AUDIT_RETENTION, "audit-retention",
-                    "how long ended sessions are kept for audit, 0s for not at all"));
+                    "how long ended sessions are kept for audit, 0s for not at all"),
+            StoreSetting.of(SESSION_REDIS_EVENTS, "events",
+                    "announce ended and moved sessions to every instance through pub/sub"));
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9:_.\\-]{1,64}");
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9.\\-]+:[0-9]{1,5}|\\[[0-9A-Fa-f:]+\\]:[0-9]{1,5}");
@@ -57,6 +65,7 @@ public final class RedisStoreSettings {
     private final Duration timeout;
     private final String keyPrefix;
     private final Duration auditRetention;
+    private final boolean events;
 
     private RedisStoreSettings(Builder b) {
         this.url = b.url;
@@ -65,6 +74,7 @@ public final class RedisStoreSettings {
         this.timeout = b.timeout;
         this.keyPrefix = b.keyPrefix;
         this.auditRetention = b.auditRetention;
+        this.events = b.events;
     }
 
     /** A builder with the defaults. */
@@ -86,6 +96,7 @@ public final class RedisStoreSettings {
                 SESSION_REDIS_TIMEOUT, value)));
         env.ifSet(SESSION_REDIS_KEY_PREFIX, b::keyPrefix);
         env.ifDuration(SESSION_REDIS_AUDIT_RETENTION, b::auditRetention);
+        env.ifBoolean(SESSION_REDIS_EVENTS, b::events);
         return b.build();
     }
 
@@ -130,6 +141,11 @@ public final class RedisStoreSettings {
         return auditRetention;
     }
 
+    /** {@code SESSION_REDIS_EVENTS}: whether ended and moved sessions are announced to every instance. */
+    public boolean events() {
+        return events;
+    }
+
     /** The URIs the client connects to: the URL, or each seed node with the URL's credentials and TLS. */
     List<RedisURI> uris() {
         RedisURI base = url != null ? RedisURI.create(url) : null;
@@ -165,7 +181,7 @@ public final class RedisStoreSettings {
     public String toString() {
         return "RedisStoreSettings[url=" + (url == null ? "none" : "(set)") + ", clusterNodes=" + clusterNodes
                 + ", cluster=" + cluster + ", timeout=" + timeout + ", keyPrefix=" + keyPrefix
-                + ", auditRetention=" + auditRetention + "]";
+                + ", auditRetention=" + auditRetention + ", events=" + events + "]";
     }
 
     /** Builds {@link RedisStoreSettings}; each setter checks its value at once. Not thread-safe. */
@@ -177,6 +193,7 @@ public final class RedisStoreSettings {
         private Duration timeout = Duration.ofSeconds(2);
         private String keyPrefix = "sessionkit:";
         private Duration auditRetention = Duration.ofDays(30);
+        private boolean events = true;
 
         private Builder() {
         }
@@ -288,6 +305,12 @@ public final class RedisStoreSettings {
                         "SESSION_REDIS_AUDIT_RETENTION must not be negative, not " + value);
             }
             this.auditRetention = value;
+            return this;
+        }
+
+        /** {@code SESSION_REDIS_EVENTS}; default true. */
+        public Builder events(boolean value) {
+            this.events = value;
             return this;
         }
 

@@ -51,6 +51,17 @@ final class RedisClusterEventsTest {
     }
 
     private Instance instance(RedisStoreSettings settings) throws InterruptedException {
+        Instance instance = quietInstance(settings);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!instance.store().feedListening()) {
+            assertThat(System.nanoTime()).as("the event feed subscribes").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        return instance;
+    }
+
+    /** An instance whose feed is not waited for (with events off it never listens). */
+    private Instance quietInstance(RedisStoreSettings settings) {
         RedisSessionStore store = RedisSessionStore.builder().settings(settings).clock(clock).build();
         RecordingListener heard = new RecordingListener();
         SessionManager manager = SessionManager.builder()
@@ -59,11 +70,6 @@ final class RedisClusterEventsTest {
                 .store(store).clock(clock).sweeper(false).listener(heard).build();
         open.add(store);
         open.add(manager);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!store.feedListening()) {
-            assertThat(System.nanoTime()).as("the event feed subscribes").isLessThan(deadline);
-            Thread.sleep(10);
-        }
         return new Instance(store, manager, heard);
     }
 
@@ -90,6 +96,31 @@ final class RedisClusterEventsTest {
                 .noneMatch(e -> e.startsWith("elsewhere"));
         assertThat(b.heard().snapshot()).filteredOn(e -> e.startsWith("elsewhere:")).hasSize(1);
         assertThat(other.heard().snapshot()).isEmpty();
+    }
+
+    @Test
+    void withEventsOffAnInstancePublishesNothingAndHearsNothing() throws Exception {
+        String url = RedisFixture.server().url();
+        Instance quiet = quietInstance(RedisStoreSettings.fromEnvironment(java.util.Map.of("REDIS_URL", url,
+                "SESSION_REDIS_KEY_PREFIX", prefix, "SESSION_REDIS_EVENTS", "false")));
+        Instance loud = onServer(url, prefix);
+        Instance listener = onServer(url, prefix);
+        assertThat(quiet.store().feedListening()).as("no pub/sub connection with events off").isFalse();
+
+        String quietCookie = Requests.request(quiet.manager(), null, c -> c.getOrCreate().login("alice"));
+        LookupKey quietKey = Requests.keyOf(quiet.manager(), quietCookie);
+        Requests.request(quiet.manager(), quietCookie, c -> c.session().orElseThrow().invalidate());
+        String loudCookie = Requests.request(loud.manager(), null, c -> c.getOrCreate().login("bob"));
+        LookupKey loudKey = Requests.keyOf(loud.manager(), loudCookie);
+        Requests.request(loud.manager(), loudCookie, c -> c.session().orElseThrow().invalidate());
+
+        // the instance with events on is heard (so the listener works), the one with events off not
+        listener.heard().await(e -> e.equals("elsewhere:logged_out:" + loudKey.value()), HEARD_WITHIN);
+        Thread.sleep(300);
+        assertThat(listener.heard().snapshot()).noneMatch(e -> e.contains(quietKey.value()));
+        assertThat(quiet.heard().snapshot()).as("events off: other instances are not heard either")
+                .contains("destroyed:logged_out:" + quietKey.value())
+                .noneMatch(e -> e.startsWith("elsewhere"));
     }
 
     @Test

@@ -140,6 +140,7 @@ final class RedisStoreProviderTest {
         assertSetting(Map.of("REDIS_URL", "redis://h", "SESSION_REDIS_CLUSTER", "maybe"), "SESSION_REDIS_CLUSTER");
         assertSetting(Map.of("REDIS_URL", "redis://h", "SESSION_REDIS_AUDIT_RETENTION", "PT-1S"),
                 "SESSION_REDIS_AUDIT_RETENTION");
+        assertSetting(Map.of("REDIS_URL", "redis://h", "SESSION_REDIS_EVENTS", "sometimes"), "SESSION_REDIS_EVENTS");
     }
 
     @Test
@@ -152,6 +153,9 @@ final class RedisStoreProviderTest {
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(settings.keyPrefix()).isEqualTo("app:");
         assertThat(settings.auditRetention()).isZero();
+        assertThat(settings.events()).as("events on by default").isTrue();
+        assertThat(RedisStoreSettings.fromEnvironment(Map.of("REDIS_URL", "redis://h", "SESSION_REDIS_EVENTS", "false"))
+                .events()).isFalse();
         assertThat(settings.toString()).doesNotContain("hunter2");
         assertThat(RedisStoreSettings.fromEnvironment(Map.of("SESSION_REDIS_CLUSTER_NODES", "a:1, b:2")).cluster())
                 .isTrue();
