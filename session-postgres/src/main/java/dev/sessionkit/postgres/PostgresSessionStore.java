@@ -205,7 +205,7 @@ public final class PostgresSessionStore implements SessionStore {
                 }
             }
         } catch (SQLException e) {
-            throw failure(sql, e);
+            throw failure(table.load, e); // the caller's operation is the load, whichever statement failed
         }
     }
 

@@ -166,7 +166,7 @@ final class SessionTable {
         this.load = Sql.render("load", dsl, dsl.select(COLUMNS).from(table)
                 .where(KEY.eq(param("key", KEY.getDataType())))
                 .and(live(param("now", TIMESTAMPTZ))));
-        this.loadPrevious = Sql.render("load", dsl, dsl.select(COLUMNS).from(table)
+        this.loadPrevious = Sql.render("loadPrevious", dsl, dsl.select(COLUMNS).from(table)
                 .where(PREVIOUS_KEY.eq(param("previousKey", KEY.getDataType())))
                 .and(PREVIOUS_KEY_EXPIRES_AT.gt(param("graceNow", TIMESTAMPTZ)))
                 .and(live(param("now", TIMESTAMPTZ))));
@@ -475,7 +475,10 @@ final class SessionTable {
                         .from(entries).join(renewed)
                         .on(field(name("renewed", PREVIOUS_KEY.getName()), SQLDataType.BLOB).eq(entryKey)
                                 .and(field(name("renewed", PREVIOUS_KEY_EXPIRES_AT.getName()), TIMESTAMPTZ)
-                                        .gt(entryNow))))
+                                        .gt(entryNow))
+                                // live at the entry's own now, as the request saw it (the row is read anyway)
+                                .and(field(name("renewed", STATUS.getName()), TEXT).eq(inline(ACTIVE)))
+                                .and(field(name("renewed", EXPIRES_AT.getName()), TIMESTAMPTZ).gt(entryNow))))
                 .asTable(name("target"));
         Field<byte[]> targetKey = field(name("target", "k"), SQLDataType.BLOB);
         Table<?> due = dsl.select(targetKey.as("k"),
@@ -700,7 +703,7 @@ final class SessionTable {
 
     /** Used by tests: the SQL of every statement. */
     List<Sql> statements() {
-        return List.of(load, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
+        return List.of(load, loadPrevious, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
                 touch, touchBatch, end, findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive,
                 purge, stats);
     }
