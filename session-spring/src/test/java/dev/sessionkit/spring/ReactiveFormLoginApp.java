@@ -55,7 +55,7 @@ class ReactiveFormLoginApp {
         // WebSession store. A DRBG reads the operating system's entropy once per JVM, not per token.
         XorServerCsrfTokenRequestAttributeHandler masking = new XorServerCsrfTokenRequestAttributeHandler();
         masking.setSecureRandom(SecureRandom.getInstance("DRBG"));
-        return http.authorizeExchange(exchanges -> exchanges.pathMatchers("/public").permitAll().anyExchange().authenticated())
+        return http.authorizeExchange(exchanges -> exchanges.pathMatchers("/public", "/public/**").permitAll().anyExchange().authenticated())
                 .csrf(csrf -> csrf.csrfTokenRequestHandler(masking))
                 .formLogin(withDefaults())
                 .logout(logout -> logout.logoutHandler(new DelegatingServerLogoutHandler(
@@ -95,6 +95,15 @@ class ReactiveFormLoginApp {
                 context.session().orElseThrow().setPrincipal(name.isEmpty() ? null : name);
                 return "ok";
             });
+        }
+
+        /** The WebSession's attribute names as its map shows them, its size, and whether the context is there. */
+        @GetMapping("/public/attributes")
+        Mono<String> attributes(ServerWebExchange exchange) {
+            return exchange.getSession().map(session -> new java.util.TreeSet<>(session.getAttributes().keySet()) + " "
+                    + session.getAttributes().size() + " "
+                    + session.getAttributes().containsKey("SPRING_SECURITY_CONTEXT") + " "
+                    + session.getAttributes().entrySet().stream().allMatch(e -> e.getValue() != null));
         }
 
         @GetMapping("/csrf")

@@ -146,7 +146,15 @@ abstract class ReactiveFormLoginContract {
         Browser cleared = browser();
         assertThat(login(cleared, "erin", csrfField(cleared.get("/login").body())).statusCode()).isEqualTo(302);
         assertThat(cleared.get("/me").body()).isEqualTo("erin");
+        assertThat(cleared.get("/public/attributes").body()).as("signed in: the context is an attribute")
+                .contains("SPRING_SECURITY_CONTEXT").endsWith(" true true");
         assertThat(cleared.get("/core-principal?name=").body()).isEqualTo("ok");
+        String attributes = cleared.get("/public/attributes").body();
+        assertThat(attributes).as("the hidden context is hidden everywhere in the map").doesNotContain("SPRING_SECURITY_CONTEXT")
+                .endsWith(" false true");
+        int shown = attributes.substring(1, attributes.indexOf(']')).isBlank() ? 0
+                : attributes.substring(1, attributes.indexOf(']')).split(", ").length;
+        assertThat(attributes).as("size agrees with the names").contains("] " + shown + " ");
         HttpResponse<String> afterClear = cleared.get("/me");
         assertThat(afterClear.statusCode()).as("the principal was cleared through the core API").isEqualTo(302);
         assertThat(afterClear.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));

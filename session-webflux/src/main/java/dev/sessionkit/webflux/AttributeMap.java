@@ -41,13 +41,7 @@ final class AttributeMap extends AbstractMap<String, Object> {
 
     @Override
     public boolean containsKey(Object key) {
-        if (!(key instanceof String name)) {
-            return false;
-        }
-        if (principal != null && principal.name().equals(name)) {
-            return get(name) != null;
-        }
-        return context.session().map(s -> s.contains(name)).orElse(false);
+        return key instanceof String name && context.session().map(s -> s.contains(name) && !hidden(s, name)).orElse(false);
     }
 
     /**
@@ -56,12 +50,26 @@ final class AttributeMap extends AbstractMap<String, Object> {
      * put), as the servlet side's security context repository refuses such a context.
      */
     private Object readable(Session session, String name) {
-        Object value = session.value(name);
-        if (value == null || principal == null || !principal.name().equals(name)) {
-            return value;
+        return hidden(session, name) ? null : session.value(name);
+    }
+
+    /** Whether {@code name} is the principal's attribute holding a value of a user who is not the principal. */
+    private boolean hidden(Session session, String name) {
+        if (principal == null || !principal.name().equals(name) || !session.contains(name)) {
+            return false;
         }
-        String user = principal.principalOf(value);
-        return user == null || user.equals(session.principal().orElse(null)) ? value : null;
+        Object value = session.value(name);
+        String user = value == null ? null : principal.principalOf(value);
+        return user != null && !user.equals(session.principal().orElse(null));
+    }
+
+    /** The names a reader sees: every attribute's but a hidden principal attribute's. */
+    private List<String> visibleNames(Session session) {
+        List<String> names = new ArrayList<>(session.attributeNames());
+        if (principal != null && names.contains(principal.name()) && hidden(session, principal.name())) {
+            names.remove(principal.name());
+        }
+        return names;
     }
 
     @Override
@@ -73,7 +81,7 @@ final class AttributeMap extends AbstractMap<String, Object> {
             return remove(key);
         }
         Session session = context.getOrCreate();
-        Object old = session.contains(key) ? session.value(key) : null;
+        Object old = session.contains(key) ? readable(session, key) : null;
         session.set(key, value);
         if (principal != null && principal.name().equals(key)) {
             session.setPrincipal(principal.principalOf(value));
@@ -90,7 +98,7 @@ final class AttributeMap extends AbstractMap<String, Object> {
         if (session == null) {
             return null;
         }
-        Object old = session.contains(name) ? session.value(name) : null;
+        Object old = session.contains(name) ? readable(session, name) : null;
         session.remove(name); // also an attribute that is stored but cannot be read
         if (principal != null && principal.name().equals(name)) {
             session.setPrincipal(null);
@@ -111,7 +119,7 @@ final class AttributeMap extends AbstractMap<String, Object> {
 
     @Override
     public int size() {
-        return context.session().map(s -> s.attributeNames().size()).orElse(0);
+        return context.session().map(s -> visibleNames(s).size()).orElse(0);
     }
 
     @Override
@@ -119,7 +127,7 @@ final class AttributeMap extends AbstractMap<String, Object> {
         return new AbstractSet<>() {
             @Override
             public Iterator<Map.Entry<String, Object>> iterator() {
-                List<String> names = new ArrayList<>(context.session().map(Session::attributeNames).orElse(Set.of()));
+                List<String> names = context.session().map(AttributeMap.this::visibleNames).orElse(List.of());
                 return new Iterator<>() {
                     private int next;
                     private String last;
