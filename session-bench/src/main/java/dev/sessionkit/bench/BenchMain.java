@@ -53,9 +53,6 @@ public final class BenchMain {
     private BenchMain() {
     }
 
-    /** {@code --shared-buffers} of the full run (main sets it once, before the run reads it). */
-    private static final String[] SHARED_BUFFERS = {null};
-
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
         boolean quick = false;
@@ -174,21 +171,23 @@ public final class BenchMain {
             System.out.println("report: " + report);
             System.exit(0);
         }
-        SHARED_BUFFERS[0] = sharedBuffers;
         BenchConfig chosen = smoke ? BenchConfig.smoke(out) : quick ? BenchConfig.quick(out) : BenchConfig.full(out);
         BenchConfig config = chosen.withHttp(http && !smoke).withJfr(jfr && !smoke).withDurable(durable);
-        Path report = run(config, repo, parts);
+        Path report = run(config, repo, parts, sharedBuffers);
         System.out.println("report: " + report);
         System.exit(0); // the embedded PostgreSQL's threads would keep the JVM alive
     }
 
     /** Runs everything {@code config} asks for and writes the report; returns the Markdown file. */
     static Path run(BenchConfig config, Path repo) throws IOException, RunnerException, InterruptedException {
-        return run(config, repo, java.util.Set.copyOf(PARTS));
+        return run(config, repo, java.util.Set.copyOf(PARTS), null);
     }
 
-    /** Runs the chosen {@code parts} of what {@code config} asks for and writes the report. */
-    static Path run(BenchConfig config, Path repo, java.util.Set<String> parts)
+    /**
+     * Runs the chosen {@code parts} of what {@code config} asks for and writes the report;
+     * {@code sharedBuffers} (or null) as {@code --shared-buffers} gives it.
+     */
+    static Path run(BenchConfig config, Path repo, java.util.Set<String> parts, String sharedBuffers)
             throws IOException, RunnerException, InterruptedException {
         java.time.Clock clock = java.time.Clock.systemUTC();
         Instant started = clock.instant();
@@ -198,7 +197,7 @@ public final class BenchMain {
         Results results = new Results(machine, config);
         log("machine: " + machine);
 
-        BenchDatabase database = BenchDatabase.start(config.durable(), SHARED_BUFFERS[0]);
+        BenchDatabase database = BenchDatabase.start(config.durable(), sharedBuffers);
         machine.put("database", database.describe());
         machine.put("database server", database.mode());
         log("database: " + machine.get("database"));
