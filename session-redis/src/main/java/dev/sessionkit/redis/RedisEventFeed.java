@@ -54,6 +54,7 @@ final class RedisEventFeed implements AutoCloseable {
     private final String channel;
     private final String origin = UUID.randomUUID().toString().substring(0, 8);
     private final Clock clock;
+    private final boolean enabled;
     private final List<StoreEvents> subscribers = new CopyOnWriteArrayList<>();
     private ExecutorService delivery;
     private StatefulRedisPubSubConnection<String, String> connection;
@@ -62,9 +63,11 @@ final class RedisEventFeed implements AutoCloseable {
     private volatile Instant downSince;
     private volatile boolean subscribed;
 
-    RedisEventFeed(String prefix, Clock clock) {
+    /** @param enabled false for {@code SESSION_REDIS_EVENTS=false}: nothing is published, no subscriber is added */
+    RedisEventFeed(String prefix, Clock clock, boolean enabled) {
         this.channel = prefix + "events";
         this.clock = clock;
+        this.enabled = enabled;
     }
 
     String channel() {
@@ -73,6 +76,9 @@ final class RedisEventFeed implements AutoCloseable {
 
     /** Announces that {@code keys} ended with {@code reason}, in messages of up to {@value #KEYS_PER_MESSAGE} keys. */
     void announceEnded(RedisClusterAsyncCommands<String, String> redis, SessionStatus reason, List<String> keys) {
+        if (!enabled) {
+            return;
+        }
         for (int from = 0; from < keys.size(); from += KEYS_PER_MESSAGE) {
             List<String> part = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_MESSAGE));
             publish(redis, VERSION + "|" + origin + "|" + reason.code() + "|" + String.join(",", part));
@@ -81,6 +87,9 @@ final class RedisEventFeed implements AutoCloseable {
 
     /** Announces that the session under {@code oldKey} moved to {@code newKey}. */
     void announceMoved(RedisClusterAsyncCommands<String, String> redis, String oldKey, String newKey) {
+        if (!enabled) {
+            return;
+        }
         publish(redis, VERSION + "|" + origin + "|" + MOVED + "|" + oldKey + "|" + newKey);
     }
 
@@ -102,6 +111,9 @@ final class RedisEventFeed implements AutoCloseable {
      * ({@code uri}: the server to connect to, null for a cluster's or the client's own).
      */
     synchronized void add(StoreEvents events, AbstractRedisClient redisClient, RedisURI uri) {
+        if (!enabled) {
+            return;
+        }
         subscribers.add(events);
         if (connection != null) {
             return;

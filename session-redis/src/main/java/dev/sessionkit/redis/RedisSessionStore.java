@@ -104,7 +104,6 @@ public final class RedisSessionStore implements SessionStore {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AbstractRedisClient client;
     private final RedisURI eventUri;
-    /** The event feed; null with {@code SESSION_REDIS_EVENTS=false} (nothing published, nothing heard). */
     private final RedisEventFeed events;
 
     private RedisSessionStore(Builder b) {
@@ -123,7 +122,7 @@ public final class RedisSessionStore implements SessionStore {
         }
         this.client = client;
         this.eventUri = b.client == null && !(client instanceof RedisClusterClient) ? b.settings.uris().get(0) : null;
-        this.events = b.settings.events() ? new RedisEventFeed(prefix, this.clock) : null;
+        this.events = new RedisEventFeed(prefix, this.clock, b.settings.events());
         try {
             if (client instanceof RedisClusterClient cluster) {
                 StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
@@ -397,9 +396,7 @@ public final class RedisSessionStore implements SessionStore {
             if (before.principal() != null) {
                 indexRemove(before.principal(), old);
             }
-            if (events != null) {
-                events.announceMoved(redis, old, to);
-            }
+            events.announceMoved(redis, old, to);
             return Optional.of(after);
         }
         throw new StoreUnavailableException(operation, "gave up after " + MAX_ATTEMPTS + " conflicting writes", null);
@@ -466,7 +463,7 @@ public final class RedisSessionStore implements SessionStore {
             return false;
         }
         boolean ended = endKey("end", current.data.key().value(), current.data.principal(), null, reason, now);
-        if (ended && events != null) {
+        if (ended) {
             events.announceEnded(redis, reason, List.of(current.data.key().value()));
         }
         return ended;
@@ -551,9 +548,7 @@ public final class RedisSessionStore implements SessionStore {
                 indexRemove(principal, end.getKey());
             }
         }
-        if (events != null) {
-            events.announceEnded(redis, reason, ended);
-        }
+        events.announceEnded(redis, reason, ended);
         return ended.size();
     }
 
@@ -656,9 +651,7 @@ public final class RedisSessionStore implements SessionStore {
                 purged.add(new LookupKey((String) k));
             }
         }
-        if (events != null) {
-            events.announceEnded(redis, SessionStatus.EXPIRED, purged.stream().map(LookupKey::value).toList());
-        }
+        events.announceEnded(redis, SessionStatus.EXPIRED, purged.stream().map(LookupKey::value).toList());
         return purged;
     }
 
@@ -700,10 +693,6 @@ public final class RedisSessionStore implements SessionStore {
     public AutoCloseable subscribe(StoreEvents subscriber) {
         Objects.requireNonNull(subscriber, "events");
         checkOpen();
-        if (events == null) {
-            return () -> {
-            };
-        }
         events.add(subscriber, client, eventUri);
         return () -> {
             if (events.remove(subscriber)) {
@@ -714,16 +703,14 @@ public final class RedisSessionStore implements SessionStore {
 
     /** Whether the event feed is subscribed and connected (tests). */
     boolean feedListening() {
-        return events != null && events.listening();
+        return events.listening();
     }
 
     /** Closes the store's connection, its event feed, and the client when the store made it. Idempotent. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            if (events != null) {
-                events.close();
-            }
+            events.close();
             try {
                 connection.close();
             } catch (RuntimeException e) {
