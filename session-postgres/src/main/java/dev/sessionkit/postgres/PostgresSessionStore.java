@@ -181,29 +181,12 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(now, "now");
         checkOpen();
-        Sql sql = table.load;
         byte[] bytes = SessionRows.keyBytes(key);
         try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement ps = statements.prepare(connection, sql.text())) {
-                ps.setBytes(sql.at("key"), bytes);
-                setInstant(ps, sql.at("now"), now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return rows.read(rs);
-                    }
-                }
-            }
+            Optional<SessionData> current = select(connection, table.load, bytes, now);
             // not a current key: a renewed session's previous key, while its grace lasts? (a renewal
             // changes both keys in one statement, so a row missed by the first is found here)
-            sql = table.loadPrevious;
-            try (PreparedStatement ps = statements.prepare(connection, sql.text())) {
-                ps.setBytes(sql.at("previousKey"), bytes);
-                setInstant(ps, sql.at("graceNow"), now);
-                setInstant(ps, sql.at("now"), now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rows.read(rs) : Optional.empty();
-                }
-            }
+            return current.isPresent() ? current : select(connection, table.loadPrevious, bytes, now);
         } catch (SQLException e) {
             throw failure(table.load, e); // the caller's operation is the load, whichever statement failed
         }
@@ -213,16 +196,26 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public void ping() {
         checkOpen();
-        Sql sql = table.load;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = statements.prepare(connection, sql.text())) {
-            ps.setBytes(sql.at("key"), SessionRows.keyBytes(PING_KEY));
-            setInstant(ps, sql.at("now"), Instant.EPOCH);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            select(connection, table.load, SessionRows.keyBytes(PING_KEY), Instant.EPOCH);
         } catch (SQLException e) {
-            throw failure(sql, e);
+            throw failure(table.load, e);
+        }
+    }
+
+    /** Runs {@code sql}, {@code table.load} or {@code table.loadPrevious}, for {@code key}: the live row, if any. */
+    private Optional<SessionData> select(Connection connection, Sql sql, byte[] key, Instant now) throws SQLException {
+        try (PreparedStatement ps = statements.prepare(connection, sql.text())) {
+            if (sql == table.loadPrevious) {
+                ps.setBytes(sql.at("previousKey"), key);
+                setInstant(ps, sql.at("graceNow"), now);
+            } else {
+                ps.setBytes(sql.at("key"), key);
+            }
+            setInstant(ps, sql.at("now"), now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rows.read(rs) : Optional.empty();
+            }
         }
     }
 
