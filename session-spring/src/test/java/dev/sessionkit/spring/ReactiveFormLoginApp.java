@@ -2,8 +2,10 @@ package dev.sessionkit.spring;
 
 import static org.springframework.security.config.Customizer.withDefaults;
 
+import dev.sessionkit.webflux.SessionkitWebSessionManager;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.TreeSet;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -22,6 +24,7 @@ import org.springframework.security.web.server.authentication.logout.WebSessionS
 import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -90,8 +93,8 @@ class ReactiveFormLoginApp {
 
         /** Sets the session's principal through the core API (none for an empty name), leaving the stored context. */
         @GetMapping("/core-principal")
-        Mono<String> corePrincipal(ServerWebExchange exchange, @org.springframework.web.bind.annotation.RequestParam String name) {
-            return dev.sessionkit.webflux.SessionkitWebSessionManager.context(exchange).map(context -> {
+        Mono<String> corePrincipal(ServerWebExchange exchange, @RequestParam String name) {
+            return SessionkitWebSessionManager.context(exchange).map(context -> {
                 context.session().orElseThrow().setPrincipal(name.isEmpty() ? null : name);
                 return "ok";
             });
@@ -100,7 +103,7 @@ class ReactiveFormLoginApp {
         /** The WebSession's attribute names as its map shows them, its size, and whether the context is there. */
         @GetMapping("/public/attributes")
         Mono<String> attributes(ServerWebExchange exchange) {
-            return exchange.getSession().map(session -> new java.util.TreeSet<>(session.getAttributes().keySet()) + " "
+            return exchange.getSession().map(session -> new TreeSet<>(session.getAttributes().keySet()) + " "
                     + session.getAttributes().size() + " "
                     + session.getAttributes().containsKey("SPRING_SECURITY_CONTEXT") + " "
                     + session.getAttributes().entrySet().stream().allMatch(e -> e.getValue() != null));
