@@ -661,8 +661,7 @@ public final class PostgresSessionStore implements SessionStore {
         SessionStore.requireLimit(limit);
         checkOpen();
         Sql sql = table.purge;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement ps = statements.prepare(connection, sql.text())) {
+        try (Connection connection = dataSource.getConnection()) {
             List<LookupKey> keys = new ArrayList<>();
             // audit rows are not returned, so the caller's loop does not see them: the first batch of
             // a call takes a larger batch of them, so they keep pace even when few sessions expire
@@ -671,28 +670,31 @@ public final class PostgresSessionStore implements SessionStore {
             long movedTotal = 0;
             while (true) {
                 int want = limit - keys.size();
-                setInstant(ps, sql.at("now"), now);
-                setInstant(ps, sql.at("nowDue"), now);
-                setInstant(ps, sql.at("nowAgain"), now);
-                setInstant(ps, sql.at("nowDueLive"), now);
-                setInstant(ps, sql.at("nowLive"), now);
-                setInstant(ps, sql.at("nowLiveAgain"), now);
-                ps.setInt(sql.at("limit"), want);
-                setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
-                ps.setInt(sql.at("auditLimit"), batches == 0 ? auditLimit : 0);
-                announce(ps, sql);
                 long due = 0;
                 long moved = 0;
                 int found = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        byte[] key = rs.getBytes(1);
-                        if (key != null) {
-                            keys.add(SessionRows.key(key));
-                            found++;
-                        } else {
-                            due = rs.getLong(2);
-                            moved = rs.getLong(3);
+                // a statement per batch: the statement timeout is per statement (StatementOptions)
+                try (PreparedStatement ps = statements.prepare(connection, sql.text())) {
+                    setInstant(ps, sql.at("now"), now);
+                    setInstant(ps, sql.at("nowDue"), now);
+                    setInstant(ps, sql.at("nowAgain"), now);
+                    setInstant(ps, sql.at("nowDueLive"), now);
+                    setInstant(ps, sql.at("nowLive"), now);
+                    setInstant(ps, sql.at("nowLiveAgain"), now);
+                    ps.setInt(sql.at("limit"), want);
+                    setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
+                    ps.setInt(sql.at("auditLimit"), batches == 0 ? auditLimit : 0);
+                    announce(ps, sql);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            byte[] key = rs.getBytes(1);
+                            if (key != null) {
+                                keys.add(SessionRows.key(key));
+                                found++;
+                            } else {
+                                due = rs.getLong(2);
+                                moved = rs.getLong(3);
+                            }
                         }
                     }
                 }
@@ -1001,8 +1003,8 @@ public final class PostgresSessionStore implements SessionStore {
          * The application's own {@link DataSource} (a Spring pool, say), used instead of building a
          * pool from {@code DATABASE_URL}, so one database never gets two pools. The store does not
          * close it. Its connection timeout is the application's: configure one on it. The store's
-         * statements get {@link PostgresStoreSettings#statementTimeout()} on it too (as the driver's
-         * query timeout); set that to {@link Duration#ZERO} ({@code SESSION_DB_STATEMENT_TIMEOUT=off})
+         * statements get {@link PostgresStoreSettings#statementTimeout()} on it too (a cancel request
+         * for a statement still running at its deadline); set that to {@link Duration#ZERO} ({@code SESSION_DB_STATEMENT_TIMEOUT=off})
          * to leave statement timeouts to the application.
          *
          * @throws NullPointerException if {@code dataSource} is null
