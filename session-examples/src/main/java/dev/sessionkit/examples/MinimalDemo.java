@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sessionkit.CommitResult;
 import dev.sessionkit.RequestInfo;
+import dev.sessionkit.SessionConfigurationException;
 import dev.sessionkit.SessionContext;
 import dev.sessionkit.SessionManager;
 import dev.sessionkit.StoreUnavailableException;
@@ -32,8 +33,16 @@ public final class MinimalDemo {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-        SessionManager sessions = SessionManager.fromEnvironment();
+        int port;
+        SessionManager sessions;
+        try {
+            port = DemoPort.parse(System.getenv("PORT"));
+            sessions = SessionManager.fromEnvironment();
+        } catch (SessionConfigurationException | StoreUnavailableException | IllegalArgumentException e) {
+            LOG.error("sessionkit minimal demo cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/healthz", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"ok\"}"));
         server.createContext("/", exchange -> handle(sessions, exchange));

@@ -713,6 +713,15 @@ abstract class PortalContract {
         }
         assertThat(device.putJson("/api/session/prefs/theme", "1").header("Cache-Control")).hasValue("no-store");
         assertThat(device.get("/api/nothing-here").header("Cache-Control")).hasValue("no-store");
+        // the guards' refusals too, which answer before the application does
+        String body = "{\"username\":\"bob\",\"password\":\"bob-password\"}";
+        Client.Response noOrigin = device("guarded").origin(null).postJson("/api/login", body);
+        Client.Response crossOrigin = device("guarded").origin("http://evil.example").postJson("/api/login", body);
+        Client.Response notJson = device("guarded").post("/api/login", body, "text/plain");
+        assertThat(List.of(noOrigin.status(), crossOrigin.status(), notJson.status())).containsExactly(403, 403, 415);
+        for (Client.Response refused : List.of(noOrigin, crossOrigin, notJson)) {
+            assertThat(refused.header("Cache-Control")).as(refused.error()).hasValue("no-store");
+        }
     }
 
     @Test

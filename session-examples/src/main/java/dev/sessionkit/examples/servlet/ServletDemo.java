@@ -5,6 +5,7 @@ import dev.sessionkit.SessionManager;
 import dev.sessionkit.SessionSettings;
 import dev.sessionkit.SessionStores;
 import dev.sessionkit.StoreUnavailableException;
+import dev.sessionkit.examples.DemoPort;
 import dev.sessionkit.examples.portal.HealthFilter;
 import dev.sessionkit.examples.portal.NoStoreFilter;
 import dev.sessionkit.examples.portal.OriginFilter;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@link SessionFilter} serves every session, ahead of one hand-routed servlet.
  *
  * <p>Filters, in order: {@link HealthFilter} ({@code /healthz}, {@code /readyz}, before any session
- * work), {@link OriginFilter} (cross-origin state changes get 403, non-JSON bodies 415),
- * {@link NoStoreFilter} ({@code /api/*} is never cached), {@link SessionFilter}. Then
+ * work), {@link NoStoreFilter} ({@code /api/*} is never cached, the next filter's refusals
+ * included), {@link OriginFilter} (cross-origin state changes get 403, non-JSON bodies 415),
+ * {@link SessionFilter}. Then
  * {@link PortalServlet}. Errors outside the servlet's own answers are JSON too, without detail
  * ({@link JsonErrorHandlers}).
  *
@@ -44,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class ServletDemo implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServletDemo.class);
-    private static final int DEFAULT_PORT = 8080;
 
     private final Server server;
     private final ServerConnector connector;
@@ -59,7 +60,7 @@ public final class ServletDemo implements AutoCloseable {
         SessionManager manager;
         int port;
         try {
-            port = port(env.get("PORT"));
+            port = DemoPort.parse(env.get("PORT"));
             SessionSettings settings = SessionSettings.fromEnvironment(env);
             Clock clock = Clock.systemUTC();
             manager = SessionManager.builder().settings(settings)
@@ -108,9 +109,10 @@ public final class ServletDemo implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler("/"); // no SESSIONS option: no SessionHandler
         context.addFilter(new FilterHolder(new HealthFilter(manager)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        // no-store first, so the origin check's refusals are not cached either
+        context.addFilter(new FilterHolder(new NoStoreFilter()), "/api/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(new FilterHolder(new OriginFilter(manager.settings().trustProxy())), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(new NoStoreFilter()), "/api/*", EnumSet.of(DispatcherType.REQUEST));
         FilterHolder sessions = new FilterHolder(SessionFilter.of(manager));
         sessions.setAsyncSupported(true);
         context.addFilter(sessions, "/*", EnumSet.allOf(DispatcherType.class));
@@ -136,20 +138,5 @@ public final class ServletDemo implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("jetty did not stop cleanly", e);
         }
-    }
-
-    private static int port(String text) {
-        if (text == null || text.isBlank()) {
-            return DEFAULT_PORT;
-        }
-        try {
-            int port = Integer.parseInt(text.trim());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("PORT must be a port number from 0 to 65535, not '" + text + "'");
     }
 }

@@ -62,15 +62,15 @@ public class SpringDemo {
     FilterRegistrationBean<OriginFilter> originFilter(SessionManager manager) {
         FilterRegistrationBean<OriginFilter> registration =
                 new FilterRegistrationBean<>(new OriginFilter(manager.settings().trustProxy()));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }
 
-    /** The JSON API is never cached. */
+    /** The JSON API is never cached, the origin check's refusals included (so it runs before that). */
     @Bean
     FilterRegistrationBean<NoStoreFilter> noStoreFilter() {
         FilterRegistrationBean<NoStoreFilter> registration = new FilterRegistrationBean<>(new NoStoreFilter());
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.setUrlPatterns(List.of("/api/*"));
         return registration;
     }
