@@ -1,8 +1,10 @@
 package dev.sessionkit.postgres;
 
+import com.sun.management.OperatingSystemMXBean;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,13 +12,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.postgresql.jdbc.PgStatement;
 
 /**
  * What a statement timeout costs per request through pgbouncer (transaction mode), measured, not
  * asserted: a primary-key {@code SELECT} as the store's {@code load} runs it, on one thread, plain,
- * with the driver's query timeout (a timer and a cancel request only when it fires), and with
+ * with pgjdbc's query timeout (a timer task per execution, a cancel request only when it fires), with
+ * the store's {@link StatementWatchdog} (what {@link StatementOptions} applies: a queue append per
+ * statement, a cancel request only when it fires), and with
  * {@code SET LOCAL statement_timeout} in a transaction of its own (begin and set, select, commit).
  * Not part of {@code mvn verify} (the name does not end in Test); run it with
  * {@code mvn -B -o verify -pl session-postgres -am -Dtest=StatementTimeoutCostMeasurement
@@ -49,7 +54,8 @@ final class StatementTimeoutCostMeasurement {
         }
     }
 
-    private enum Mode { PLAIN, QUERY_TIMEOUT, SET_LOCAL }
+    /** No timeout; pgjdbc's query timeout (before); the store's watchdog (now); {@code SET LOCAL}. */
+    private enum Mode { PLAIN, QUERY_TIMEOUT, WATCHDOG, SET_LOCAL }
 
     /** Rounds of every mode in turn, rotating the order, so drift and noise hit all modes alike. */
     private static List<String> run(String label, HikariDataSource pool, Mode... modes) throws SQLException {
@@ -59,21 +65,27 @@ final class StatementTimeoutCostMeasurement {
             }
         }
         double[][] micros = new double[modes.length][ROUNDS];
+        double[][] cpu = new double[modes.length][ROUNDS];
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int r = 0; r < ROUNDS; r++) {
             for (int m = 0; m < modes.length; m++) {
                 int which = (m + r) % modes.length;
                 long start = System.nanoTime();
+                long startCpu = os.getProcessCpuTime();
                 for (int i = 0; i < PER_ROUND; i++) {
                     once(pool, modes[which], i);
                 }
                 micros[which][r] = (System.nanoTime() - start) / 1_000.0 / PER_ROUND;
+                cpu[which][r] = (os.getProcessCpuTime() - startCpu) / 1_000.0 / PER_ROUND;
             }
         }
         List<String> lines = new ArrayList<>();
         for (int m = 0; m < modes.length; m++) {
             java.util.Arrays.sort(micros[m]);
-            lines.add(String.format(Locale.ROOT, "MEASURED %-10s %-14s median %7.1f µs/op (min %7.1f, max %7.1f)",
-                    label, modes[m], micros[m][ROUNDS / 2], micros[m][0], micros[m][ROUNDS - 1]));
+            java.util.Arrays.sort(cpu[m]);
+            lines.add(String.format(Locale.ROOT, "MEASURED %-10s %-14s median %7.1f µs/op (min %7.1f, max %7.1f);"
+                            + " client process CPU median %5.1f µs/op",
+                    label, modes[m], micros[m][ROUNDS / 2], micros[m][0], micros[m][ROUNDS - 1], cpu[m][ROUNDS / 2]));
         }
         return lines;
     }
@@ -89,6 +101,8 @@ final class StatementTimeoutCostMeasurement {
             try (PreparedStatement ps = connection.prepareStatement(SELECT)) {
                 if (mode == Mode.QUERY_TIMEOUT) {
                     ps.unwrap(PgStatement.class).setQueryTimeoutMs(5_000);
+                } else if (mode == Mode.WATCHDOG) {
+                    StatementWatchdog.SHARED.watch(ps, TimeUnit.SECONDS.toNanos(5));
                 }
                 ps.setInt(1, 1 + i % 1000);
                 try (ResultSet rs = ps.executeQuery()) {
