@@ -280,7 +280,8 @@ public final class PostgresSessionStore implements SessionStore {
         Objects.requireNonNull(now, "now");
         checkOpen();
         DeltaBinding binding = DeltaBinding.of(delta);
-        Sql sql = binding.mergesAttributes() ? table.applyMerge : table.applyMeta;
+        Sql sql = binding.incrementOnly() != null ? table.applyIncrement
+                : binding.mergesAttributes() ? table.applyMerge : table.applyMeta;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
             binding.bind(connection, ps, sql);
@@ -910,12 +911,13 @@ public final class PostgresSessionStore implements SessionStore {
      * delta also sets or removes are folded into the set values here (their base is known), so the
      * SQL can read the base of every other increment from the stored data.
      */
-    private record DeltaBinding(SessionDelta delta, String[] removed, String set, String increments) {
+    private record DeltaBinding(SessionDelta delta, String[] removed, String set, String increments,
+            Map.Entry<String, Long> incrementOnly) {
 
         static DeltaBinding of(SessionDelta delta) {
             SessionJson.validate(delta);
             if (!delta.changesAttributes()) {
-                return new DeltaBinding(delta, NO_KEYS, EMPTY_OBJECT, EMPTY_OBJECT);
+                return new DeltaBinding(delta, NO_KEYS, EMPTY_OBJECT, EMPTY_OBJECT, null);
             }
             Map<String, JsonNode> set = delta.set();
             Map<String, JsonNode> folded = new HashMap<>(set);
@@ -928,8 +930,11 @@ public final class PostgresSessionStore implements SessionStore {
                     increments.put(name, by);
                 }
             });
+            // one increment of a stored value (the common counter): its own, cheaper statement
+            Map.Entry<String, Long> only = increments.size() == 1
+                    ? Map.entry(increments.fieldNames().next(), increments.elements().next().longValue()) : null;
             return new DeltaBinding(delta, delta.removed().toArray(NO_KEYS), SessionJson.writeAttributes(folded),
-                    increments.isEmpty() ? EMPTY_OBJECT : SessionJson.write(increments));
+                    increments.isEmpty() ? EMPTY_OBJECT : SessionJson.write(increments), only);
         }
 
         boolean mergesAttributes() {
@@ -940,7 +945,14 @@ public final class PostgresSessionStore implements SessionStore {
             if (mergesAttributes()) {
                 ps.setArray(sql.at("removed"), connection.createArrayOf("text", removed));
                 ps.setString(sql.at("set"), set);
-                ps.setString(sql.at("increments"), increments);
+                if (incrementOnly != null && sql.has("incBy")) { // SessionTable.applyIncrement
+                    for (String use : SessionTable.INCREMENT_NAME_PARAMS) {
+                        ps.setString(sql.at(use), incrementOnly.getKey());
+                    }
+                    ps.setLong(sql.at("incBy"), incrementOnly.getValue());
+                } else {
+                    ps.setString(sql.at("increments"), increments);
+                }
             }
             ps.setBoolean(sql.at("principalChanged"), delta.principalChanged());
             ps.setString(sql.at("principal"), delta.principal());

@@ -49,6 +49,8 @@ final class SessionTable {
     static final String MARKER_PREFIX = "sessionkit schema ";
 
     static final String ACTIVE = "active";
+    /** The bind values of {@link #applyIncrement} that each take the incremented name. */
+    static final List<String> INCREMENT_NAME_PARAMS = List.of("incName1", "incName2", "incName3", "incName4", "incKey");
     static final int FILLFACTOR = 85;
 
     static final DataType<OffsetDateTime> TIMESTAMPTZ = SQLDataType.TIMESTAMPWITHTIMEZONE;
@@ -115,6 +117,8 @@ final class SessionTable {
     final Sql create;
     final Sql applyMeta;
     final Sql applyMerge;
+    /** {@link #applyMerge} for a delta whose one increment names a key it neither sets nor removes. */
+    final Sql applyIncrement;
     final Sql changeKeyMeta;
     final Sql changeKeyMerge;
     final Sql renewKeyMeta;
@@ -182,12 +186,13 @@ final class SessionTable {
                         param("version", SQLDataType.BIGINT), param("keyIssuedAt", TIMESTAMPTZ),
                         param("sweepAt", TIMESTAMPTZ))
                 .onConflict(KEY).doNothing());
-        this.applyMeta = Sql.render("apply", dsl, deltaUpdate(false, Move.NONE));
-        this.applyMerge = Sql.render("apply", dsl, deltaUpdate(true, Move.NONE));
-        this.changeKeyMeta = Sql.render("changeKey", dsl, deltaUpdate(false, Move.CHANGE));
-        this.changeKeyMerge = Sql.render("changeKey", dsl, deltaUpdate(true, Move.CHANGE));
-        this.renewKeyMeta = Sql.render("renewKey", dsl, deltaUpdate(false, Move.RENEW));
-        this.renewKeyMerge = Sql.render("renewKey", dsl, deltaUpdate(true, Move.RENEW));
+        this.applyMeta = Sql.render("apply", dsl, deltaUpdate(null, Move.NONE));
+        this.applyMerge = Sql.render("apply", dsl, deltaUpdate(mergedData(), Move.NONE));
+        this.applyIncrement = Sql.render("apply", dsl, deltaUpdate(oneIncrementData(), Move.NONE));
+        this.changeKeyMeta = Sql.render("changeKey", dsl, deltaUpdate(null, Move.CHANGE));
+        this.changeKeyMerge = Sql.render("changeKey", dsl, deltaUpdate(mergedData(), Move.CHANGE));
+        this.renewKeyMeta = Sql.render("renewKey", dsl, deltaUpdate(null, Move.RENEW));
+        this.renewKeyMerge = Sql.render("renewKey", dsl, deltaUpdate(mergedData(), Move.RENEW));
         this.touch = Sql.render("touch", dsl, dsl.update(table)
                 .set(LAST_ACCESSED_AT, DSL.greatest(LAST_ACCESSED_AT, param("lastAccessedAt", TIMESTAMPTZ)))
                 .set(IDLE_EXPIRES_AT, DSL.greatest(IDLE_EXPIRES_AT, param("idleExpiresAt", TIMESTAMPTZ)))
@@ -356,8 +361,8 @@ final class SessionTable {
      * store folds increments of keys the delta also sets or removes into the set values, so the
      * stored value is the right base for the rest and the documented order holds.
      */
-    private Query deltaUpdate(boolean mergeAttributes, Move move) {
-        org.jooq.ResultQuery<?> update = deltaUpdateReturning(mergeAttributes, move);
+    private Query deltaUpdate(Field<JSONB> data, Move move) {
+        org.jooq.ResultQuery<?> update = deltaUpdateReturning(data, move);
         if (!notifying || move == Move.NONE) {
             return update;
         }
@@ -367,7 +372,8 @@ final class SessionTable {
                         inline("|"), hex(KEY)));
     }
 
-    private org.jooq.ResultQuery<?> deltaUpdateReturning(boolean mergeAttributes, Move move) {
+    /** {@code data}: the merged attributes to set, null to leave them alone. */
+    private org.jooq.ResultQuery<?> deltaUpdateReturning(Field<JSONB> data, Move move) {
         boolean moveKey = move != Move.NONE;
         Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
         if (moveKey) {
@@ -378,8 +384,8 @@ final class SessionTable {
                     : DSL.inline(null, TIMESTAMPTZ));
             assignments.put(KEY_ISSUED_AT, param("keyIssuedAt", TIMESTAMPTZ));
         }
-        if (mergeAttributes) {
-            assignments.put(DATA, mergedData());
+        if (data != null) {
+            assignments.put(DATA, data);
         }
         assignments.put(PRINCIPAL, DSL.when(condition(param("principalChanged", SQLDataType.BOOLEAN)),
                 param("principal", TEXT)).otherwise(PRINCIPAL));
@@ -432,6 +438,36 @@ final class SessionTable {
         Field<JSONB> incrementObject = field(dsl.select(DSL.jsonbObjectAgg(incKey, incremented)).from(each));
         return field("(({0} - {1}) || {2} || coalesce({3}, {4}))", SQLDataType.JSONB,
                 DATA, removed, set, incrementObject, DSL.inline(JSONB.valueOf("{}")));
+    }
+
+    /**
+     * {@code (data - removed) || set || jsonb_build_object(name, base + by)}: {@link #mergedData()}
+     * for one increment, without its set-returning function and aggregate and with the base checked
+     * by the stored number's scale rather than a regular expression on its text (a jsonb number's
+     * text has no exponent, so "no fractional digits" is the same test). The name is bound once per
+     * use ({@link #INCREMENT_NAME_PARAMS}), the amount as {@code incBy}.
+     */
+    private Field<JSONB> oneIncrementData() {
+        Param<String[]> removed = param("removed", TEXT.array());
+        Param<JSONB> set = param("set", SQLDataType.JSONB);
+        Field<JSONB> typed = field("({0} -> {1})", SQLDataType.JSONB, DATA, param(INCREMENT_NAME_PARAMS.get(0), TEXT));
+        Field<BigDecimal> scaled = field("({0} -> {1})", SQLDataType.JSONB, DATA, param(INCREMENT_NAME_PARAMS.get(1), TEXT))
+                .cast(SQLDataType.NUMERIC);
+        Field<BigDecimal> ranged = field("({0} -> {1})", SQLDataType.JSONB, DATA, param(INCREMENT_NAME_PARAMS.get(2), TEXT))
+                .cast(SQLDataType.NUMERIC);
+        Field<BigDecimal> value = field("({0} -> {1})", SQLDataType.JSONB, DATA, param(INCREMENT_NAME_PARAMS.get(3), TEXT))
+                .cast(SQLDataType.NUMERIC);
+        // the casts to numeric only under a CASE that has seen a number: CASE fixes the order
+        Field<Long> base = DSL.when(jsonbTypeof(typed).eq(inline("number")),
+                        DSL.when(function(name("scale"), SQLDataType.INTEGER, scaled).eq(inline(0))
+                                        .and(ranged.between(inline(LONG_MIN), inline(LONG_MAX))),
+                                value.cast(SQLDataType.BIGINT))
+                                .otherwise(inline(0L)))
+                .otherwise(inline(0L));
+        Field<JSONB> incremented = function(name("to_jsonb"), SQLDataType.JSONB,
+                base.plus(param("incBy", SQLDataType.BIGINT)));
+        Field<JSONB> object = function(name("jsonb_build_object"), SQLDataType.JSONB, param(INCREMENT_NAME_PARAMS.get(4), TEXT), incremented);
+        return field("(({0} - {1}) || {2} || {3})", SQLDataType.JSONB, DATA, removed, set, object);
     }
 
     /**
@@ -703,7 +739,7 @@ final class SessionTable {
 
     /** Used by tests: the SQL of every statement. */
     List<Sql> statements() {
-        return List.of(load, loadPrevious, create, applyMeta, applyMerge, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
+        return List.of(load, loadPrevious, create, applyMeta, applyMerge, applyIncrement, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
                 touch, touchBatch, end, findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive,
                 purge, stats);
     }

@@ -60,6 +60,11 @@ final class Sql {
         return text;
     }
 
+    /** Whether the statement has a bind value called {@code param}. */
+    boolean has(String param) {
+        return positions.containsKey(param);
+    }
+
     /** The 1-based position of the bind value called {@code param}. */
     int at(String param) {
         Integer position = positions.get(param);

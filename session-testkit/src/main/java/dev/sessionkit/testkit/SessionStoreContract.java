@@ -398,6 +398,33 @@ public abstract class SessionStoreContract {
         assertThat(applied.attributes().values()).allMatch(JsonNode::isIntegralNumber);
     }
 
+    /** One increment alone in a delta (a store may run it on a path of its own), from every kind of base. */
+    @Test
+    void aLoneIncrementStartsFromTheStoredIntegerOrFromZero() {
+        List<String> bases = List.of("41", "-7", "0", "5000000000", "9223372036854775806", "\"12\"", "2.5", "2.0",
+                "true", "{\"n\": 1}", "[1]", "null", "123456789012345678901234567890");
+        for (String base : bases) {
+            SessionData created = session(clock.instant()).attribute("n", base).attribute("other", "\"kept\"").build();
+            store.create(created);
+            SessionDelta delta = delta().increment("n", 1).build();
+
+            SessionData applied = store.apply(created.key(), delta, clock.instant()).orElseThrow();
+
+            assertThat(applied.attributes()).as("base %s", base).isEqualTo(created.apply(delta).attributes());
+            assertThat(applied.attributes().get("n").isIntegralNumber()).as("base %s", base).isTrue();
+            assertThat(store.load(created.key(), clock.instant())).as("base %s", base).contains(applied);
+        }
+        SessionData created = session(clock.instant()).attribute("a", "1").attribute("b", "2").attribute("n", "10").build();
+        store.create(created);
+        SessionDelta mixed = delta().set("a", "\"x\"").remove("b").increment("n", 5).increment("fresh", 2).build();
+        SessionDelta lone = delta().set("a", "\"y\"").remove("a2").increment("n", -15).build();
+        SessionData afterMixed = store.apply(created.key(), mixed, clock.instant()).orElseThrow();
+        SessionData afterLone = store.apply(created.key(), lone, clock.instant()).orElseThrow();
+        assertThat(afterMixed.attributes()).isEqualTo(created.apply(mixed).attributes());
+        assertThat(afterLone.attributes()).isEqualTo(afterMixed.apply(lone).attributes());
+        assertThat(afterLone.attributes().get("n").asLong()).isZero();
+    }
+
     @Test
     void incrementHandlesValuesBeyondThirtyTwoBits() {
         SessionData created = session(clock.instant()).attribute("bytes", "5000000000").build();
