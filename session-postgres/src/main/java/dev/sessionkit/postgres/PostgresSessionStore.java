@@ -911,13 +911,13 @@ public final class PostgresSessionStore implements SessionStore {
      * delta also sets or removes are folded into the set values here (their base is known), so the
      * SQL can read the base of every other increment from the stored data.
      */
-    private record DeltaBinding(SessionDelta delta, String[] removed, String set, String increments,
+    private record DeltaBinding(SessionDelta delta, String[] removed, String set, ObjectNode increments,
             Map.Entry<String, Long> incrementOnly) {
 
         static DeltaBinding of(SessionDelta delta) {
             SessionJson.validate(delta);
             if (!delta.changesAttributes()) {
-                return new DeltaBinding(delta, NO_KEYS, EMPTY_OBJECT, EMPTY_OBJECT, null);
+                return new DeltaBinding(delta, NO_KEYS, EMPTY_OBJECT, JsonNodeFactory.instance.objectNode(), null);
             }
             Map<String, JsonNode> set = delta.set();
             Map<String, JsonNode> folded = new HashMap<>(set);
@@ -934,7 +934,7 @@ public final class PostgresSessionStore implements SessionStore {
             Map.Entry<String, Long> only = increments.size() == 1
                     ? Map.entry(increments.fieldNames().next(), increments.elements().next().longValue()) : null;
             return new DeltaBinding(delta, delta.removed().toArray(NO_KEYS), SessionJson.writeAttributes(folded),
-                    increments.isEmpty() ? EMPTY_OBJECT : SessionJson.write(increments), only);
+                    increments, only);
         }
 
         boolean mergesAttributes() {
@@ -950,8 +950,8 @@ public final class PostgresSessionStore implements SessionStore {
                         ps.setString(sql.at(use), incrementOnly.getKey());
                     }
                     ps.setLong(sql.at("incBy"), incrementOnly.getValue());
-                } else {
-                    ps.setString(sql.at("increments"), increments);
+                } else { // written as JSON only for the statements that read it
+                    ps.setString(sql.at("increments"), increments.isEmpty() ? EMPTY_OBJECT : SessionJson.write(increments));
                 }
             }
             ps.setBoolean(sql.at("principalChanged"), delta.principalChanged());
