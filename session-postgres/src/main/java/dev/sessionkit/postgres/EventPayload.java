@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The text of one announcement on a table's channel, as the store's statements build it in SQL:
+ * The text of one announcement on a table's channel, as {@link EventAnnouncer} (and the sweep's
+ * statement, in SQL) builds it:
  * {@code 1|<origin>|<event>|<key>[,<key>…]} for ended sessions (event: the status they ended with;
  * a sweep lists up to {@value #KEYS_PER_NOTICE} keys in one notification) and
  * {@code 1|<origin>|moved|<old key>|<new key>} for a session that moved to a new id. Keys are the
@@ -42,6 +43,21 @@ record EventPayload(String origin, String event, List<LookupKey> keys, LookupKey
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /** The text announcing that {@code keys} (at most {@link #KEYS_PER_NOTICE}) ended with the status {@code code}. */
+    static String ended(String origin, String code, List<LookupKey> keys) {
+        StringBuilder text = new StringBuilder(16 + origin.length() + keys.size() * 65);
+        text.append(VERSION).append('|').append(origin).append('|').append(code).append('|');
+        for (int i = 0; i < keys.size(); i++) {
+            text.append(i == 0 ? "" : ",").append(keys.get(i).value());
+        }
+        return text.toString();
+    }
+
+    /** The text announcing that the session of {@code from} moved to {@code to}. */
+    static String moved(String origin, LookupKey from, LookupKey to) {
+        return VERSION + "|" + origin + "|" + MOVED + "|" + from.value() + "|" + to.value();
     }
 
     /** Reads a payload; empty for anything this version does not know (a newer writer, a stray NOTIFY). */

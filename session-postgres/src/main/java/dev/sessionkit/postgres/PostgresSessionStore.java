@@ -141,6 +141,8 @@ public final class PostgresSessionStore implements SessionStore {
             return touches.counts().pending();
         }
     };
+    /** Sends what the ending and moving statements did to other instances; null with events off. */
+    private final EventAnnouncer announcer;
     private EventFeed feed;
 
     private PostgresSessionStore(SessionTable table, DataSource dataSource, HikariDataSource ownedPool,
@@ -151,6 +153,8 @@ public final class PostgresSessionStore implements SessionStore {
                 ? new TouchQueue(table.qualifiedName(), this::writeTouches, settings.touchFlushInterval(),
                         settings.touchBatchSize(), settings.touchQueueSize())
                 : null;
+        this.announcer = table.notifying()
+                ? new EventAnnouncer(table.qualifiedName(), origin, this::sendAnnouncements) : null;
         this.feedConnector = feedConnector;
         this.clock = clock;
         this.statements = statements;
@@ -315,8 +319,7 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setBytes(sql.at("newKeyTaken"), target);
             setInstant(ps, sql.at("keyIssuedAt"), now);
             setInstant(ps, sql.at("now"), now);
-            announceMove(ps, sql, oldKey);
-            return single(ps);
+            return announcedMove(oldKey, single(ps));
         } catch (SQLException e) {
             if (SqlFailures.isUniqueViolation(e)) {
                 // a concurrent create or change took the key after the NOT EXISTS check
@@ -355,8 +358,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, sql.at("graceUntil"), graceUntil);
             setInstant(ps, sql.at("keyIssuedAt"), now);
             setInstant(ps, sql.at("now"), now);
-            announceMove(ps, sql, oldKey);
-            return single(ps);
+            return announcedMove(oldKey, single(ps));
         } catch (SQLException e) {
             if (SqlFailures.isUniqueViolation(e)) {
                 LOG.debug("[{}] renewKey lost a race for key {}…", table.qualifiedName(), newKey.prefix());
@@ -405,8 +407,8 @@ public final class PostgresSessionStore implements SessionStore {
 
     /**
      * Writes the queued touches (write-behind mode), after a batch the queue's thread may have in
-     * flight, in batches of {@link PostgresStoreSettings#touchBatchSize()}; nothing in {@code sync}
-     * mode.
+     * flight, in batches of {@link PostgresStoreSettings#touchBatchSize()}, then sends the queued
+     * announcements of ended and moved sessions (with events on).
      *
      * @throws StoreUnavailableException when a batch fails (it and the rest stay queued)
      */
@@ -415,6 +417,9 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         if (touches != null) {
             touches.flush();
+        }
+        if (announcer != null) {
+            announcer.flush();
         }
     }
 
@@ -462,7 +467,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, sql.at("loggedOutAt"), now);
             bindKey(ps, sql, key, now);
             setInstant(ps, sql.at("now"), now);
-            return executeEnding(ps, sql) == 1;
+            return announced(reason, executeEnding(ps)) == 1;
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -506,7 +511,7 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setString(sql.at("principal"), principal);
             ps.setBytes(sql.at("keep"), SessionRows.keyBytes(keep));
             setInstant(ps, sql.at("now"), now);
-            return executeEnding(ps, sql);
+            return announced(reason, executeEnding(ps));
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -543,6 +548,10 @@ public final class PostgresSessionStore implements SessionStore {
                         ? replaceOldest(connection, principal, current, max, now)
                         : refuseNew(connection, principal, current, max, now);
                 connection.commit();
+                if (announcer != null) {
+                    announcer.ended(mode == SessionLimitMode.REPLACE_OLDEST ? SessionStatus.REPLACED
+                            : SessionStatus.REVOKED, ended);
+                }
                 return ended;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -572,7 +581,6 @@ public final class PostgresSessionStore implements SessionStore {
             ps.setBytes(sql.at("currentLive"), SessionRows.keyBytes(current));
             setInstant(ps, sql.at("nowCurrent"), now);
             setInstant(ps, sql.at("nowAgain"), now);
-            announce(ps, sql);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ended.add(Map.entry(rs.getObject(2, OffsetDateTime.class).toInstant(), SessionRows.key(rs.getBytes(1))));
@@ -605,7 +613,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, end.at("loggedOutAt"), now);
             bindKey(ps, end, current, now);
             setInstant(ps, end.at("now"), now);
-            return executeEnding(ps, end) == 1 ? List.of(current) : List.of();
+            return executeEnding(ps).count() == 1 ? List.of(current) : List.of();
         }
     }
 
@@ -625,7 +633,7 @@ public final class PostgresSessionStore implements SessionStore {
             setInstant(ps, sql.at("loggedOutAt"), now);
             ps.setString(sql.at("principal"), principal);
             setInstant(ps, sql.at("now"), now);
-            return executeEnding(ps, sql);
+            return announced(reason, executeEnding(ps));
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -685,7 +693,9 @@ public final class PostgresSessionStore implements SessionStore {
                     ps.setInt(sql.at("limit"), want);
                     setInstant(ps, sql.at("auditCutoff"), now.minus(auditRetention));
                     ps.setInt(sql.at("auditLimit"), batches == 0 ? auditLimit : 0);
-                    announce(ps, sql);
+                    if (table.notifying()) {
+                        ps.setString(sql.at("origin"), origin);
+                    }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             byte[] key = rs.getBytes(1);
@@ -770,6 +780,11 @@ public final class PostgresSessionStore implements SessionStore {
         return touches == null ? Optional.empty() : Optional.of(touches.counts());
     }
 
+    /** The announcer's counters, or empty with events off (tests). */
+    Optional<EventAnnouncer.Counts> announcerCounts() {
+        return announcer == null ? Optional.empty() : Optional.of(announcer.counts());
+    }
+
     /** Whether the event feed is listening now (tests). */
     synchronized boolean feedListening() {
         return feed != null && feed.listening();
@@ -806,6 +821,10 @@ public final class PostgresSessionStore implements SessionStore {
             // before the pool closes: what is queued is written (stopping at the first failure)
             touches.close();
         }
+        if (announcer != null) {
+            // before the pool closes: what is queued is announced (once; what fails is dropped and logged)
+            announcer.close();
+        }
         synchronized (this) {
             if (feed != null) {
                 feed.close();
@@ -818,31 +837,52 @@ public final class PostgresSessionStore implements SessionStore {
         }
     }
 
-    /** Runs a statement that ends sessions; returns how many it ended (one row each when it announces them). */
-    private int executeEnding(PreparedStatement ps, Sql sql) throws SQLException {
+    /** What a statement that ends sessions ended: how many, and their keys when it returns them. */
+    private record Ended(int count, List<LookupKey> keys) {
+    }
+
+    /** Runs a statement that ends sessions (returning their keys when this store announces). */
+    private Ended executeEnding(PreparedStatement ps) throws SQLException {
         if (!table.notifying()) {
-            return ps.executeUpdate();
+            return new Ended(ps.executeUpdate(), List.of());
         }
-        announce(ps, sql);
-        int ended = 0;
+        List<LookupKey> keys = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                ended++;
+                keys.add(SessionRows.key(rs.getBytes(1)));
             }
         }
-        return ended;
+        return new Ended(keys.size(), keys);
     }
 
-    private void announce(PreparedStatement ps, Sql sql) throws SQLException {
-        if (table.notifying()) {
-            ps.setString(sql.at("origin"), origin);
+    /** Queues the announcement of what an auto-committed statement ended; returns how many it ended. */
+    private int announced(SessionStatus reason, Ended ended) {
+        if (announcer != null) {
+            announcer.ended(reason, ended.keys());
         }
+        return ended.count();
     }
 
-    private void announceMove(PreparedStatement ps, Sql sql, LookupKey oldKey) throws SQLException {
-        if (table.notifying()) {
-            ps.setString(sql.at("origin"), origin);
-            ps.setBytes(sql.at("notifyOldKey"), SessionRows.keyBytes(oldKey));
+    /** Queues the announcement of an auto-committed move; returns the moved row as it is. */
+    private Optional<SessionData> announcedMove(LookupKey oldKey, Optional<SessionData> moved) {
+        if (announcer != null && moved.isPresent()) {
+            // the old key is the one the caller named (it may be the session's previous key)
+            announcer.moved(oldKey, moved.get().key());
+        }
+        return moved;
+    }
+
+    /** {@link EventAnnouncer}'s sender: one statement on a connection of the pool. */
+    private void sendAnnouncements(List<String> payloads) throws SQLException {
+        Sql sql = table.announce;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement ps = statements.prepare(connection, sql.text())) {
+            ps.setArray(sql.at("payloads"), connection.createArrayOf("text", payloads.toArray(String[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // one row per notification sent
+                }
+            }
         }
     }
 

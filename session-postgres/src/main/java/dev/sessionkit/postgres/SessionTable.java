@@ -134,6 +134,8 @@ final class SessionTable {
     final Sql countOthers;
     final Sql findLive;
     final Sql purge;
+    /** Sends the notifications bound as {@code payloads}, a {@code text[]}, on the table's channel. */
+    final Sql announce;
     final Sql stats;
 
     /**
@@ -147,8 +149,8 @@ final class SessionTable {
     /**
      * @param schema    a validated identifier, or null for the search path
      * @param tableName a validated identifier
-     * @param notifying whether every statement that ends or moves sessions also announces them on
-     *                  {@link #channel()} (binding {@code origin}), in the same statement
+     * @param notifying whether the statements that end sessions return their keys for announcing on
+     *                  {@link #channel()}, and the sweep's statement announces what it purged
      */
     SessionTable(String schema, String tableName, boolean notifying) {
         this.notifying = notifying;
@@ -246,9 +248,7 @@ final class SessionTable {
                 .where(KEY.in(dsl.select(others.field(KEY)).from(others)))
                 .and(live(param("nowAgain", TIMESTAMPTZ)))
                 .returning(KEY, CREATED_AT);
-        this.replaceOldest = Sql.render("replaceOldest", dsl, notifying
-                ? announcing(replace, List.of(KEY, CREATED_AT), inline(SessionStatus.REPLACED.code()), hex(KEY))
-                : replace);
+        this.replaceOldest = Sql.render("replaceOldest", dsl, replace);
         this.countOthers = Sql.render("countOthers", dsl, dsl.selectCount().from(table)
                 .where(PRINCIPAL.eq(param("principal", TEXT)))
                 .and(KEY.ne(param("current", KEY.getDataType())))
@@ -258,6 +258,11 @@ final class SessionTable {
                 .orderBy(CREATED_AT, KEY)
                 .limit(param("limit", SQLDataType.INTEGER)));
         this.purge = Sql.render("purgeExpired", dsl, purgeQuery());
+        // what EventAnnouncer sends: one notification per payload, in the array's order
+        this.announce = Sql.render("announce", dsl, dsl
+                .select(function(name("pg_notify"), SQLDataType.OTHER, inline(channel), field(name("t", "p"), TEXT)))
+                .from(DSL.table("unnest({0}) with ordinality as t(p, n)", param("payloads", TEXT.array())))
+                .orderBy(field(name("t", "n"))));
         this.stats = Sql.render("stats", dsl, dsl.select(
                         DSL.count(),
                         DSL.count().filterWhere(live(param("nowLive", TIMESTAMPTZ))),
@@ -267,31 +272,11 @@ final class SessionTable {
     }
 
     /**
-     * An {@code UPDATE} that ends sessions, as it is, or when notifying, wrapped so that it
-     * returns one row per ended session and announces each (reason: the status it set).
+     * An {@code UPDATE} that ends sessions, as it is, or when notifying returning the key of each
+     * session it ended, for the store's {@link EventAnnouncer} to announce once it committed.
      */
     private Query ending(org.jooq.UpdateConditionStep<?> update) {
-        if (!notifying) {
-            return update;
-        }
-        return announcing(update.returning(KEY, STATUS), List.of(KEY), STATUS, hex(KEY));
-    }
-
-    /**
-     * {@code with done as (<dml returning …>) select <returned…>, pg_notify(…) from done}: the rows
-     * the statement wrote, each announced in the same statement (and so in its transaction: a
-     * notification is sent only if the write commits). {@code event} and {@code keys} are read
-     * from {@code done}.
-     */
-    private Query announcing(org.jooq.ResultQuery<?> dml, List<Field<?>> returned, Field<String> event,
-            Field<String> keys) {
-        CommonTableExpression<?> done = name("done").as(dml);
-        List<org.jooq.SelectField<?>> select = new ArrayList<>();
-        for (Field<?> column : returned) {
-            select.add(field(name("done", column.getName()), column.getDataType()));
-        }
-        select.add(notify(event, keys)); // unqualified columns are done's, its only source
-        return dsl.with(done).select(select).from(done);
+        return notifying ? update.returning(KEY) : update;
     }
 
     private Field<Object> notify(Field<String> event, Field<String> keys) {
@@ -308,7 +293,10 @@ final class SessionTable {
         return channel;
     }
 
-    /** Whether the ending and moving statements announce what they did (and bind {@code origin}). */
+    /**
+     * Whether the ending statements return the keys they ended, for announcing, and the sweep's
+     * statement announces what it purged itself (binding {@code origin}).
+     */
     boolean notifying() {
         return notifying;
     }
@@ -362,14 +350,7 @@ final class SessionTable {
      * stored value is the right base for the rest and the documented order holds.
      */
     private Query deltaUpdate(Field<JSONB> data, Move move) {
-        org.jooq.ResultQuery<?> update = deltaUpdateReturning(data, move);
-        if (!notifying || move == Move.NONE) {
-            return update;
-        }
-        // the old key is the one the caller named (RETURNING sees only the new row)
-        return announcing(update, COLUMNS, inline(EventPayload.MOVED),
-                DSL.concat(function(name("encode"), TEXT, param("notifyOldKey", KEY.getDataType()), inline("hex")),
-                        inline("|"), hex(KEY)));
+        return deltaUpdateReturning(data, move);
     }
 
     /** {@code data}: the merged attributes to set, null to leave them alone. */
@@ -741,6 +722,6 @@ final class SessionTable {
     List<Sql> statements() {
         return List.of(load, loadPrevious, create, applyMeta, applyMerge, applyIncrement, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
                 touch, touchBatch, end, findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive,
-                purge, stats);
+                purge, announce, stats);
     }
 }

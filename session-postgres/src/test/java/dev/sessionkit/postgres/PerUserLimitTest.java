@@ -115,12 +115,15 @@ final class PerUserLimitTest {
         counting.reset();
 
         manager.commit(login);
+        store.flush();
 
-        // changeKey (one UPDATE), then the limit: the lock and one UPDATE … RETURNING, and its commit
+        // changeKey (one UPDATE), then the limit: the lock and one UPDATE … RETURNING, and its commit;
+        // beside the request, the announcer's one statement telling other instances of the move
         CountingDataSource.Counts counts = counting.counts();
-        assertThat(counts.statements()).as(counting.executed().toString()).isEqualTo(3);
+        assertThat(counts.statements()).as(counting.executed().toString()).isEqualTo(4);
+        assertThat(counting.executed().toString()).contains("pg_notify");
         assertThat(counts.commits()).isEqualTo(1);
-        assertThat(counts.roundTrips()).as("three executes and the commit, at the socket").isEqualTo(4);
-        assertThat(counts.connections()).isEqualTo(2);
+        assertThat(counts.roundTrips()).as("four executes and the commit, at the socket").isEqualTo(5);
+        assertThat(counts.connections()).isEqualTo(3);
     }
 }

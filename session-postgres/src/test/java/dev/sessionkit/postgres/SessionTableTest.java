@@ -11,7 +11,10 @@ final class SessionTableTest {
         SessionTable table = new SessionTable("app", "web_sessions");
 
         assertThat(table.qualifiedName()).isEqualTo("\"app\".\"web_sessions\"");
-        assertThat(table.statements()).allSatisfy(sql -> assertThat(sql.text()).contains("\"app\".\"web_sessions\""));
+        assertThat(table.statements()).filteredOn(sql -> sql != table.announce)
+                .allSatisfy(sql -> assertThat(sql.text()).contains("\"app\".\"web_sessions\""));
+        // the announcement reads no table: it notifies on the table's channel
+        assertThat(table.announce.text()).contains("pg_notify\"('sessionkit_app_web_sessions'");
     }
 
     @Test

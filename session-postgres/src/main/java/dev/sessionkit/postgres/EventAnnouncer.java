@@ -1,0 +1,338 @@
+package dev.sessionkit.postgres;
+
+import dev.sessionkit.LookupKey;
+import dev.sessionkit.SessionStatus;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a store's announcements (sessions ended, sessions moved) off the request thread, many in
+ * one statement.
+ *
+ * <p>Why not {@code pg_notify} in the statement that ends or moves the session: PostgreSQL
+ * serialises the commits of all transactions that notify (a database-wide lock taken before the
+ * commit and held until it is flushed), so every login and logout of every instance would wait in
+ * one line for the WAL flushes of the others'. Here the request's statement only returns the keys
+ * it ended; this queue sends them after it committed, at most one notifying transaction per
+ * {@link #PAUSE} and instance.
+ *
+ * <ul>
+ *   <li><b>Order.</b> Events go out in the order they were queued; consecutive ends with the same
+ *       reason share a notification (up to {@link EventPayload#KEYS_PER_NOTICE} keys).</li>
+ *   <li><b>Bound.</b> At most {@link #CAPACITY} events wait; beyond that the oldest is dropped and
+ *       counted. A dropped event is an event other instances do not hear; nothing is lost in the
+ *       table.</li>
+ *   <li><b>Failure.</b> A batch that fails stays queued for the next attempt, a second later; the
+ *       first failure of an outage logs one WARN, the first success after it one INFO.</li>
+ *   <li><b>Flush and close.</b> {@link #flush()} sends what is queued on the caller's thread;
+ *       {@link #close()} stops the thread and sends what is left once.</li>
+ * </ul>
+ *
+ * <p>Keys are never logged. Thread-safe.
+ */
+final class EventAnnouncer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventAnnouncer.class);
+    /** The pause after each send, so that one instance notifies in at most one transaction per pause. */
+    static final Duration PAUSE = Duration.ofMillis(20);
+    /** The pause after a send that failed. */
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    /** Events waiting at most. */
+    static final int CAPACITY = 10_000;
+    /** Notifications one statement sends at most. */
+    private static final int PER_STATEMENT = 500;
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Sends the payloads, in order, in one statement. */
+    @FunctionalInterface
+    interface Sender {
+        void send(List<String> payloads) throws SQLException;
+    }
+
+    /** One event: {@code newKey} is null for an end. */
+    private record Event(String code, LookupKey key, LookupKey newKey) {
+    }
+
+    /**
+     * @param queued  events handed to the announcer
+     * @param sent    events in a statement that succeeded
+     * @param dropped events dropped (queue full, or not sendable at close)
+     * @param pending events waiting now
+     * @param statements statements that sent events and succeeded
+     */
+    record Counts(long queued, long sent, long dropped, int pending, long statements) {
+    }
+
+    private final String logName;
+    private final String origin;
+    private final Sender sender;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    /** Oldest first; guarded by {@link #lock}. */
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    /** One send at a time, by the thread or by {@link #flush()}. */
+    private final Object sending = new Object();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong statements = new AtomicLong();
+    /** Guarded by {@link #sending}. */
+    private boolean failing;
+    /** Guarded by {@link #lock}. */
+    private Thread thread;
+    /** Guarded by {@link #lock}. */
+    private boolean stopping;
+
+    EventAnnouncer(String logName, String origin, Sender sender) {
+        this.logName = logName;
+        this.origin = origin;
+        this.sender = sender;
+    }
+
+    /** Queues the end of {@code keys} with {@code reason}; never blocks on the database, never throws. */
+    void ended(SessionStatus reason, List<LookupKey> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<Event> batch = new ArrayList<>(keys.size());
+        for (LookupKey key : keys) {
+            batch.add(new Event(reason.code(), key, null));
+        }
+        add(batch);
+    }
+
+    /** Queues the move of a session from {@code from} to {@code to}. */
+    void moved(LookupKey from, LookupKey to) {
+        add(List.of(new Event(EventPayload.MOVED, from, to)));
+    }
+
+    private void add(List<Event> batch) {
+        queued.addAndGet(batch.size());
+        lock.lock();
+        try {
+            if (stopping) {
+                dropped.addAndGet(batch.size());
+                return;
+            }
+            for (Event event : batch) {
+                if (events.size() >= CAPACITY) {
+                    events.pollFirst();
+                    dropped.incrementAndGet();
+                }
+                events.addLast(event);
+            }
+            if (thread == null) {
+                thread = new Thread(this::run, "sessionkit-announce " + logName);
+                thread.setDaemon(true);
+                thread.start();
+            }
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends every event queued now, after a send in flight, on the calling thread.
+     *
+     * @throws dev.sessionkit.StoreUnavailableException when a send fails; the events stay queued
+     */
+    void flush() {
+        SQLException failure = sendQueued();
+        if (failure != null) {
+            throw SqlFailures.unavailable("announce", failure);
+        }
+    }
+
+    Counts counts() {
+        lock.lock();
+        try {
+            return new Counts(queued.get(), sent.get(), dropped.get(), events.size(), statements.get());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the thread, then sends what is left once; what that cannot send is dropped. Idempotent. */
+    @Override
+    public void close() {
+        Thread running;
+        lock.lock();
+        try {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            running = thread;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (running != null) {
+            try {
+                running.join(JOIN_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        SQLException failure = sendQueued();
+        if (failure != null) {
+            int lost;
+            lock.lock();
+            try {
+                lost = events.size();
+                events.clear();
+            } finally {
+                lock.unlock();
+            }
+            dropped.addAndGet(lost);
+            LOG.warn("[{}] {} session events were not announced at close ({}); other instances do not hear them",
+                    logName, lost, describe(failure));
+        }
+    }
+
+    private void run() {
+        long pause = PAUSE.toNanos();
+        while (true) {
+            lock.lock();
+            try {
+                while (!stopping && events.isEmpty()) {
+                    wake.await();
+                }
+                if (stopping) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            pause = sendQueued() == null ? PAUSE.toNanos() : RETRY.toNanos();
+            lock.lock();
+            try {
+                long left = pause;
+                while (!stopping && left > 0) {
+                    left = wake.awaitNanos(left);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Sends, statement by statement, the events queued when it starts; returns the failure that stopped it, or null. */
+    private SQLException sendQueued() {
+        synchronized (sending) {
+            while (true) {
+                List<Event> batch = take();
+                if (batch.isEmpty()) {
+                    return null;
+                }
+                try {
+                    sender.send(payloads(origin, batch));
+                } catch (SQLException e) {
+                    putBack(batch);
+                    if (!failing) {
+                        failing = true;
+                        LOG.warn("[{}] session events are not being announced ({}); up to {} wait for the next"
+                                + " attempt, the oldest beyond that are dropped", logName, describe(e), CAPACITY);
+                    }
+                    return e;
+                } catch (RuntimeException e) {
+                    putBack(batch);
+                    LOG.warn("[{}] announcing session events failed unexpectedly; they wait for the next attempt",
+                            logName, e);
+                    return new SQLException("the announcer's sender failed", e);
+                }
+                sent.addAndGet(batch.size());
+                statements.incrementAndGet();
+                if (failing) {
+                    failing = false;
+                    LOG.info("[{}] session events are announced again; {} were dropped so far", logName,
+                            dropped.get());
+                }
+            }
+        }
+    }
+
+    /** The oldest events that fill one statement, taken out of the queue. */
+    private List<Event> take() {
+        lock.lock();
+        try {
+            List<Event> batch = new ArrayList<>();
+            int notices = 0;
+            Event last = null;
+            int keysInNotice = 0;
+            while (!events.isEmpty()) {
+                Event next = events.peekFirst();
+                boolean joins = last != null && next.newKey() == null && last.newKey() == null
+                        && next.code().equals(last.code()) && keysInNotice < EventPayload.KEYS_PER_NOTICE;
+                if (!joins) {
+                    if (notices == PER_STATEMENT) {
+                        break;
+                    }
+                    notices++;
+                    keysInNotice = 0;
+                }
+                batch.add(events.pollFirst());
+                keysInNotice++;
+                last = next;
+            }
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void putBack(List<Event> batch) {
+        lock.lock();
+        try {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                events.addFirst(batch.get(i));
+            }
+            while (events.size() > CAPACITY) {
+                events.pollFirst();
+                dropped.incrementAndGet();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The notifications of {@code batch}, in order: consecutive ends of one reason share one, up to the key limit. */
+    private static List<String> payloads(String origin, List<Event> batch) {
+        List<String> payloads = new ArrayList<>();
+        int i = 0;
+        while (i < batch.size()) {
+            Event first = batch.get(i);
+            if (first.newKey() != null) {
+                payloads.add(EventPayload.moved(origin, first.key(), first.newKey()));
+                i++;
+                continue;
+            }
+            List<LookupKey> keys = new ArrayList<>();
+            while (i < batch.size() && batch.get(i).newKey() == null && batch.get(i).code().equals(first.code())
+                    && keys.size() < EventPayload.KEYS_PER_NOTICE) {
+                keys.add(batch.get(i).key());
+                i++;
+            }
+            payloads.add(EventPayload.ended(origin, first.code(), keys));
+        }
+        return payloads;
+    }
+
+    /** What went wrong, without the driver's message (a server message can quote bound values). */
+    private static String describe(SQLException e) {
+        return SqlFailures.unavailable("announce", e).getMessage();
+    }
+}
