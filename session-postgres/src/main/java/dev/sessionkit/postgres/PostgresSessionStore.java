@@ -285,7 +285,8 @@ public final class PostgresSessionStore implements SessionStore {
         checkOpen();
         DeltaBinding binding = DeltaBinding.of(delta);
         Sql sql = binding.incrementOnly() != null ? table.applyIncrement
-                : binding.mergesAttributes() ? table.applyMerge : table.applyMeta;
+                : !binding.mergesAttributes() ? table.applyMeta
+                : binding.readsStoredData() ? table.applyMerge : table.applyReplace;
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
             binding.bind(connection, ps, sql);
@@ -309,7 +310,8 @@ public final class PostgresSessionStore implements SessionStore {
             return Optional.empty();
         }
         DeltaBinding binding = DeltaBinding.of(delta);
-        Sql sql = binding.mergesAttributes() ? table.changeKeyMerge : table.changeKeyMeta;
+        Sql sql = !binding.mergesAttributes() ? table.changeKeyMeta
+                : binding.readsStoredData() ? table.changeKeyMerge : table.changeKeyReplace;
         byte[] target = SessionRows.keyBytes(newKey);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
@@ -347,7 +349,8 @@ public final class PostgresSessionStore implements SessionStore {
         if (oldKey.equals(newKey)) {
             return Optional.empty();
         }
-        Sql sql = binding.mergesAttributes() ? table.renewKeyMerge : table.renewKeyMeta;
+        Sql sql = !binding.mergesAttributes() ? table.renewKeyMeta
+                : binding.readsStoredData() ? table.renewKeyMerge : table.renewKeyReplace;
         byte[] target = SessionRows.keyBytes(newKey);
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement ps = statements.prepare(connection, sql.text())) {
@@ -981,6 +984,11 @@ public final class PostgresSessionStore implements SessionStore {
             return delta.changesAttributes();
         }
 
+        /** Whether an increment is left whose base is the stored value (one not folded into the set values). */
+        boolean readsStoredData() {
+            return !increments.isEmpty();
+        }
+
         void bind(Connection connection, PreparedStatement ps, Sql sql) throws SQLException {
             if (mergesAttributes()) {
                 ps.setArray(sql.at("removed"), connection.createArrayOf("text", removed));
@@ -990,7 +998,7 @@ public final class PostgresSessionStore implements SessionStore {
                         ps.setString(sql.at(use), incrementOnly.getKey());
                     }
                     ps.setLong(sql.at("incBy"), incrementOnly.getValue());
-                } else { // written as JSON only for the statements that read it
+                } else if (sql.has("increments")) { // written as JSON only for the statements that read it
                     ps.setString(sql.at("increments"), increments.isEmpty() ? EMPTY_OBJECT : SessionJson.write(increments));
                 }
             }

@@ -119,6 +119,13 @@ final class SessionTable {
     final Sql applyMerge;
     /** {@link #applyMerge} for a delta whose one increment names a key it neither sets nor removes. */
     final Sql applyIncrement;
+    /**
+     * {@link #applyMerge} for a delta without increments to read from the stored data (sets and
+     * removals only): no set-returning function, no aggregate. Likewise for the moves.
+     */
+    final Sql applyReplace;
+    final Sql changeKeyReplace;
+    final Sql renewKeyReplace;
     final Sql changeKeyMeta;
     final Sql changeKeyMerge;
     final Sql renewKeyMeta;
@@ -191,6 +198,9 @@ final class SessionTable {
         this.applyMeta = Sql.render("apply", dsl, deltaUpdate(null, Move.NONE));
         this.applyMerge = Sql.render("apply", dsl, deltaUpdate(mergedData(), Move.NONE));
         this.applyIncrement = Sql.render("apply", dsl, deltaUpdate(oneIncrementData(), Move.NONE));
+        this.applyReplace = Sql.render("apply", dsl, deltaUpdate(replacedData(), Move.NONE));
+        this.changeKeyReplace = Sql.render("changeKey", dsl, deltaUpdate(replacedData(), Move.CHANGE));
+        this.renewKeyReplace = Sql.render("renewKey", dsl, deltaUpdate(replacedData(), Move.RENEW));
         this.changeKeyMeta = Sql.render("changeKey", dsl, deltaUpdate(null, Move.CHANGE));
         this.changeKeyMerge = Sql.render("changeKey", dsl, deltaUpdate(mergedData(), Move.CHANGE));
         this.renewKeyMeta = Sql.render("renewKey", dsl, deltaUpdate(null, Move.RENEW));
@@ -419,6 +429,12 @@ final class SessionTable {
         Field<JSONB> incrementObject = field(dsl.select(DSL.jsonbObjectAgg(incKey, incremented)).from(each));
         return field("(({0} - {1}) || {2} || coalesce({3}, {4}))", SQLDataType.JSONB,
                 DATA, removed, set, incrementObject, DSL.inline(JSONB.valueOf("{}")));
+    }
+
+    /** {@code (data - removed) || set}: {@link #mergedData()} for a delta without increments of stored values. */
+    private Field<JSONB> replacedData() {
+        return field("(({0} - {1}) || {2})", SQLDataType.JSONB, DATA, param("removed", TEXT.array()),
+                param("set", SQLDataType.JSONB));
     }
 
     /**
@@ -720,7 +736,8 @@ final class SessionTable {
 
     /** Used by tests: the SQL of every statement. */
     List<Sql> statements() {
-        return List.of(load, loadPrevious, create, applyMeta, applyMerge, applyIncrement, changeKeyMeta, changeKeyMerge, renewKeyMeta, renewKeyMerge,
+        return List.of(load, loadPrevious, create, applyMeta, applyMerge, applyIncrement, applyReplace, changeKeyMeta,
+                changeKeyMerge, changeKeyReplace, renewKeyMeta, renewKeyMerge, renewKeyReplace,
                 touch, touchBatch, end, findByPrincipal, endByPrincipal, endOthersByPrincipal, replaceOldest, countOthers, findLive,
                 purge, announce, stats);
     }

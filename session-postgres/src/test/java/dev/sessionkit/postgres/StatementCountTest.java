@@ -18,6 +18,7 @@ import dev.sessionkit.testkit.MutableClock;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +118,30 @@ final class StatementCountTest {
         assertThat(count(store, counting, () -> store.end(moved, SessionStatus.LOGGED_OUT, now))).isEqualTo(1);
         assertThat(count(store, counting, () -> store.endByPrincipal("ada", SessionStatus.REVOKED, now))).isEqualTo(1);
         assertThat(count(store, counting, () -> store.purgeExpired(now.plus(Duration.ofDays(60)), 100))).isEqualTo(1);
+    }
+
+    @Test
+    void aDeltaWithoutIncrementsOfStoredValuesMergesWithoutReadingTheStoredAttributes() {
+        SessionData created = Fixtures.session(T0).attribute("cart", json("[1]")).attribute("hits", json("1")).build();
+        Instant now = T0.plusSeconds(60);
+        store.create(created);
+        counting.reset();
+
+        // a set, a removal, and an increment of a key the delta also sets (folded into the set value)
+        Optional<SessionData> applied = store.apply(created.key(),
+                Fixtures.delta().set("name", "\"Ada\"").remove("cart").set("hits", "5").increment("hits", 2).build(), now);
+
+        assertThat(counting.executed()).hasSize(1);
+        assertThat(counting.executed().get(0)).doesNotContain("jsonb_each_text").doesNotContain("jsonb_build_object")
+                .contains("||");
+        assertThat(applied.orElseThrow().attributes()).containsOnlyKeys("name", "hits");
+        assertThat(applied.get().attributes().get("hits").asLong()).isEqualTo(7);
+        LookupKey moved = newKey();
+        counting.reset();
+        assertThat(store.changeKey(created.key(), moved, Fixtures.delta().set("step", "2").build(), now)).isPresent();
+        assertThat(counting.executed().get(0)).doesNotContain("jsonb_each_text");
+        store.end(moved, SessionStatus.LOGGED_OUT, now);
+        store.flush();
     }
 
     @Test
