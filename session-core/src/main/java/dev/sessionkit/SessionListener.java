@@ -11,7 +11,7 @@ package dev.sessionkit;
  * <p>The first five methods report what this instance did. With a store that several instances
  * share and that delivers {@link StoreEvents} (PostgreSQL, through {@code LISTEN/NOTIFY}), the
  * {@code ...Elsewhere} methods report what other instances did: they run on the store's event
- * thread, at least once per event while the feed is up, in no order across sessions, and never
+ * thread, at least once per event while the feed is up, in no order across sessions (nor, for one session, between the events of two instances), and never
  * for this instance's own events (those came through the first five). Count metrics from the
  * first five only, so a sum over instances counts each event once.
  */

@@ -21,12 +21,15 @@ import org.slf4j.LoggerFactory;
  * serialises the commits of all transactions that notify (a database-wide lock taken before the
  * commit and held until it is flushed), so every login and logout of every instance would wait in
  * one line for the WAL flushes of the others'. Here the request's statement only returns the keys
- * it ended; this queue sends them after it committed, at most one notifying transaction per
- * {@link #PAUSE} and instance.
+ * it ended; this queue sends them after it committed: the thread sends what is queued (one
+ * statement per 500 notifications), then pauses {@link #PAUSE}, so an instance runs one notifying
+ * transaction per pause, not one per logout.
  *
  * <ul>
  *   <li><b>Order.</b> Events go out in the order they were queued; consecutive ends with the same
- *       reason share a notification (up to {@link EventPayload#KEYS_PER_NOTICE} keys).</li>
+ *       reason share a notification (up to {@link EventPayload#KEYS_PER_NOTICE} keys). Another
+ *       instance's events (or the sweep's, sent at once) about the same session may overtake
+ *       them.</li>
  *   <li><b>Bound.</b> At most {@link #CAPACITY} events wait; beyond that the oldest is dropped and
  *       counted. A dropped event is an event other instances do not hear; nothing is lost in the
  *       table.</li>
@@ -230,29 +233,37 @@ final class EventAnnouncer implements AutoCloseable {
         }
     }
 
-    /** Sends, statement by statement, the events queued when it starts; returns the failure that stopped it, or null. */
+    /**
+     * Sends, statement by statement, as many events as are queued when it starts (events queued
+     * meanwhile wait for the next call, so the thread pauses between sends however fast sessions
+     * end); returns the failure that stopped it, or null.
+     */
     private SQLException sendQueued() {
         synchronized (sending) {
-            while (true) {
-                List<Event> batch = take();
+            int remaining;
+            lock.lock();
+            try {
+                remaining = events.size();
+            } finally {
+                lock.unlock();
+            }
+            while (remaining > 0) {
+                List<Event> batch = take(remaining);
                 if (batch.isEmpty()) {
                     return null;
                 }
+                remaining -= batch.size();
                 try {
                     sender.send(payloads(origin, batch));
                 } catch (SQLException e) {
                     putBack(batch);
-                    if (!failing) {
-                        failing = true;
-                        LOG.warn("[{}] session events are not being announced ({}); up to {} wait for the next"
-                                + " attempt, the oldest beyond that are dropped", logName, describe(e), CAPACITY);
-                    }
+                    failed(e, null);
                     return e;
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // the thread goes on: a bug of the sender must not stop every later announcement
                     putBack(batch);
-                    LOG.warn("[{}] announcing session events failed unexpectedly; they wait for the next attempt",
-                            logName, e);
-                    return new SQLException("the announcer's sender failed", e);
+                    failed(null, e);
+                    return new SQLException("the announcer's sender failed unexpectedly", "08000", e);
                 }
                 sent.addAndGet(batch.size());
                 statements.incrementAndGet();
@@ -262,18 +273,34 @@ final class EventAnnouncer implements AutoCloseable {
                             dropped.get());
                 }
             }
+            return null;
         }
     }
 
-    /** The oldest events that fill one statement, taken out of the queue. */
-    private List<Event> take() {
+    /** The first failure of an outage: one WARN (with the stack of an unexpected one). */
+    private void failed(SQLException sql, Throwable unexpected) {
+        if (failing) {
+            return;
+        }
+        failing = true;
+        if (sql != null) {
+            LOG.warn("[{}] session events are not being announced ({}); up to {} wait for the next attempt,"
+                    + " the oldest beyond that are dropped", logName, describe(sql), CAPACITY);
+        } else {
+            LOG.warn("[{}] announcing session events failed unexpectedly; up to {} wait for the next attempt",
+                    logName, CAPACITY, unexpected);
+        }
+    }
+
+    /** The oldest events, at most {@code limit}, that fill one statement, taken out of the queue. */
+    private List<Event> take(int limit) {
         lock.lock();
         try {
             List<Event> batch = new ArrayList<>();
             int notices = 0;
             Event last = null;
             int keysInNotice = 0;
-            while (!events.isEmpty()) {
+            while (!events.isEmpty() && batch.size() < limit) {
                 Event next = events.peekFirst();
                 boolean joins = last != null && next.newKey() == null && last.newKey() == null
                         && next.code().equals(last.code()) && keysInNotice < EventPayload.KEYS_PER_NOTICE;

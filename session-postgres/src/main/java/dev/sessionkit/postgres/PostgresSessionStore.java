@@ -418,11 +418,14 @@ public final class PostgresSessionStore implements SessionStore {
     @Override
     public void flush() {
         checkOpen();
-        if (touches != null) {
-            touches.flush();
-        }
-        if (announcer != null) {
-            announcer.flush();
+        try {
+            if (touches != null) {
+                touches.flush();
+            }
+        } finally {
+            if (announcer != null) {
+                announcer.flush();
+            }
         }
     }
 

@@ -33,10 +33,19 @@ final class EventAnnouncerTest {
         final AtomicInteger failures = new AtomicInteger();
         volatile CountDownLatch gate = new CountDownLatch(0);
         final CountDownLatch entered = new CountDownLatch(1);
+        /** How long each send takes, as a connection, the notify lock and the WAL flush would. */
+        volatile long sendMillis;
 
         @Override
         public void send(List<String> payloads) throws SQLException {
             entered.countDown();
+            if (sendMillis > 0) {
+                try {
+                    Thread.sleep(sendMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             try {
                 gate.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -224,6 +233,67 @@ final class EventAnnouncerTest {
         assertThat(sender.statements.size()).as("%d events in %d ms", events, elapsedMillis)
                 .isLessThanOrEqualTo((int) (elapsedMillis / EventAnnouncer.PAUSE.toMillis()) + 2)
                 .isLessThan(events);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30) // a flush that chased the events queued after it began would never return
+    void aSlowDatabaseStillSeesOneSendPerPauseAndFlushReturnsWhileEventsKeepComing() throws Exception {
+        Sender sender = new Sender();
+        sender.sendMillis = 5;
+        EventAnnouncer announcer = new EventAnnouncer("\"t\"", ORIGIN, sender);
+        java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sessionsEnding = new Thread(() -> {
+            while (ending.get()) {
+                announcer.ended(SessionStatus.LOGGED_OUT, keys(1));
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            }
+        });
+        long started = System.nanoTime();
+        sessionsEnding.start();
+        Thread.sleep(400);
+        long flushStarted = System.nanoTime();
+        announcer.flush();
+        long flushMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - flushStarted);
+        Thread.sleep(100);
+        ending.set(false);
+        sessionsEnding.join();
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        int statements = sender.statements.size();
+        announcer.close();
+
+        assertThat(flushMillis).as("flush sends what was queued when it began").isLessThan(2_000);
+        assertThat(statements).as("statements in %d ms", elapsedMillis)
+                .isLessThanOrEqualTo((int) (elapsedMillis / EventAnnouncer.PAUSE.toMillis()) + 3);
+        assertThat(announcer.counts().sent()).isEqualTo(announcer.counts().queued());
+    }
+
+    @Test
+    void anUnexpectedFailureOfTheSenderKeepsTheEventsAndTheThread() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<String> sent = new CopyOnWriteArrayList<>();
+        EventAnnouncer announcer = new EventAnnouncer("\"t\"", ORIGIN, payloads -> {
+            if (broken.get()) {
+                throw new IllegalStateException("a bug");
+            }
+            sent.addAll(payloads);
+        });
+        List<LookupKey> ended = keys(2);
+        announcer.ended(SessionStatus.REVOKED, ended.subList(0, 1));
+        assertThatThrownBy(announcer::flush).isInstanceOf(StoreUnavailableException.class);
+        assertThat(announcer.counts().pending()).isEqualTo(1);
+
+        broken.set(false);
+        announcer.ended(SessionStatus.REVOKED, ended.subList(1, 2));
+        // the thread, still alive, sends both on its own after its retry pause
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (announcer.counts().sent() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+
+        List<LookupKey> heard = new ArrayList<>();
+        sent.forEach(payload -> heard.addAll(EventPayload.parse(payload).orElseThrow().keys()));
+        assertThat(heard).containsExactlyElementsOf(ended);
+        announcer.close();
     }
 
     private static void awaitEntered(Sender sender) {

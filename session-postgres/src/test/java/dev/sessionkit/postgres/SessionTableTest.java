@@ -41,8 +41,9 @@ final class SessionTableTest {
     void writesAreGuardedByStatusAndExpiry() {
         SessionTable table = new SessionTable(null, "sessions");
 
-        for (Sql write : new Sql[] {table.applyMeta, table.applyMerge, table.changeKeyMeta, table.changeKeyMerge,
-                table.renewKeyMeta, table.renewKeyMerge, table.touch, table.end, table.endByPrincipal}) {
+        for (Sql write : new Sql[] {table.applyMeta, table.applyMerge, table.applyIncrement, table.applyReplace,
+                table.changeKeyMeta, table.changeKeyMerge, table.changeKeyReplace, table.renewKeyMeta,
+                table.renewKeyMerge, table.renewKeyReplace, table.touch, table.end, table.endByPrincipal}) {
             assertThat(write.text()).as(write.name())
                     .contains("\"status\" = 'active'")
                     .contains("\"expires_at\" > cast(? as timestamp with time zone)");
@@ -82,8 +83,9 @@ final class SessionTableTest {
 
         assertThat(table.touch.text()).doesNotContain("sweep_at");
         assertThat(table.create.text()).contains("\"sweep_at\"");
-        for (Sql write : new Sql[] {table.applyMeta, table.applyMerge, table.changeKeyMeta, table.changeKeyMerge,
-                table.renewKeyMeta, table.renewKeyMerge}) {
+        for (Sql write : new Sql[] {table.applyMeta, table.applyMerge, table.applyIncrement, table.applyReplace,
+                table.changeKeyMeta, table.changeKeyMerge, table.changeKeyReplace, table.renewKeyMeta,
+                table.renewKeyMerge, table.renewKeyReplace}) {
             assertThat(write.text()).as(write.name())
                     .contains("\"sweep_at\" = least(\"sweep_at\", cast(? as timestamp with time zone))");
         }
