@@ -357,14 +357,10 @@ final class SessionTable {
      * {@code GREATEST}, which ignores a NULL bind, so a delta without a touch leaves them as they
      * are; an unchanged value keeps the update HOT. Increments read the stored {@code data}; the
      * store folds increments of keys the delta also sets or removes into the set values, so the
-     * stored value is the right base for the rest and the documented order holds.
+     * stored value is the right base for the rest and the documented order holds. {@code data}:
+     * the merged attributes to set, null to leave them alone.
      */
     private Query deltaUpdate(Field<JSONB> data, Move move) {
-        return deltaUpdateReturning(data, move);
-    }
-
-    /** {@code data}: the merged attributes to set, null to leave them alone. */
-    private org.jooq.ResultQuery<?> deltaUpdateReturning(Field<JSONB> data, Move move) {
         boolean moveKey = move != Move.NONE;
         Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
         if (moveKey) {
