@@ -87,6 +87,16 @@ interface DbContender extends AutoCloseable {
     /** Expired sessions still in the table (0 after a complete purge). */
     long countExpired();
 
+    /**
+     * Finishes what the contender does after a request on threads of its own (sessionkit's event
+     * announcements), so that those threads hold no pooled connection when the next request borrows
+     * one. The statement probe calls it between requests, outside what it counts: a request that got
+     * another connection than its thread's usual one would pay that connection's one-time Describe
+     * when its statement becomes server-prepared there, and the count would depend on timing.
+     */
+    default void settle() {
+    }
+
     @Override
     void close();
 

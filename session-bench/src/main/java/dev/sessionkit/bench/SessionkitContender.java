@@ -246,6 +246,11 @@ final class SessionkitContender implements DbContender {
     }
 
     @Override
+    public void settle() {
+        store.flush();
+    }
+
+    @Override
     public void close() {
         touchingManager.close();
         quietManager.close();

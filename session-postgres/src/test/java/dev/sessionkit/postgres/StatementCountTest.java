@@ -145,6 +145,26 @@ final class StatementCountTest {
     }
 
     @Test
+    void aThreadsOwnCountsLeaveOutWhatTheAnnouncersThreadRan() throws Exception {
+        SessionData created = Fixtures.session(T0).build();
+        store.create(created);
+        store.flush();
+        CountingDataSource.Counts all = counting.counts();
+        CountingDataSource.Counts mine = counting.countsOfThisThread();
+
+        store.end(created.key(), SessionStatus.LOGGED_OUT, T0.plusSeconds(1));
+        Thread flushing = new Thread(store::flush);
+        flushing.start();
+        flushing.join();
+
+        // the end on this thread, its announcement on the other
+        CountingDataSource.Counts ofThisThread = counting.countsOfThisThread().minus(mine);
+        assertThat(ofThisThread).isEqualTo(new CountingDataSource.Counts(1, 1, 0, 1));
+        assertThat(counting.counts().minus(all).statements()).isEqualTo(2);
+        assertThat(counting.counts().minus(all).connections()).isEqualTo(2);
+    }
+
+    @Test
     void startingOnACurrentSchemaRunsOneCatalogQuery() {
         counting.reset();
 

@@ -47,6 +47,8 @@ public final class CountingDataSource implements DataSource {
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder commits = new LongAdder();
     private final LongAdder connections = new LongAdder();
+    /** The same four counters for each thread: statements, round trips, commits, connections. */
+    private final ThreadLocal<long[]> ofThread = ThreadLocal.withInitial(() -> new long[4]);
     private final Deque<String> recent = new ArrayDeque<>();
 
     private CountingDataSource(DataSource delegate, boolean enabled, boolean atSocket) {
@@ -79,6 +81,16 @@ public final class CountingDataSource implements DataSource {
     /** A snapshot of the counters. */
     public Counts counts() {
         return new Counts(statements.sum(), roundTrips.sum(), commits.sum(), connections.sum());
+    }
+
+    /**
+     * A snapshot of what the calling thread alone did through this wrapper, for counting one
+     * thread's operation while a store's own threads (write-behind touches, event announcements)
+     * may use the same pool. Not cleared by {@link #reset()}: subtract snapshots.
+     */
+    public Counts countsOfThisThread() {
+        long[] mine = ofThread.get();
+        return new Counts(mine[0], mine[1], mine[2], mine[3]);
     }
 
     /** The SQL of the most recent statements (up to 100), oldest first. */
@@ -129,6 +141,7 @@ public final class CountingDataSource implements DataSource {
             return delegate.getConnection();
         }
         connections.increment();
+        ofThread.get()[3]++;
         return wrap(delegate.getConnection());
     }
 
@@ -138,6 +151,7 @@ public final class CountingDataSource implements DataSource {
             return delegate.getConnection(username, password);
         }
         connections.increment();
+        ofThread.get()[3]++;
         return wrap(delegate.getConnection(username, password));
     }
 
@@ -149,6 +163,7 @@ public final class CountingDataSource implements DataSource {
                             && !connection.getAutoCommit()) {
                         if (name.equals("commit")) {
                             commits.increment();
+                            ofThread.get()[2]++;
                         }
                         return counted(connection, method, args);
                     }
@@ -172,11 +187,13 @@ public final class CountingDataSource implements DataSource {
                         batched[0] = 0;
                     } else if (name.equals("executeBatch") || name.equals("executeLargeBatch")) {
                         statements.add(batched[0]);
+                        ofThread.get()[0] += batched[0];
                         batched[0] = 0;
                         record(preparedSql);
                         return counted(statement, method, args);
                     } else if (name.startsWith("execute")) {
                         statements.increment();
+                        ofThread.get()[0]++;
                         record(preparedSql != null ? preparedSql
                                 : args != null && args.length > 0 ? String.valueOf(args[0]) : null);
                         return counted(statement, method, args);
@@ -189,6 +206,7 @@ public final class CountingDataSource implements DataSource {
     private Object counted(Object target, Method method, Object[] args) throws Throwable {
         if (!atSocket) {
             roundTrips.increment();
+            ofThread.get()[1]++;
             return invoke(target, method, args);
         }
         long before = SocketRoundTrips.ofThisThread();
@@ -196,7 +214,9 @@ public final class CountingDataSource implements DataSource {
         try {
             result = invoke(target, method, args);
         } finally {
-            roundTrips.add(SocketRoundTrips.ofThisThread() - before);
+            long made = SocketRoundTrips.ofThisThread() - before;
+            roundTrips.add(made);
+            ofThread.get()[1] += made;
         }
         // a commit or rollback outside a transaction may rightly send nothing; a statement cannot
         if (SocketRoundTrips.ofThisThread() == before && method.getName().startsWith("execute")) {
