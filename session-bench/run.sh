@@ -38,11 +38,17 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 
+# the commit the jar is built from, recorded in it for the report ("+ changes" when the tree differs)
+COMMIT=$(git -C "$ROOT" log -1 --format='%h %cI' 2>/dev/null || echo unknown)
+if [ "$COMMIT" != unknown ] && ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then
+  COMMIT="$COMMIT + uncommitted changes"
+fi
+
 if [ "$BUILD" = 1 ]; then
   echo "[run.sh] building session-bench, session-examples and what they need (tests skipped)"
-  mvn -B -q -pl session-bench,session-examples -am package -DskipTests -Pbench-jar
+  mvn -B -q -pl session-bench,session-examples -am package -DskipTests -Pbench-jar "-Dsessionkit.commit=$COMMIT"
 else
-  mvn -B -q -o -pl session-bench package -DskipTests -Pbench-jar
+  mvn -B -q -o -pl session-bench package -DskipTests -Pbench-jar "-Dsessionkit.commit=$COMMIT"
 fi
 
 mkdir -p session-bench/target

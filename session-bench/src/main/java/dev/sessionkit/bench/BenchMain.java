@@ -474,8 +474,39 @@ public final class BenchMain {
             return m;
         }
 
-        /** The repository's HEAD commit and its date: which sessionkit was measured. */
+        /**
+         * Which sessionkit was measured: the commit the running jar was built from, as run.sh records
+         * it in the jar's manifest ({@value #COMMIT_ATTRIBUTE}); for a jar built without it, the
+         * repository's HEAD and its date, said to be that (a jar of an older build run with
+         * {@code --repo} of a newer checkout would otherwise be labelled with the checkout's commit).
+         */
         static String commit(Path repo) {
+            String built = builtFrom();
+            if (built != null) {
+                return built + " (the jar's build)";
+            }
+            return head(repo) + " (HEAD of " + repo + "; the jar does not record its build)";
+        }
+
+        static final String COMMIT_ATTRIBUTE = "Sessionkit-Commit";
+
+        private static String builtFrom() {
+            try {
+                java.security.CodeSource source = BenchMain.class.getProtectionDomain().getCodeSource();
+                if (source == null || !source.getLocation().getPath().endsWith(".jar")) {
+                    return null;
+                }
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of(source.getLocation().toURI()).toFile())) {
+                    java.util.jar.Manifest manifest = jar.getManifest();
+                    String value = manifest == null ? null : manifest.getMainAttributes().getValue(COMMIT_ATTRIBUTE);
+                    return value == null || value.isBlank() || value.equals("unknown") ? null : value.trim();
+                }
+            } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        private static String head(Path repo) {
             try {
                 Process head = new ProcessBuilder("git", "-C", repo.toString(), "log", "-1", "--format=%h %cI")
                         .redirectErrorStream(true).start();
