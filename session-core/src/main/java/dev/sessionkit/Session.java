@@ -516,6 +516,10 @@ public final class Session {
         if (absoluteChanged) {
             absoluteExpiresAt = now.plus(settings.absoluteTtl());
         }
+        if (set.isEmpty() && removed.isEmpty() && increments.isEmpty() && !absoluteChanged && !idleTimeoutChanged
+                && !principalChanged) {
+            return SessionDelta.empty(); // most requests: nothing to copy into a delta
+        }
         SessionDelta.Builder delta = SessionDelta.builder().setAll(set).removeAll(removed).incrementAll(increments)
                 .absoluteExpiresAt(absoluteChanged ? absoluteExpiresAt : null)
                 .idleTimeout(idleTimeoutChanged ? idleTimeout : null);

@@ -164,6 +164,19 @@ public final class SessionJson {
 
     /** Reads a JSON tree as {@code type}. */
     static <T> T fromJson(String name, JsonNode node, Class<T> type) {
+        // the common scalars straight from the tree, as Jackson would read them (it looks the type up first)
+        if (type == String.class && node.isTextual()) {
+            return type.cast(node.textValue());
+        }
+        if (type == Long.class && node.isIntegralNumber() && node.canConvertToLong()) {
+            return type.cast(node.longValue());
+        }
+        if (type == Integer.class && node.isInt()) {
+            return type.cast(node.intValue());
+        }
+        if (type == Boolean.class && node.isBoolean()) {
+            return type.cast(node.booleanValue());
+        }
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {

@@ -22,6 +22,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 final class SessionJsonTest {
 
+    /** The scalar reads that skip Jackson's type lookup give what Jackson gives, or fail where it fails. */
+    @Test
+    void scalarReadsAgreeWithJacksonForEveryKindOfNode() throws Exception {
+        List<String> nodes = List.of("\"text\"", "\"5\"", "\"\"", "5", "-7", "0", "2147483648", "9223372036854775807",
+                "9223372036854775808", "2.0", "2.5", "true", "false", "null", "[1]", "{\"a\":1}");
+        List<Class<?>> types = List.of(String.class, Long.class, Integer.class, Boolean.class);
+        for (String text : nodes) {
+            JsonNode node = SessionJson.mapper().readTree(text);
+            for (Class<?> type : types) {
+                Object expected;
+                try {
+                    expected = SessionJson.mapper().treeToValue(node, type);
+                } catch (Exception e) {
+                    expected = "fails";
+                }
+                Object actual;
+                try {
+                    actual = SessionJson.fromJson("a", node, type);
+                } catch (IllegalArgumentException e) {
+                    actual = "fails";
+                }
+                assertThat(actual).as(text + " as " + type.getSimpleName()).isEqualTo(expected);
+            }
+        }
+    }
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String HIGH = "\uD83D";
     private static final String LOW = "\uDE00";
