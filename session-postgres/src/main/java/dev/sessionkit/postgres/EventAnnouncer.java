@@ -8,8 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keys are never logged. Thread-safe.
  */
-final class EventAnnouncer implements AutoCloseable {
+final class EventAnnouncer extends BackgroundQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventAnnouncer.class);
     /** The pause after each send, so that one instance notifies in at most one transaction per pause. */
@@ -77,8 +75,6 @@ final class EventAnnouncer implements AutoCloseable {
     private final String logName;
     private final String origin;
     private final Sender sender;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
     /** Oldest first; guarded by {@link #lock}. */
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     /** One send at a time, by the thread or by {@link #flush()}. */
@@ -89,12 +85,9 @@ final class EventAnnouncer implements AutoCloseable {
     private final AtomicLong statements = new AtomicLong();
     /** Guarded by {@link #sending}. */
     private boolean failing;
-    /** Guarded by {@link #lock}. */
-    private Thread thread;
-    /** Guarded by {@link #lock}. */
-    private boolean stopping;
 
     EventAnnouncer(String logName, String origin, Sender sender) {
+        super("sessionkit-announce " + logName, JOIN_TIMEOUT);
         this.logName = logName;
         this.origin = origin;
         this.sender = sender;
@@ -121,7 +114,7 @@ final class EventAnnouncer implements AutoCloseable {
         queued.addAndGet(batch.size());
         lock.lock();
         try {
-            if (stopping) {
+            if (!openLocked()) {
                 dropped.addAndGet(batch.size());
                 return;
             }
@@ -131,11 +124,6 @@ final class EventAnnouncer implements AutoCloseable {
                     dropped.incrementAndGet();
                 }
                 events.addLast(event);
-            }
-            if (thread == null) {
-                thread = new Thread(this::run, "sessionkit-announce " + logName);
-                thread.setDaemon(true);
-                thread.start();
             }
             wake.signal();
         } finally {
@@ -164,71 +152,28 @@ final class EventAnnouncer implements AutoCloseable {
         }
     }
 
-    /** Stops the thread, then sends what is left once; what that cannot send is dropped. Idempotent. */
+    /** At close, after the last send failed: what is left is dropped, counted and logged once. */
     @Override
-    public void close() {
-        Thread running;
+    protected void abandon(Exception failure) {
+        int lost;
         lock.lock();
         try {
-            if (stopping) {
-                return;
-            }
-            stopping = true;
-            running = thread;
-            wake.signal();
+            lost = events.size();
+            events.clear();
         } finally {
             lock.unlock();
         }
-        if (running != null) {
-            try {
-                running.join(JOIN_TIMEOUT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        SQLException failure = sendQueued();
-        if (failure != null) {
-            int lost;
-            lock.lock();
-            try {
-                lost = events.size();
-                events.clear();
-            } finally {
-                lock.unlock();
-            }
-            dropped.addAndGet(lost);
-            LOG.warn("[{}] {} session events were not announced at close ({}); other instances do not hear them",
-                    logName, lost, describe(failure));
-        }
+        dropped.addAndGet(lost);
+        LOG.warn("[{}] {} session events were not announced at close ({}); other instances do not hear them",
+                logName, lost, describe(failure));
     }
 
-    private void run() {
-        long pause = PAUSE.toNanos();
-        while (true) {
-            lock.lock();
-            try {
-                while (!stopping && events.isEmpty()) {
-                    wake.await();
-                }
-                if (stopping) {
-                    return;
-                }
-            } catch (InterruptedException e) {
+    @Override
+    protected void work() throws InterruptedException {
+        while (await(Long.MAX_VALUE, () -> !events.isEmpty())) {
+            long pause = sendQueued() == null ? PAUSE.toNanos() : RETRY.toNanos();
+            if (!await(pause, () -> false)) {
                 return;
-            } finally {
-                lock.unlock();
-            }
-            pause = sendQueued() == null ? PAUSE.toNanos() : RETRY.toNanos();
-            lock.lock();
-            try {
-                long left = pause;
-                while (!stopping && left > 0) {
-                    left = wake.awaitNanos(left);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
             }
         }
     }
@@ -238,7 +183,8 @@ final class EventAnnouncer implements AutoCloseable {
      * meanwhile wait for the next call, so the thread pauses between sends however fast sessions
      * end); returns the failure that stopped it, or null.
      */
-    private SQLException sendQueued() {
+    @Override
+    protected SQLException sendQueued() {
         synchronized (sending) {
             int remaining;
             lock.lock();
@@ -359,7 +305,8 @@ final class EventAnnouncer implements AutoCloseable {
     }
 
     /** What went wrong, without the driver's message (a server message can quote bound values). */
-    private static String describe(SQLException e) {
-        return SqlFailures.unavailable("announce", e).getMessage();
+    private static String describe(Exception e) {
+        return e instanceof SQLException sql ? SqlFailures.unavailable("announce", sql).getMessage()
+                : "unexpected " + e.getClass().getName();
     }
 }

@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keys are never logged. Thread-safe.
  */
-final class TouchQueue implements AutoCloseable {
+final class TouchQueue extends BackgroundQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(TouchQueue.class);
     /** How long {@link #close()} waits for the flushing thread to finish a batch in flight. */
@@ -89,8 +87,6 @@ final class TouchQueue implements AutoCloseable {
     private final Duration interval;
     private final int batchSize;
     private final int capacity;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
     /** Oldest first; guarded by {@link #lock}. */
     private LinkedHashMap<LookupKey, Entry> entries = new LinkedHashMap<>();
     /** One batch at a time, whether written by the thread or by {@link #flush()}. */
@@ -102,10 +98,6 @@ final class TouchQueue implements AutoCloseable {
     private boolean failing;
     /** Guarded by {@link #writing}: drops since the current outage began. */
     private long droppedAtOutage;
-    /** Guarded by {@link #lock}. */
-    private Thread thread;
-    /** Guarded by {@link #lock}. */
-    private boolean stopping;
 
     /**
      * @param logName   the table, for log lines
@@ -115,6 +107,7 @@ final class TouchQueue implements AutoCloseable {
      * @param capacity  keys the queue holds, at least 1
      */
     TouchQueue(String logName, Writer writer, Duration interval, int batchSize, int capacity) {
+        super("sessionkit-touches " + logName, JOIN_TIMEOUT);
         this.logName = logName;
         this.writer = writer;
         this.interval = interval;
@@ -128,7 +121,7 @@ final class TouchQueue implements AutoCloseable {
         queued.incrementAndGet();
         lock.lock();
         try {
-            if (stopping) {
+            if (!openLocked()) {
                 // a request that raced the store's close: nothing will write it any more
                 dropped.incrementAndGet();
                 return;
@@ -145,11 +138,6 @@ final class TouchQueue implements AutoCloseable {
                 }
                 entries.put(key, entry);
             }
-            if (thread == null) {
-                thread = new Thread(this::run, "sessionkit-touches " + logName);
-                thread.setDaemon(true);
-                thread.start();
-            }
             if (entries.size() >= batchSize) {
                 wake.signal();
             }
@@ -164,7 +152,7 @@ final class TouchQueue implements AutoCloseable {
      * @throws StoreUnavailableException when a batch fails; it and the rest stay queued
      */
     void flush() {
-        Exception failure = writeQueued();
+        Exception failure = sendQueued();
         if (failure instanceof SQLException e) {
             throw SqlFailures.unavailable("flush", e);
         }
@@ -182,64 +170,29 @@ final class TouchQueue implements AutoCloseable {
         }
     }
 
-    /** Stops the thread, then writes what is left, stopping at the first failure. Idempotent. */
+    /** At close, after the last write failed: what is left is dropped, counted and logged once. */
     @Override
-    public void close() {
-        Thread running;
+    protected void abandon(Exception failure) {
+        int lost;
         lock.lock();
         try {
-            if (stopping) {
-                return;
-            }
-            stopping = true;
-            running = thread;
-            wake.signal();
+            lost = entries.size();
+            entries = new LinkedHashMap<>();
         } finally {
             lock.unlock();
         }
-        if (running != null) {
-            try {
-                running.join(JOIN_TIMEOUT.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        Exception failure = writeQueued();
-        if (failure != null) {
-            int lost;
-            lock.lock();
-            try {
-                lost = entries.size();
-                entries = new LinkedHashMap<>();
-            } finally {
-                lock.unlock();
-            }
-            dropped.addAndGet(lost);
-            LOG.warn("[{}] {} queued touches were not written at close ({}); those sessions keep the expiry"
-                    + " of their last written touch", logName, lost, describe(failure));
-        }
+        dropped.addAndGet(lost);
+        LOG.warn("[{}] {} queued touches were not written at close ({}); those sessions keep the expiry"
+                + " of their last written touch", logName, lost, describe(failure));
     }
 
-    private void run() {
+    @Override
+    protected void work() throws InterruptedException {
         long intervalNanos = interval.toNanos();
-        boolean backOff = false;
-        while (true) {
-            lock.lock();
-            try {
-                long waitNanos = intervalNanos;
-                // a full batch is written at once, unless the last attempt failed: then a whole interval passes
-                while (!stopping && (backOff || entries.size() < batchSize) && waitNanos > 0) {
-                    waitNanos = wake.awaitNanos(waitNanos);
-                }
-                if (stopping) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
-            backOff = writeQueued() != null;
+        boolean[] backOff = {false};
+        // a full batch is written at once, unless the last attempt failed: then a whole interval passes
+        while (await(intervalNanos, () -> !backOff[0] && entries.size() >= batchSize)) {
+            backOff[0] = sendQueued() != null;
         }
     }
 
@@ -248,7 +201,8 @@ final class TouchQueue implements AutoCloseable {
      * that stopped it (an {@link SQLException}, or a {@link RuntimeException} of the writer; the
      * failed batch back at the front of the queue), or null.
      */
-    private Exception writeQueued() {
+    @Override
+    protected Exception sendQueued() {
         synchronized (writing) {
             int remaining;
             lock.lock();
@@ -358,16 +312,6 @@ final class TouchQueue implements AutoCloseable {
             failing = false;
             LOG.info("[{}] touches are written again; {} were dropped meanwhile", logName,
                     dropped.get() - droppedAtOutage);
-        }
-    }
-
-    /** For tests: whether the flushing thread was started. */
-    boolean started() {
-        lock.lock();
-        try {
-            return thread != null;
-        } finally {
-            lock.unlock();
         }
     }
 }
