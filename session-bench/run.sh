@@ -38,10 +38,16 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 
-# the commit the jar is built from, recorded in it for the report ("+ changes" when the tree differs)
+# the commit the jar is built from, recorded in it for the report ("+ uncommitted changes" when the
+# tree has changed or untracked files; with --no-build the other modules come from ~/.m2, whatever built them)
 COMMIT=$(git -C "$ROOT" log -1 --format='%h %cI' 2>/dev/null || echo unknown)
-if [ "$COMMIT" != unknown ] && ! git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null; then
-  COMMIT="$COMMIT + uncommitted changes"
+if [ "$COMMIT" != unknown ]; then
+  if STATUS=$(git -C "$ROOT" status --porcelain --untracked-files=normal 2>/dev/null); then
+    [ -z "$STATUS" ] || COMMIT="$COMMIT + uncommitted changes"
+  else
+    COMMIT="$COMMIT (tree state unknown)"
+  fi
+  [ "$BUILD" = 1 ] || COMMIT="$COMMIT; other modules from ~/.m2 (--no-build)"
 fi
 
 if [ "$BUILD" = 1 ]; then
