@@ -1,6 +1,7 @@
 package dev.sessionkit.postgres;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -18,6 +19,8 @@ abstract class BackgroundQueue implements AutoCloseable {
     protected final ReentrantLock lock = new ReentrantLock();
     /** Signalled when there is work for the thread, and at close. */
     protected final Condition wake = lock.newCondition();
+    /** Entries dropped: the queue was full, close had begun, or the last send at close failed. */
+    protected final AtomicLong dropped = new AtomicLong();
     private final String threadName;
     private final Duration joinTimeout;
     /** Guarded by {@link #lock}. */
@@ -81,10 +84,13 @@ abstract class BackgroundQueue implements AutoCloseable {
      */
     protected abstract Exception sendQueued();
 
-    /** After the last send at close failed with {@code failure}: drops what is left, counts and logs it. */
-    protected abstract void abandon(Exception failure);
+    /** With {@link #lock} held: empties the queue and returns how many entries it held. */
+    protected abstract int clearLocked();
 
-    /** Stops the thread, then sends what is left once; what that cannot send is abandoned. Idempotent. */
+    /** Logs, once, that {@code lost} entries were dropped at close because the last send failed with {@code failure}. */
+    protected abstract void abandoned(int lost, Exception failure);
+
+    /** Stops the thread, then sends what is left once; what that cannot send is dropped. Idempotent. */
     @Override
     public final void close() {
         Thread running;
@@ -108,7 +114,15 @@ abstract class BackgroundQueue implements AutoCloseable {
         }
         Exception failure = sendQueued();
         if (failure != null) {
-            abandon(failure);
+            int lost;
+            lock.lock();
+            try {
+                lost = clearLocked();
+            } finally {
+                lock.unlock();
+            }
+            dropped.addAndGet(lost);
+            abandoned(lost, failure);
         }
     }
 

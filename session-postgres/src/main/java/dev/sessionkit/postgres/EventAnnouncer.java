@@ -81,7 +81,6 @@ final class EventAnnouncer extends BackgroundQueue {
     private final Object sending = new Object();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong statements = new AtomicLong();
     /** Guarded by {@link #sending}. */
     private boolean failing;
@@ -152,18 +151,15 @@ final class EventAnnouncer extends BackgroundQueue {
         }
     }
 
-    /** At close, after the last send failed: what is left is dropped, counted and logged once. */
     @Override
-    protected void abandon(Exception failure) {
-        int lost;
-        lock.lock();
-        try {
-            lost = events.size();
-            events.clear();
-        } finally {
-            lock.unlock();
-        }
-        dropped.addAndGet(lost);
+    protected int clearLocked() {
+        int lost = events.size();
+        events.clear();
+        return lost;
+    }
+
+    @Override
+    protected void abandoned(int lost, Exception failure) {
         LOG.warn("[{}] {} session events were not announced at close ({}); other instances do not hear them",
                 logName, lost, describe(failure));
     }

@@ -93,7 +93,6 @@ final class TouchQueue extends BackgroundQueue {
     private final Object writing = new Object();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
     /** Guarded by {@link #writing}. */
     private boolean failing;
     /** Guarded by {@link #writing}: drops since the current outage began. */
@@ -170,18 +169,15 @@ final class TouchQueue extends BackgroundQueue {
         }
     }
 
-    /** At close, after the last write failed: what is left is dropped, counted and logged once. */
     @Override
-    protected void abandon(Exception failure) {
-        int lost;
-        lock.lock();
-        try {
-            lost = entries.size();
-            entries = new LinkedHashMap<>();
-        } finally {
-            lock.unlock();
-        }
-        dropped.addAndGet(lost);
+    protected int clearLocked() {
+        int lost = entries.size();
+        entries = new LinkedHashMap<>();
+        return lost;
+    }
+
+    @Override
+    protected void abandoned(int lost, Exception failure) {
         LOG.warn("[{}] {} queued touches were not written at close ({}); those sessions keep the expiry"
                 + " of their last written touch", logName, lost, describe(failure));
     }
