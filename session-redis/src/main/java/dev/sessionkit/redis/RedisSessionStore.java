@@ -29,6 +29,8 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.AsyncExecutions;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
@@ -677,11 +679,31 @@ public final class RedisSessionStore implements SessionStore {
         return new SessionStats(held + audit, held - expired, expired);
     }
 
-    /** {@code PING}; in a cluster, to the node Lettuce picks. */
+    /**
+     * {@code PING}; in a cluster, to every master Lettuce knows, through the connections the store's
+     * commands use. Until each of them answers, some sessions cannot be served: after a restart of the
+     * cluster, one node's connection can still be waiting to reconnect when another's answers.
+     */
     @Override
     public void ping() {
         checkOpen();
-        await("ping", redis.ping());
+        if (!(redis instanceof RedisAdvancedClusterAsyncCommands<String, String> cluster)) {
+            await("ping", redis.ping());
+            return;
+        }
+        AsyncExecutions<String> pings;
+        try {
+            pings = cluster.masters().commands().ping();
+        } catch (RedisException e) {
+            throw new StoreUnavailableException("ping", "Redis failed: " + e.getClass().getSimpleName(), e);
+        }
+        CompletableFuture<String>[] answers = pings.futures();
+        if (answers.length == 0) {
+            throw new StoreUnavailableException("ping", "the Redis Cluster has no master that Lettuce knows of", null);
+        }
+        for (CompletableFuture<String> answer : answers) {
+            await("ping", answer);
+        }
     }
 
     /**
