@@ -29,9 +29,9 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.AsyncExecutions;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -680,9 +680,11 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * {@code PING}; in a cluster, to every master Lettuce knows, through the connections the store's
-     * commands use. Until each of them answers, some sessions cannot be served: after a restart of the
-     * cluster, one node's connection can still be waiting to reconnect when another's answers.
+     * {@code PING}; in a cluster, to every master that serves slots, through the connections the
+     * store's commands use, all within one timeout. Until each of them answers, some sessions cannot
+     * be served: after a restart of the cluster, one node's connection can still be waiting to
+     * reconnect when another's answers. A failed master whose slots a replica took over serves none
+     * and is not asked.
      */
     @Override
     public void ping() {
@@ -691,19 +693,17 @@ public final class RedisSessionStore implements SessionStore {
             await("ping", redis.ping());
             return;
         }
-        AsyncExecutions<String> pings;
+        CompletableFuture<String>[] answers;
         try {
-            pings = cluster.masters().commands().ping();
+            answers = cluster.nodes(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.hasNoSlots())
+                    .commands().ping().futures();
         } catch (RedisException e) {
             throw new StoreUnavailableException("ping", "Redis failed: " + e.getClass().getSimpleName(), e);
         }
-        CompletableFuture<String>[] answers = pings.futures();
         if (answers.length == 0) {
-            throw new StoreUnavailableException("ping", "the Redis Cluster has no master that Lettuce knows of", null);
+            throw new StoreUnavailableException("ping", "no master of the Redis Cluster serves slots, as Lettuce sees it", null);
         }
-        for (CompletableFuture<String> answer : answers) {
-            await("ping", answer);
-        }
+        await("ping", CompletableFuture.allOf(answers));
     }
 
     /**

@@ -128,6 +128,8 @@ final class RedisClusterFailoverTest {
                 Thread.sleep(50);
             }
             long recovered = System.nanoTime();
+            // readiness follows: the killed master, still listed (failed, without slots), is not asked
+            RedisClusterPingTest.awaitPing(store, Duration.ofSeconds(15));
             Thread.sleep(1000); // load on the new topology
             running.set(false);
             for (Future<?> worker : workers) {
