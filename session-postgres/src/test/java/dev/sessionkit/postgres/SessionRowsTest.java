@@ -6,6 +6,7 @@ import dev.sessionkit.SessionData;
 import dev.sessionkit.testkit.Fixtures;
 import dev.sessionkit.testkit.postgres.PostgresFixture;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -58,8 +59,8 @@ final class SessionRowsTest {
         SessionRows rows = new SessionRows(table.qualifiedName());
         List<Boolean> formats = new ArrayList<>();
 
-        // one connection, the load statement again and again: pgjdbc switches to binary on the fifth
-        try (Connection connection = database.dataSource().getConnection()) {
+        // a new connection, the load statement again and again: pgjdbc switches to binary on the fifth
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl())) {
             for (int round = 0; round < 4; round++) {
                 for (SessionData session : sessions) {
                     try (PreparedStatement ps = connection.prepareStatement(table.load.text())) {
@@ -88,7 +89,7 @@ final class SessionRowsTest {
         SessionTable table = new SessionTable(null, "sessions");
         SessionRows rows = new SessionRows(table.qualifiedName());
 
-        try (Connection connection = database.dataSource().getConnection()) {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl())) {
             for (int i = 0; i < 8; i++) {
                 try (PreparedStatement ps = connection.prepareStatement(table.load.text())) {
                     ps.setBytes(table.load.at("key"), SessionRows.keyBytes(session.key()));
