@@ -105,9 +105,11 @@ final class SessionRows {
 
     /**
      * A {@code timestamptz} column as an instant. In binary form it is a big-endian count of
-     * microseconds since 2000-01-01 UTC, read here directly: pgjdbc's {@code OffsetDateTime} (a
-     * {@code LocalDateTime}, an offset and its zone rules per value) cost about a tenth of a read's
-     * client CPU for the five times of a row. The infinities, and text, go through pgjdbc.
+     * microseconds since 2000-01-01 UTC, read here directly: through pgjdbc's {@code OffsetDateTime}
+     * (a {@code TimestampUtils} with calendars per result set, then a {@code LocalDateTime}, an
+     * offset and its zone rules per value) a row's five times cost 0.8–1.1 µs and 1.7 KB, read here
+     * 0.25 µs and nothing (docs/benchmarks.md, eighth round). The infinities, and text, go through
+     * pgjdbc.
      */
     private static Instant instant(ResultSet rs, int column, boolean binary) throws SQLException {
         if (binary) {
