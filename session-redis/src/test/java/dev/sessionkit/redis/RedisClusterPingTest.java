@@ -40,7 +40,7 @@ final class RedisClusterPingTest {
         }
     }
 
-    /** Pings until the store answers, failing the test after {@code within}. */
+    /** Pings until the store answers, failing the test after {@code within}; the other Redis tests wait with it too. */
     static void awaitPing(RedisSessionStore store, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
